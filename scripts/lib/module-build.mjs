@@ -1,0 +1,63 @@
+// Links the glue and the OpenSSL libraries into wasm/dist/<variant>/openssl.{mjs,wasm} with
+// a versions.json that records what went in. Skipped when nothing that goes in has changed.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { glueDir, glueSources, writeBindings } from './glue-bindings.mjs';
+import { emEnv } from './toolchain.mjs';
+import { root, run, step } from './util.mjs';
+
+export const distDir = (variant) => join(root, 'wasm', 'dist', variant.name);
+
+const LINK_FLAGS = [
+  '-O3', '-sMODULARIZE=1', '-sEXPORT_ES6=1', '-sEXPORT_NAME=createOpenSSLModule',
+  // Node loads the module through the same code path as a browser: the loader hands it the bytes.
+  '-sENVIRONMENT=web,worker', '-sALLOW_MEMORY_GROWTH=1',
+  '-sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString',
+  // The sandbox clock (wasm/glue/clock.c) stands in for the system's.
+  '-Wl,--wrap=time', '-Wl,--wrap=gettimeofday',
+];
+
+export async function buildModule(variant, openssl, emccVersion) {
+  const exports = [...writeBindings(), '_malloc', '_free'];
+  const sources = glueSources();
+  const inputs = createHash('sha256').update(JSON.stringify([openssl.key, LINK_FLAGS, emccVersion, exports]));
+  for (const file of [...sources, join(glueDir, 'glue.h')]) inputs.update(readFileSync(file));
+  const key = inputs.digest('hex').slice(0, 16);
+
+  const out = distDir(variant);
+  const versionsFile = join(out, 'versions.json');
+  mkdirSync(out, { recursive: true });
+  // Types for the emscripten loader, so that TypeScript checks how src/core/module.ts uses it.
+  writeFileSync(join(out, 'openssl.d.mts'), [
+    "import type { ModuleFactory } from '../../../src/core/pointers.js';",
+    'declare const createOpenSSLModule: ModuleFactory;',
+    'export default createOpenSSLModule;', '',
+  ].join('\n'));
+  if (existsSync(versionsFile) && JSON.parse(readFileSync(versionsFile, 'utf8')).inputs === key) return;
+
+  step(`Linking the glue with OpenSSL ${variant.version} into wasm/dist/${variant.name}/`);
+  await run('emcc', [
+    ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...sources, ...openssl.libs,
+    `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),
+  ], { env: emEnv() });
+
+  const wasm = readFileSync(join(out, 'openssl.wasm'));
+  const opensslv = readFileSync(join(openssl.include, 'openssl', 'opensslv.h'), 'utf8');
+  const versions = {
+    variant: variant.name,
+    openssl: opensslv.match(/# *define OPENSSL_FULL_VERSION_STR "([^"]+)"/)?.[1] ?? variant.version,
+    opensslSha256: variant.sha256,
+    emscripten: emccVersion,
+    configure: JSON.parse(readFileSync(join(openssl.dir, 'complete'), 'utf8')),
+    linkFlags: LINK_FLAGS,
+    wasmBytes: wasm.length,
+    wasmGzipBytes: gzipSync(wasm, { level: 9 }).length,
+    inputs: key,
+  };
+  writeFileSync(versionsFile, JSON.stringify(versions, null, 2) + '\n');
+  const kb = (n) => `${(n / 1024).toFixed(0)} kB`;
+  console.log(`    openssl.wasm (${versions.openssl}): ${kb(versions.wasmBytes)} raw, ${kb(versions.wasmGzipBytes)} gzipped`);
+  return versions;
+}

@@ -1,0 +1,121 @@
+// Obtains a verified OpenSSL release tarball. Sources, in order: a tarball named by an
+// environment variable, the local cache, Debian's source package (through a private apt
+// state folder, never touching the system's apt configuration), the OpenSSL release.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, run, sha256File, step } from './util.mjs';
+
+export async function obtainSource(variant) {
+  const file = `openssl-${variant.version}.tar.gz`;
+  const cached = join(cacheDir, 'sources', file);
+  mkdirSync(join(cacheDir, 'sources'), { recursive: true });
+
+  const named = process.env[`OPENSSL_TARBALL_${variant.name.replace('.', '_')}`];
+  if (named) return adopt(named, variant, cached, true);
+  if (process.env.OPENSSL_TARBALL) {
+    const adopted = await adopt(process.env.OPENSSL_TARBALL, variant, cached, false);
+    if (adopted) return adopted;
+  }
+  if (existsSync(cached) && (await sha256File(cached)) === variant.sha256) return cached;
+
+  const fromApt = await fromDebian(variant).catch((e) => {
+    console.log(`    apt-get source did not work: ${e.message.split('\n')[0]}`);
+  });
+  if (fromApt) return adopt(fromApt, variant, cached, true);
+
+  const url = `https://github.com/openssl/openssl/releases/download/openssl-${variant.version}/${file}`;
+  step(`Downloading ${url}`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
+  const partial = `${cached}.partial`;
+  writeFileSync(partial, Buffer.from(await response.arrayBuffer()));
+  return adopt(partial, variant, cached, true, true);
+}
+
+/** Verifies `path` against the pinned SHA-256 and keeps a copy in the cache. */
+async function adopt(path, variant, cached, mustMatch, move = false) {
+  const actual = await sha256File(path);
+  if (actual !== variant.sha256) {
+    if (!mustMatch) return undefined;
+    throw new Error(`${path}: SHA-256 ${actual} does not match the pinned ${variant.sha256} of OpenSSL ${variant.version}`);
+  }
+  if (path !== cached) (move ? renameSync : copyFileSync)(path, cached);
+  console.log(`    OpenSSL ${variant.version} source verified (sha256 ${actual.slice(0, 16)}…)`);
+  return cached;
+}
+
+/**
+ * `apt-get source --download-only` against a private state folder whose deb-src entries
+ * are derived from the machine's own Debian sources, with the suite swapped for the
+ * variant's release. Returns the path of the upstream tarball, or undefined.
+ */
+async function fromDebian({ debian, version }) {
+  const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
+  const codename = osRelease.match(/^VERSION_CODENAME=(\S+)/m)?.[1];
+  if (!/^ID=debian$/m.test(osRelease) || !codename) return undefined;
+  const entries = readSystemSources().filter((e) => e.suites.some((s) => s.startsWith(codename)));
+  if (entries.length === 0) return undefined;
+
+  const state = join(cacheDir, 'apt', debian.suite);
+  for (const d of ['sources.list.d', 'lists/partial', 'cache/archives/partial', 'download']) {
+    mkdirSync(join(state, d), { recursive: true });
+  }
+  const stanzas = entries.map((e) => [
+    'Types: deb-src',
+    `URIs: ${e.uris.join(' ')}`,
+    `Suites: ${e.suites.map((s) => debian.suite + s.slice(codename.length)).join(' ')}`,
+    `Components: ${e.components.join(' ')}`,
+    ...(e.signedBy ? [`Signed-By: ${e.signedBy}`] : []),
+  ].join('\n'));
+  writeFileSync(join(state, 'sources.list.d', 'openssl-src.sources'), stanzas.join('\n\n') + '\n');
+  const opts = [
+    `-o`, `Dir::Etc::SourceList=/dev/null`,
+    `-o`, `Dir::Etc::SourceParts=${join(state, 'sources.list.d')}`,
+    `-o`, `Dir::State::Lists=${join(state, 'lists')}`,
+    `-o`, `Dir::Cache=${join(state, 'cache')}`,
+    `-o`, `APT::Sandbox::User=root`,
+  ];
+  step(`Fetching ${debian.package} with apt-get source (${debian.suite})`);
+  const log = join(state, 'apt.log');
+  await run('apt-get', [...opts, 'update'], { logFile: log, label: 'apt-get update' });
+  const download = join(state, 'download');
+  rmSync(download, { recursive: true, force: true });
+  mkdirSync(download);
+  await run('apt-get', [...opts, 'source', '--download-only', debian.package], {
+    cwd: download, logFile: log, label: 'apt-get source',
+  });
+  const orig = readdirSync(download).find((f) => f === `openssl_${version}.orig.tar.gz`);
+  return orig && join(download, orig);
+}
+
+/** The machine's apt sources (deb822 and one-line format), as { uris, suites, components, signedBy }. */
+function readSystemSources() {
+  const dir = '/etc/apt/sources.list.d';
+  const files = ['/etc/apt/sources.list', ...(existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [])];
+  const entries = [];
+  for (const file of files.filter((f) => existsSync(f))) {
+    const text = readFileSync(file, 'utf8');
+    if (file.endsWith('.sources')) {
+      for (const block of text.split(/\n\s*\n/)) {
+        const field = (name) => block.match(new RegExp(`^${name}:\\s*(.+)$`, 'mi'))?.[1].trim();
+        if (!field('Types')?.split(/\s+/).includes('deb') || field('Enabled') === 'no') continue;
+        entries.push({
+          uris: field('URIs')?.split(/\s+/) ?? [],
+          suites: field('Suites')?.split(/\s+/) ?? [],
+          components: field('Components')?.split(/\s+/) ?? [],
+          signedBy: field('Signed-By'),
+        });
+      }
+    } else if (file.endsWith('.list')) {
+      for (const line of text.split('\n')) {
+        const m = line.match(/^deb\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)\s+(.+)$/);
+        if (!m) continue;
+        entries.push({
+          uris: [m[2]], suites: [m[3]], components: m[4].trim().split(/\s+/),
+          signedBy: m[1]?.match(/signed-by=(\S+)/)?.[1],
+        });
+      }
+    }
+  }
+  return entries.filter((e) => e.uris.length && e.suites.length);
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Builds whatever is missing, in order: npm dependencies, emscripten, OpenSSL for wasm32
+// (cached outside the checkout), the glue module and its TypeScript bindings.
+// Usage: node scripts/setup.mjs [--all-variants]   (OPENSSL=3.0 picks the other variant)
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildOpenSSL } from './lib/openssl-build.mjs';
+import { buildModule } from './lib/module-build.mjs';
+import { ensureEmscripten } from './lib/toolchain.mjs';
+import { root, step, variantOf, variants } from './lib/util.mjs';
+
+const names = process.argv.includes('--all-variants')
+  ? Object.keys(variants)
+  : [process.env.OPENSSL ?? '3.5'];
+
+try {
+  if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+    step('Installing npm dependencies');
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  }
+  const emcc = await ensureEmscripten();
+  for (const name of names) {
+    const variant = variantOf(name);
+    const openssl = await buildOpenSSL(variant, emcc);
+    await buildModule(variant, openssl, emcc);
+  }
+} catch (error) {
+  console.error(`\nsetup failed: ${error.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,45 @@
+/** Every error the sandbox raises on purpose is a SandboxError; `code` tells them apart. */
+export class SandboxError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** One entry of OpenSSL's error queue (ERR_get_error_all). */
+export interface OpenSSLErrorEntry {
+  /** The packed error code, as ERR_get_error returns it. */
+  code: number;
+  /** Library name, for example "SSL routines". */
+  library: string;
+  /** Reason text, for example "no protocols available". */
+  reason: string;
+  /** The OpenSSL function that raised it, where known. */
+  func: string;
+  /** Extra text OpenSSL attached, where any. */
+  data: string;
+}
+
+/** An OpenSSL call failed; `queue` holds what OpenSSL's error queue said, oldest first. */
+export class OpenSSLError extends SandboxError {
+  constructor(readonly call: string, readonly queue: OpenSSLErrorEntry[], detail?: string) {
+    const reasons = queue.map((e) => e.reason || `error ${e.code}`).join('; ');
+    super('OPENSSL', `${call} failed${detail ? ` (${detail})` : ''}${reasons ? `: ${reasons}` : ''}`);
+  }
+}
+
+export type HandleProblem = 'disposed' | 'foreign' | 'wrong-kind' | 'not-a-handle';
+
+/** A handle that cannot be used: freed, from another sandbox, of the wrong kind, or not a handle at all. */
+export class HandleError extends SandboxError {
+  constructor(readonly problem: HandleProblem, message: string) {
+    super(`HANDLE_${problem.toUpperCase().replace(/-/g, '_')}`, message);
+  }
+}
+
+/** A value the caller passed does not fit (an unknown flag name, an out-of-range number). */
+export class ArgumentError extends SandboxError {
+  constructor(message: string) {
+    super('ARGUMENT', message);
+  }
+}

@@ -1,0 +1,100 @@
+import { HandleError } from './errors.js';
+import type { Ptr } from './pointers.js';
+
+/** The C object kinds a handle can stand for. */
+export type HandleKind = 'SSL_CTX' | 'SSL_SESSION' | 'osb_conn';
+
+/**
+ * A reference to a C object owned by one sandbox. It is plain data (it can cross a worker
+ * boundary); the pointer itself never leaves the registry that issued it.
+ */
+export interface HandleRef<K extends HandleKind = HandleKind> {
+  readonly kind: K;
+  /** The sandbox that issued it. */
+  readonly owner: string;
+  readonly id: number;
+  /** The name used in traces and C code, for example `sess_1`. */
+  readonly name: string;
+}
+
+interface Entry {
+  kind: HandleKind;
+  ptr: number;
+  name: string;
+  alive: boolean;
+}
+
+let registries = 0;
+
+/**
+ * Maps handles to pointers and checks every handle before it reaches C: a disposed,
+ * foreign or wrong-kind handle raises a HandleError instead.
+ */
+export class HandleRegistry {
+  readonly owner = `sandbox-${++registries}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly #entries = new Map<number, Entry>();
+  readonly #counters = new Map<string, number>();
+  #nextId = 1;
+
+  issue<K extends HandleKind>(kind: K, ptr: Ptr<K>, prefix: string): HandleRef<K> {
+    const n = (this.#counters.get(prefix) ?? 0) + 1;
+    this.#counters.set(prefix, n);
+    const ref = { kind, owner: this.owner, id: this.#nextId++, name: `${prefix}_${n}` };
+    this.#entries.set(ref.id, { kind, ptr, name: ref.name, alive: true });
+    return ref;
+  }
+
+  /** The pointer behind `ref`, after checking that it is a live handle of this sandbox and of `kind`. */
+  pointer<K extends HandleKind>(ref: unknown, kind: K): Ptr<K> {
+    return this.#entry(ref, kind).ptr as Ptr<K>;
+  }
+
+  isAlive(ref: HandleRef): boolean {
+    return ref.owner === this.owner && this.#entries.get(ref.id)?.alive === true;
+  }
+
+  /** Marks the handle dead and returns its pointer, so the caller frees the C object exactly once. */
+  release<K extends HandleKind>(ref: unknown, kind: K): Ptr<K> {
+    const entry = this.#entry(ref, kind);
+    entry.alive = false;
+    return entry.ptr as Ptr<K>;
+  }
+
+  /** Live handles, newest last. */
+  live(): HandleRef[] {
+    return [...this.#entries].filter(([, e]) => e.alive)
+      .map(([id, e]) => ({ kind: e.kind, owner: this.owner, id, name: e.name }));
+  }
+
+  #entry(ref: unknown, kind: HandleKind): Entry {
+    if (!isHandleRef(ref)) {
+      throw new HandleError('not-a-handle', `expected a ${kind} handle, got ${describe(ref)}`);
+    }
+    if (ref.owner !== this.owner) {
+      throw new HandleError('foreign', `${ref.name} belongs to another sandbox (${ref.owner}), not this one (${this.owner})`);
+    }
+    const entry = this.#entries.get(ref.id);
+    if (!entry || entry.kind !== ref.kind || entry.name !== ref.name) {
+      throw new HandleError('not-a-handle', `${ref.name} is not a handle this sandbox issued`);
+    }
+    if (entry.kind !== kind) {
+      throw new HandleError('wrong-kind', `${ref.name} is a ${entry.kind} handle, but a ${kind} is needed here`);
+    }
+    if (!entry.alive) {
+      throw new HandleError('disposed', `${ref.name} (${kind}) was already freed: using it would be a use after free`);
+    }
+    return entry;
+  }
+}
+
+function isHandleRef(value: unknown): value is HandleRef {
+  const v = value as Partial<HandleRef> | null;
+  return typeof v === 'object' && v !== null && typeof v.kind === 'string' && typeof v.owner === 'string'
+    && typeof v.id === 'number' && typeof v.name === 'string';
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `an object without handle fields (${Object.keys(value).slice(0, 4).join(', ') || 'empty'})`;
+  return `a ${typeof value}`;
+}

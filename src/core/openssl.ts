@@ -1,0 +1,69 @@
+import { bindGlue, type Glue } from './glue.generated.js';
+import { OpenSSLError, SandboxError, type OpenSSLErrorEntry } from './errors.js';
+import { loadModule, type Variant } from './module.js';
+import type { GlueModule, Ptr } from './pointers.js';
+
+/**
+ * One instance of the OpenSSL module: the typed glue plus the few helpers every caller
+ * needs (bytes in and out of the heap, the error queue as typed errors).
+ */
+export class OpenSSL {
+  private constructor(
+    readonly variant: Variant,
+    readonly glue: Glue,
+    private readonly module: GlueModule,
+    private readonly abortReason: () => string | undefined,
+  ) {}
+
+  static async load(variant: Variant): Promise<OpenSSL> {
+    const { module, aborted } = await loadModule(variant);
+    return new OpenSSL(variant, bindGlue(module), module, aborted);
+  }
+
+  isAborted(): boolean {
+    return this.abortReason() !== undefined;
+  }
+
+  /** Throws once the module has aborted: its memory can no longer be trusted. */
+  assertUsable(): void {
+    const reason = this.abortReason();
+    if (reason !== undefined) throw new SandboxError('ABORTED', `the OpenSSL module aborted (${reason}); restart the sandbox`);
+  }
+
+  /** Copies `bytes` into the heap for the duration of `use`. */
+  withBytes<T>(bytes: Uint8Array, use: (ptr: Ptr<'u8'>, length: number) => T): T {
+    const ptr = this.module._malloc(Math.max(1, bytes.length));
+    try {
+      this.module.HEAPU8.set(bytes, ptr);
+      return use(ptr, bytes.length);
+    } finally {
+      this.module._free(ptr);
+    }
+  }
+
+  /** Lends a heap buffer of `size` bytes to `fill`, which returns how many it wrote; returns a copy of those. */
+  readBytes(size: number, fill: (ptr: Ptr<'u8'>) => number): Uint8Array {
+    const ptr = this.module._malloc(size);
+    try {
+      const n = fill(ptr);
+      return this.module.HEAPU8.slice(ptr, ptr + Math.max(0, Math.min(n, size)));
+    } finally {
+      this.module._free(ptr);
+    }
+  }
+
+  /** Drains OpenSSL's error queue, oldest entry first. */
+  errorQueue(): OpenSSLErrorEntry[] {
+    const entries: OpenSSLErrorEntry[] = [];
+    for (let line = this.glue.osb_err_next(); line !== ''; line = this.glue.osb_err_next()) {
+      const [code, library, reason, func, data] = line.split('\t');
+      entries.push({ code: Number(code), library, reason, func, data });
+    }
+    return entries;
+  }
+
+  /** The typed error for a failed OpenSSL call, carrying (and emptying) the error queue. */
+  failure(call: string, detail?: string): OpenSSLError {
+    return new OpenSSLError(call, this.errorQueue(), detail);
+  }
+}

@@ -1,0 +1,21 @@
+/* Shared declarations of the glue. Every function the JavaScript side may call is marked
+ * OSB_EXPORT and named osb_*: scripts/gen-bindings.mjs reads those declarations to make
+ * the export list and the typed TypeScript bindings, so the two never drift apart. */
+#ifndef OSB_GLUE_H
+#define OSB_GLUE_H
+
+#include <openssl/ssl.h>
+
+#define OSB_EXPORT
+
+/* Roles and sides, as the TypeScript side numbers them. */
+enum { OSB_CLIENT = 0, OSB_SERVER = 1 };
+/* Server key types. */
+enum { OSB_KEY_EC_P256 = 0, OSB_KEY_RSA_2048 = 1 };
+
+/* keys.c: the self-signed certificate and key a server context uses. */
+int osb_keys_install(SSL_CTX *ctx, int key_type);
+/* clock.c: OpenSSL's "now" under the sandbox clock. */
+double osb_clock_now(void);
+
+#endif

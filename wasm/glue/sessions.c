@@ -1,0 +1,118 @@
+/* SSL_SESSION objects and the session cache calls of the manual page SSL_CTX_add_session(3). */
+#include <string.h>
+#include "glue.h"
+
+/** SSL_CTX_add_session. Returns 1, or 0 when the identical object is already cached. */
+OSB_EXPORT int osb_ctx_add_session(SSL_CTX *ctx, SSL_SESSION *session) {
+  return SSL_CTX_add_session(ctx, session);
+}
+
+/** SSL_CTX_remove_session. Returns 1, or 0 when the session was not in the cache. */
+OSB_EXPORT int osb_ctx_remove_session(SSL_CTX *ctx, SSL_SESSION *session) {
+  return SSL_CTX_remove_session(ctx, session);
+}
+
+/** SSL_SESSION_new */
+OSB_EXPORT SSL_SESSION *osb_session_new(void) {
+  return SSL_SESSION_new();
+}
+
+/** SSL_SESSION_free: drops one reference. */
+OSB_EXPORT void osb_session_free(SSL_SESSION *session) {
+  SSL_SESSION_free(session);
+}
+
+/** SSL_SESSION_up_ref: takes one more reference. Returns 1 or 0. */
+OSB_EXPORT int osb_session_up_ref(SSL_SESSION *session) {
+  return SSL_SESSION_up_ref(session);
+}
+
+/** SSL_SESSION_get_id: copies the id (at most 32 bytes) to `out`; returns its length. */
+OSB_EXPORT int osb_session_get_id(SSL_SESSION *session, unsigned char *out) {
+  unsigned int length = 0;
+  const unsigned char *id = SSL_SESSION_get_id(session, &length);
+  memcpy(out, id, length);
+  return (int)length;
+}
+
+/** SSL_SESSION_set1_id. Returns 1 or 0 (longer than 32 bytes). */
+OSB_EXPORT int osb_session_set1_id(SSL_SESSION *session, const unsigned char *id, int length) {
+  return SSL_SESSION_set1_id(session, id, (unsigned int)length);
+}
+
+/** SSL_SESSION_get0_id_context: copies the id context (at most 32 bytes) to `out`; returns its length. */
+OSB_EXPORT int osb_session_get_id_context(SSL_SESSION *session, unsigned char *out) {
+  unsigned int length = 0;
+  const unsigned char *id = SSL_SESSION_get0_id_context(session, &length);
+  memcpy(out, id, length);
+  return (int)length;
+}
+
+/** SSL_SESSION_set1_id_context. Returns 1 or 0 (longer than 32 bytes). */
+OSB_EXPORT int osb_session_set1_id_context(SSL_SESSION *session, const unsigned char *id, int length) {
+  return SSL_SESSION_set1_id_context(session, id, (unsigned int)length);
+}
+
+/** SSL_SESSION_get_protocol_version */
+OSB_EXPORT int osb_session_get_protocol_version(SSL_SESSION *session) {
+  return SSL_SESSION_get_protocol_version(session);
+}
+
+/** SSL_SESSION_set_protocol_version. Returns 1 or 0. */
+OSB_EXPORT int osb_session_set_protocol_version(SSL_SESSION *session, int version) {
+  return SSL_SESSION_set_protocol_version(session, version);
+}
+
+/** SSL_CIPHER_get_name(SSL_SESSION_get0_cipher()): "" when none. */
+OSB_EXPORT const char *osb_session_get_cipher_name(SSL_SESSION *session) {
+  const SSL_CIPHER *cipher = SSL_SESSION_get0_cipher(session);
+  return cipher ? SSL_CIPHER_get_name(cipher) : "";
+}
+
+/** SSL_SESSION_get_time (seconds since the epoch). */
+OSB_EXPORT double osb_session_get_time(SSL_SESSION *session) {
+#if OPENSSL_VERSION_NUMBER >= 0x30300000L
+  return (double)SSL_SESSION_get_time_ex(session);
+#else
+  return (double)SSL_SESSION_get_time(session);
+#endif
+}
+
+/** SSL_SESSION_set_time. Returns 1 or 0. */
+OSB_EXPORT int osb_session_set_time(SSL_SESSION *session, double seconds) {
+#if OPENSSL_VERSION_NUMBER >= 0x30300000L
+  return SSL_SESSION_set_time_ex(session, (time_t)seconds) != 0;
+#else
+  return SSL_SESSION_set_time(session, (long)seconds) != 0;
+#endif
+}
+
+/** SSL_SESSION_get_timeout (seconds) */
+OSB_EXPORT int osb_session_get_timeout(SSL_SESSION *session) {
+  return (int)SSL_SESSION_get_timeout(session);
+}
+
+/** SSL_SESSION_set_timeout. Returns 1 or 0. */
+OSB_EXPORT int osb_session_set_timeout(SSL_SESSION *session, int seconds) {
+  return (int)SSL_SESSION_set_timeout(session, seconds);
+}
+
+/** SSL_SESSION_is_resumable */
+OSB_EXPORT int osb_session_is_resumable(SSL_SESSION *session) {
+  return SSL_SESSION_is_resumable(session);
+}
+
+/** SSL_SESSION_has_ticket */
+OSB_EXPORT int osb_session_has_ticket(SSL_SESSION *session) {
+  return SSL_SESSION_has_ticket(session);
+}
+
+/** SSL_SESSION_get_ticket_lifetime_hint (seconds) */
+OSB_EXPORT double osb_session_get_ticket_lifetime_hint(SSL_SESSION *session) {
+  return (double)SSL_SESSION_get_ticket_lifetime_hint(session);
+}
+
+/** SSL_SESSION_dup: a new object with the same contents (and the same id), or NULL. */
+OSB_EXPORT SSL_SESSION *osb_session_dup(SSL_SESSION *session) {
+  return SSL_SESSION_dup(session);
+}
