@@ -49,8 +49,9 @@ export class HandleRegistry {
     return this.#entry(ref, kind).ptr as Ptr<K>;
   }
 
-  isAlive(ref: HandleRef): boolean {
-    return ref.owner === this.owner && this.#entries.get(ref.id)?.alive === true;
+  /** Whether a handle of this sandbox and of `kind` is still alive (a freed one is not an error here). */
+  isAlive(ref: unknown, kind: HandleKind): boolean {
+    return this.#entry(ref, kind, false).alive;
   }
 
   /** Marks the handle dead and returns its pointer, so the caller frees the C object exactly once. */
@@ -66,7 +67,7 @@ export class HandleRegistry {
       .map(([id, e]) => ({ kind: e.kind, owner: this.owner, id, name: e.name }));
   }
 
-  #entry(ref: unknown, kind: HandleKind): Entry {
+  #entry(ref: unknown, kind: HandleKind, mustBeAlive = true): Entry {
     if (!isHandleRef(ref)) {
       throw new HandleError('not-a-handle', `expected a ${kind} handle, got ${describe(ref)}`);
     }
@@ -80,7 +81,7 @@ export class HandleRegistry {
     if (entry.kind !== kind) {
       throw new HandleError('wrong-kind', `${ref.name} is a ${entry.kind} handle, but a ${kind} is needed here`);
     }
-    if (!entry.alive) {
+    if (mustBeAlive && !entry.alive) {
       throw new HandleError('disposed', `${ref.name} (${kind}) was already freed: using it would be a use after free`);
     }
     return entry;

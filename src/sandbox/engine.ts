@@ -215,10 +215,7 @@ export class Engine {
   // ---- sessions -------------------------------------------------------------------
 
   sessionInfo(session: SessionRef): SessionInfo {
-    if (!this.handles.isAlive(session)) {
-      this.handles.pointer(session, 'SSL_SESSION'); // raises for foreign or wrong-kind handles
-    }
-    const base = { name: session.name, alive: this.handles.isAlive(session) };
+    const base = { name: session.name, alive: this.handles.isAlive(session, 'SSL_SESSION') };
     if (!base.alive) {
       return { ...base, id: '', idContext: '', protocol: '', cipher: '', time: 0, timeout: 0,
         resumable: false, hasTicket: false, ticketLifetimeHint: 0 };

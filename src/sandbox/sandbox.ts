@@ -1,0 +1,205 @@
+import type { Counter, Side } from '../core/constants.js';
+import type { HandleRef } from '../core/handles.js';
+import type { Variant } from '../core/module.js';
+import { OpenSSL } from '../core/openssl.js';
+import {
+  Engine, type ConnectionRef, type ContextConfig, type ContextRef, type HandshakeResult, type SessionInfo, type SessionRef,
+} from './engine.js';
+import type { SandboxEvent } from './events.js';
+
+/** The engine as the public API sees it: every method asynchronous, whether it runs here or in a worker. */
+export type EngineApi = { [K in keyof Engine]: Engine[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+
+export interface SandboxOptions {
+  /** Which OpenSSL build to run: '3.5' (LTS, default) or '3.0'. */
+  openssl?: Variant;
+  /** Start the clock frozen at this time (seconds since the epoch); default: real time. */
+  clock?: number;
+}
+
+/** A live OpenSSL object of the sandbox; `dispose()` frees it (and `using` does too). */
+abstract class Handle<K extends HandleRef['kind']> {
+  constructor(protected readonly engine: EngineApi, readonly ref: HandleRef<K>) {}
+
+  /** The name in traces and C code, for example `server_ctx_1` or `sess_2`. */
+  get name(): string {
+    return this.ref.name;
+  }
+
+  abstract dispose(): Promise<void>;
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  /** Frees without waiting; calls are processed in order, so later calls see it freed. */
+  [Symbol.dispose](): void {
+    void this.dispose().catch(() => {});
+  }
+}
+
+/** Accepts a handle object and passes its plain reference on; anything else reaches the engine's checks as it is. */
+const refOf = (value: unknown): never => (value instanceof Handle ? value.ref : value) as never;
+
+/** An SSL_CTX. */
+export class Context extends Handle<'SSL_CTX'> {
+  /** SSL_CTX_add_session: 1 added (or replaced a different object with the same id), 0 the identical object was already there. */
+  addSession(session: Session): Promise<number> {
+    return this.engine.addSession(this.ref, refOf(session));
+  }
+
+  /** SSL_CTX_remove_session: 1 removed, 0 not in the cache. */
+  removeSession(session: Session): Promise<number> {
+    return this.engine.removeSession(this.ref, refOf(session));
+  }
+
+  /** SSL_CTX_sess_number: how many sessions the internal cache holds. */
+  sessionCount(): Promise<number> {
+    return this.engine.sessionCount(this.ref);
+  }
+
+  /** The eleven SSL_CTX_sess_* counters (SSL_CTX_sess_accept, SSL_CTX_sess_hits, …). */
+  counters(): Promise<Record<Counter, number>> {
+    return this.engine.counters(this.ref);
+  }
+
+  /** SSL_CTX_free */
+  dispose(): Promise<void> {
+    return this.engine.freeContext(this.ref);
+  }
+}
+
+/** One reference to an SSL_SESSION. */
+export class Session extends Handle<'SSL_SESSION'> {
+  /** Everything observable about the session (SSL_SESSION_get_id, _get_time, _is_resumable, …). */
+  info(): Promise<SessionInfo> {
+    return this.engine.sessionInfo(this.ref);
+  }
+
+  /** SSL_SESSION_dup: a different SSL_SESSION object with the same contents and id. */
+  async dup(): Promise<Session> {
+    return new Session(this.engine, await this.engine.dupSession(this.ref));
+  }
+
+  /** SSL_SESSION_free: drops this reference; the handle cannot be used afterwards. */
+  dispose(): Promise<void> {
+    return this.engine.freeSession(this.ref);
+  }
+}
+
+/** A client SSL and a server SSL joined by the in-memory wire. */
+export class Connection extends Handle<'osb_conn'> {
+  /** SSL_do_handshake on both sides until both are done. */
+  handshake(): Promise<HandshakeResult> {
+    return this.engine.handshake(this.ref);
+  }
+
+  /** SSL_get1_session of one side (the client's by default). */
+  async session(side: Side = 'client'): Promise<Session> {
+    return new Session(this.engine, await this.engine.getSession(this.ref, side));
+  }
+
+  /** SSL_shutdown on both sides (`clean`, the default) or not (`unclean`: OpenSSL then drops the session from the cache), then SSL_free. */
+  close(how: 'clean' | 'unclean' = 'clean'): Promise<void> {
+    return this.engine.close(this.ref, how);
+  }
+
+  dispose(): Promise<void> {
+    return this.close('clean');
+  }
+}
+
+export interface HandshakeOptions {
+  client: Context;
+  server: Context;
+  /** Offered for resumption (SSL_set_session on the client). */
+  session?: Session;
+  /** How the connection ends afterwards; default `clean`. */
+  shutdown?: 'clean' | 'unclean';
+}
+
+/** The virtual clock: OpenSSL's "now" for session times, timeouts and ticket ages. */
+export class Clock {
+  constructor(private readonly engine: EngineApi) {}
+
+  /** Seconds since the epoch, as OpenSSL sees them. */
+  now(): Promise<number> {
+    return this.engine.now();
+  }
+
+  /** Moves time forward by `seconds`. */
+  advance(seconds: number): Promise<void> {
+    return this.engine.advanceClock(seconds);
+  }
+
+  /** Freezes the clock at `epochSeconds`; `null` returns to real time. */
+  set(epochSeconds: number | null): Promise<void> {
+    return this.engine.setClock(epochSeconds);
+  }
+}
+
+/** One OpenSSL module instance with its contexts, sessions, connections, clock and event log. */
+export class Sandbox {
+  readonly clock: Clock;
+
+  constructor(readonly variant: Variant, private readonly engine: EngineApi) {
+    this.clock = new Clock(engine);
+  }
+
+  /** SSL_CTX_new plus the settings in `config`, each logged as its OpenSSL call. */
+  async context(config: ContextConfig): Promise<Context> {
+    return new Context(this.engine, await this.engine.createContext(config));
+  }
+
+  /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */
+  async connect(client: Context, server: Context, session?: Session): Promise<Connection> {
+    const ref = await this.engine.connect(refOf(client), refOf(server), session === undefined ? undefined : refOf(session));
+    return new Connection(this.engine, ref);
+  }
+
+  /**
+   * A whole connection: connect, handshake, SSL_get1_session of the client, shutdown.
+   * The returned session is the client's new reference, to offer for resumption.
+   */
+  async handshake({ client, server, session, shutdown = 'clean' }: HandshakeOptions): Promise<HandshakeResult & { session: Session }> {
+    const connection = await this.connect(client, server, session);
+    try {
+      const result = await connection.handshake();
+      return { ...result, session: await connection.session('client') };
+    } finally {
+      await connection.close(shutdown);
+    }
+  }
+
+  /** The event log from position `since` (0: everything). */
+  events(since = 0): Promise<SandboxEvent[]> {
+    return this.engine.events(since);
+  }
+
+  /** Frees every OpenSSL object the sandbox still holds. */
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/** Runs `engine` in this thread behind the same asynchronous interface a worker offers. */
+function inProcess(engine: Engine): EngineApi {
+  return new Proxy({} as EngineApi, {
+    get: (_, name: keyof Engine) => async (...args: unknown[]) =>
+      (engine[name] as (...a: unknown[]) => unknown).apply(engine, args),
+  });
+}
+
+/** Loads an OpenSSL module and returns a sandbox around it. */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const variant = options.openssl ?? '3.5';
+  const engine = new Engine(await OpenSSL.load(variant));
+  if (options.clock !== undefined) engine.setClock(options.clock);
+  return new Sandbox(variant, inProcess(engine));
+}
+
+export type { ConnectionRef, ContextConfig, ContextRef, HandshakeResult, SessionInfo, SessionRef };
