@@ -85,7 +85,6 @@ export type ConnectionRef = HandleRef<'osb_conn'>;
 
 const MAX_ROUNDS = 64;
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const sideFlag = (side: Side) => (side === 'client' ? 'client' : 'server');
 
 /**
  * The sandbox's synchronous engine: every OpenSSL call, each checked and logged. It holds
@@ -104,6 +103,11 @@ export class Engine {
     return this.openssl.glue;
   }
 
+  /** OpenSSL_version(OPENSSL_VERSION) of the library in the module. */
+  opensslVersion(): string {
+    return this.#glue.osb_openssl_version();
+  }
+
   // ---- contexts -------------------------------------------------------------------
 
   createContext(config: ContextConfig): ContextRef {
@@ -118,7 +122,7 @@ export class Engine {
     if (!ptr) throw this.openssl.failure('SSL_CTX_new');
     const ref = this.handles.issue('SSL_CTX', ptr, `${config.role}_ctx`);
     const method = config.role === 'server' ? 'TLS_server_method()' : 'TLS_client_method()';
-    this.log.call('SSL_CTX_new', [method], ref.name);
+    this.log.created('SSL_CTX_new', [method], 'SSL_CTX', ref.name);
     try {
       this.#configure(ref, ptr, config);
     } catch (error) {
@@ -251,7 +255,7 @@ export class Engine {
     const copy = glue.osb_session_dup(s);
     if (!copy) throw this.openssl.failure('SSL_SESSION_dup');
     const ref = this.handles.issue('SSL_SESSION', copy, 'sess');
-    this.log.call('SSL_SESSION_dup', [session.name], ref.name);
+    this.log.created('SSL_SESSION_dup', [session.name], 'SSL_SESSION', ref.name);
     return ref;
   }
 
@@ -268,10 +272,10 @@ export class Engine {
     if (!conn) throw this.openssl.failure('SSL_new');
     const ref = this.handles.issue('osb_conn', conn, 'conn');
     this.#wires.set(ref.id, new Wire(this.openssl, conn));
-    this.log.call('SSL_new', [client.name], `${ref.name}.client`);
-    this.log.call('SSL_new', [server.name], `${ref.name}.server`);
+    this.log.created('SSL_new', [client.name], 'SSL', `${ref.name}_client`);
+    this.log.created('SSL_new', [server.name], 'SSL', `${ref.name}_server`);
     if (sess !== undefined) {
-      const ok = this.log.call('SSL_set_session', [`${ref.name}.client`, session!.name], glue.osb_conn_set_session(conn, sess));
+      const ok = this.log.call('SSL_set_session', [`${ref.name}_client`, session!.name], glue.osb_conn_set_session(conn, sess));
       if (ok !== 1) {
         const error = this.openssl.failure('SSL_set_session');
         this.close(ref, 'unclean');
@@ -299,9 +303,9 @@ export class Engine {
           const r = glue.osb_conn_handshake(conn, SIDES[side]);
           if (r === 1) done[side] = true;
           else if (-r !== SSL_ERROR.SSL_ERROR_WANT_READ && -r !== SSL_ERROR.SSL_ERROR_WANT_WRITE) {
-            const error = this.openssl.failure('SSL_do_handshake', `${connection.name}.${sideFlag(side)}, SSL_get_error = ${-r}`);
+            const error = this.openssl.failure('SSL_do_handshake', `${connection.name}_${side}, SSL_get_error = ${-r}`);
             wire.transfer(side); // deliver the alert, as a network would
-            this.log.call('SSL_do_handshake', [`${connection.name}.${side}`], -1);
+            this.log.call('SSL_do_handshake', [`${connection.name}_${side}`], -1);
             throw error;
           }
         }
@@ -314,7 +318,7 @@ export class Engine {
     }
     // TLS 1.3 sends NewSessionTicket after the handshake: the client must read to process it.
     const r = glue.osb_conn_read(conn, SIDES.client);
-    if (r < 0 && -r !== SSL_ERROR.SSL_ERROR_WANT_READ) throw this.openssl.failure('SSL_read', `${connection.name}.client`);
+    if (r < 0 && -r !== SSL_ERROR.SSL_ERROR_WANT_READ) throw this.openssl.failure('SSL_read', `${connection.name}_client`);
     const sessionId = (side: Side) => {
       const s = glue.osb_conn_get0_session(conn, SIDES[side]);
       return s ? hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out))) : '';
@@ -337,9 +341,9 @@ export class Engine {
     };
     this.log.add({
       kind: 'handshake', connection: connection.name, version: result.version, reused: result.reused.client,
-      c: `SSL_do_handshake(${connection.name}.client) = 1; SSL_do_handshake(${connection.name}.server) = 1`,
+      c: `SSL_do_handshake(${connection.name}_client) = 1; SSL_do_handshake(${connection.name}_server) = 1`,
     });
-    this.log.call('SSL_session_reused', [`${connection.name}.client`], Number(result.reused.client));
+    this.log.call('SSL_session_reused', [`${connection.name}_client`], Number(result.reused.client));
     return result;
   }
 
@@ -349,7 +353,7 @@ export class Engine {
     const s = this.#glue.osb_conn_get1_session(conn, SIDES[side]);
     if (!s) throw new SandboxError('NO_SESSION', `${connection.name}.${side} has no session (has the handshake run?)`);
     const ref = this.handles.issue('SSL_SESSION', s, 'sess');
-    this.log.call('SSL_get1_session', [`${connection.name}.${side}`], ref.name);
+    this.log.created('SSL_get1_session', [`${connection.name}_${side}`], 'SSL_SESSION', ref.name);
     return ref;
   }
 
@@ -362,7 +366,7 @@ export class Engine {
     const glue = this.#glue;
     if (how === 'clean') {
       for (const side of ['client', 'server'] as const) {
-        this.log.call('SSL_shutdown', [`${connection.name}.${side}`], glue.osb_conn_shutdown(conn, SIDES[side]));
+        this.log.call('SSL_shutdown', [`${connection.name}_${side}`], glue.osb_conn_shutdown(conn, SIDES[side]));
         this.#wires.get(connection.id)!.transfer(side);
       }
       glue.osb_err_clear();
@@ -370,8 +374,8 @@ export class Engine {
     this.handles.release(connection, 'osb_conn');
     this.#wires.delete(connection.id);
     glue.osb_conn_free(conn);
-    this.log.call('SSL_free', [`${connection.name}.client`], undefined);
-    this.log.call('SSL_free', [`${connection.name}.server`], undefined);
+    this.log.call('SSL_free', [`${connection.name}_client`], undefined);
+    this.log.call('SSL_free', [`${connection.name}_server`], undefined);
   }
 
   /** The bytes that crossed a connection's wire so far. */

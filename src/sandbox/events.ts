@@ -54,6 +54,11 @@ export class EventLog {
     return result;
   }
 
+  /** Records a call that creates an object, in C: `SSL_SESSION *sess_2 = SSL_get1_session(conn_1.client)`. */
+  created(call: string, args: string[], type: string, name: string): void {
+    this.add({ kind: 'call', call, args, result: name, c: `${type} *${name} = ${call}(${args.join(', ')})` });
+  }
+
   /** Events after position `since` (0: all). */
   since(since = 0): SandboxEvent[] {
     return this.#events.slice(since);

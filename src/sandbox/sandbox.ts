@@ -171,6 +171,11 @@ export class Sandbox {
     }
   }
 
+  /** OpenSSL_version(OPENSSL_VERSION), for example "OpenSSL 3.5.7 27 Jan 2026". */
+  opensslVersion(): Promise<string> {
+    return this.engine.opensslVersion();
+  }
+
   /** The event log from position `since` (0: everything). */
   events(since = 0): Promise<SandboxEvent[]> {
     return this.engine.events(since);
