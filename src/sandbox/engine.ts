@@ -108,17 +108,25 @@ export class Engine {
     return this.#glue.osb_openssl_version();
   }
 
+  /** The sandbox's self-signed server certificate and private key, as PEM (PEM_write_bio_X509, PEM_write_bio_PrivateKey). */
+  serverCredentials(keyType: KeyType = 'ec-p256'): { cert: string; key: string } {
+    const glue = this.#glue;
+    const cert = glue.osb_keys_pem(keyTypeCode(keyType), 0);
+    const key = glue.osb_keys_pem(keyTypeCode(keyType), 1);
+    if (!cert || !key) throw this.openssl.failure('PEM_write_bio_X509');
+    return { cert, key };
+  }
+
   // ---- contexts -------------------------------------------------------------------
 
   createContext(config: ContextConfig): ContextRef {
     if (config.role !== 'client' && config.role !== 'server') {
       throw new ArgumentError(`context role must be 'client' or 'server', got ${JSON.stringify(config.role)}`);
     }
-    const keyType = config.keyType ?? 'ec-p256';
-    if (!(keyType in KEY_TYPES)) throw new ArgumentError(`unknown key type '${keyType}' (${Object.keys(KEY_TYPES).join(', ')})`);
+    const keyType = keyTypeCode(config.keyType ?? 'ec-p256');
     const glue = this.#glue;
     glue.osb_err_clear();
-    const ptr = glue.osb_ctx_new(SIDES[config.role], KEY_TYPES[keyType]);
+    const ptr = glue.osb_ctx_new(SIDES[config.role], keyType);
     if (!ptr) throw this.openssl.failure('SSL_CTX_new');
     const ref = this.handles.issue('SSL_CTX', ptr, `${config.role}_ctx`);
     const method = config.role === 'server' ? 'TLS_server_method()' : 'TLS_client_method()';
@@ -425,6 +433,12 @@ export class Engine {
     for (const ref of live.filter((r) => r.kind === 'SSL_SESSION')) this.freeSession(ref as SessionRef);
     for (const ref of live.filter((r) => r.kind === 'SSL_CTX')) this.freeContext(ref as ContextRef);
   }
+}
+
+function keyTypeCode(keyType: KeyType): number {
+  const code = KEY_TYPES[keyType];
+  if (code === undefined) throw new ArgumentError(`unknown key type '${keyType}' (${Object.keys(KEY_TYPES).join(', ')})`);
+  return code;
 }
 
 function protocol(name: ProtocolVersion, field: string): number {

@@ -1,4 +1,4 @@
-import type { Counter, Side } from '../core/constants.js';
+import type { Counter, KeyType, Side } from '../core/constants.js';
 import type { HandleRef } from '../core/handles.js';
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
@@ -174,6 +174,11 @@ export class Sandbox {
   /** OpenSSL_version(OPENSSL_VERSION), for example "OpenSSL 3.5.7 27 Jan 2026". */
   opensslVersion(): Promise<string> {
     return this.engine.opensslVersion();
+  }
+
+  /** The self-signed certificate and private key the sandbox's servers use, as PEM. */
+  serverCredentials(keyType: KeyType = 'ec-p256'): Promise<{ cert: string; key: string }> {
+    return this.engine.serverCredentials(keyType);
   }
 
   /** The event log from position `since` (0: everything). */
