@@ -425,6 +425,15 @@ export class Engine {
     return this.log.since(since);
   }
 
+  /** Calls `listener` with every new event; returns an id for unsubscribe(). */
+  subscribe(listener: (event: SandboxEvent) => void): number {
+    return this.log.subscribe(listener);
+  }
+
+  unsubscribe(id: number): void {
+    this.log.unsubscribe(id);
+  }
+
   /** Frees every C object this engine still holds: connections, then sessions, then contexts. */
   dispose(): void {
     if (this.openssl.isAborted()) return;

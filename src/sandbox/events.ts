@@ -39,11 +39,24 @@ type Unsequenced<E> = E extends SandboxEvent ? Omit<E, 'seq'> : never;
 /** The ordered log of everything a sandbox did. */
 export class EventLog {
   readonly #events: SandboxEvent[] = [];
+  readonly #listeners = new Map<number, (event: SandboxEvent) => void>();
+  #nextListener = 1;
 
   add(event: Unsequenced<SandboxEvent>): SandboxEvent {
     const full = { ...event, seq: this.#events.length + 1 } as SandboxEvent;
     this.#events.push(full);
+    for (const listener of this.#listeners.values()) listener(full);
     return full;
+  }
+
+  subscribe(listener: (event: SandboxEvent) => void): number {
+    const id = this.#nextListener++;
+    this.#listeners.set(id, listener);
+    return id;
+  }
+
+  unsubscribe(id: number): void {
+    this.#listeners.delete(id);
   }
 
   /** Records a call and returns its result, so call sites stay one expression. */

@@ -6,13 +6,16 @@ import {
   Engine, type ConnectionRef, type ContextConfig, type ContextRef, type HandshakeResult, type SessionInfo, type SessionRef,
 } from './engine.js';
 import type { SandboxEvent } from './events.js';
-
-/** The engine as the public API sees it: every method asynchronous, whether it runs here or in a worker. */
-export type EngineApi = { [K in keyof Engine]: Engine[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+import { inProcess, type EngineApi, type Transport } from './transport.js';
 
 export interface SandboxOptions {
   /** Which OpenSSL build to run: '3.5' (LTS, default) or '3.0'. */
   openssl?: Variant;
+  /**
+   * Run OpenSSL in a worker (a Web Worker in browsers, worker_threads in Node), so the caller's
+   * thread never blocks: the default. `false` runs it in this thread, with the same API.
+   */
+  worker?: boolean;
   /** Start the clock frozen at this time (seconds since the epoch); default: real time. */
   clock?: number;
 }
@@ -141,9 +144,28 @@ export class Clock {
 /** One OpenSSL module instance with its contexts, sessions, connections, clock and event log. */
 export class Sandbox {
   readonly clock: Clock;
+  #transport: Transport;
 
-  constructor(readonly variant: Variant, private readonly engine: EngineApi) {
+  private constructor(readonly options: Required<Pick<SandboxOptions, 'openssl' | 'worker'>> & SandboxOptions, transport: Transport) {
+    this.#transport = transport;
+    // Handles and the clock reach the engine through this indirection, so restart() can replace it.
+    const engine = new Proxy({} as EngineApi, { get: (_, name: keyof EngineApi) => this.#transport.engine[name] });
+    this.engine = engine;
     this.clock = new Clock(engine);
+  }
+
+  private readonly engine: EngineApi;
+
+  /** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */
+  static async create(options: SandboxOptions = {}): Promise<Sandbox> {
+    const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true };
+    const sb = new Sandbox(full, await connect(full));
+    if (full.clock !== undefined) await sb.clock.set(full.clock);
+    return sb;
+  }
+
+  get variant(): Variant {
+    return this.options.openssl;
   }
 
   /** SSL_CTX_new plus the settings in `config`, each logged as its OpenSSL call. */
@@ -186,9 +208,30 @@ export class Sandbox {
     return this.engine.events(since);
   }
 
-  /** Frees every OpenSSL object the sandbox still holds. */
-  dispose(): Promise<void> {
-    return this.engine.dispose();
+  /** Calls `listener` with every new event, in order; returns a function that stops it. */
+  async onEvent(listener: (event: SandboxEvent) => void): Promise<() => Promise<void>> {
+    const engine = this.engine;
+    const id = await engine.subscribe(this.#transport.callback(listener));
+    return () => engine.unsubscribe(id);
+  }
+
+  /**
+   * Replaces a dead (or live) OpenSSL module with a fresh one: after a worker crash or an
+   * abort, this brings the sandbox back. Handles from before the restart are refused.
+   */
+  async restart(): Promise<void> {
+    this.#transport.terminate();
+    this.#transport = await connect(this.options);
+    if (this.options.clock !== undefined) await this.clock.set(this.options.clock);
+  }
+
+  /** Frees every OpenSSL object the sandbox still holds and stops its worker. */
+  async dispose(): Promise<void> {
+    try {
+      await this.engine.dispose();
+    } finally {
+      this.#transport.terminate();
+    }
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -196,20 +239,17 @@ export class Sandbox {
   }
 }
 
-/** Runs `engine` in this thread behind the same asynchronous interface a worker offers. */
-function inProcess(engine: Engine): EngineApi {
-  return new Proxy({} as EngineApi, {
-    get: (_, name: keyof Engine) => async (...args: unknown[]) =>
-      (engine[name] as (...a: unknown[]) => unknown).apply(engine, args),
-  });
+async function connect(options: SandboxOptions & { openssl: Variant; worker: boolean }): Promise<Transport> {
+  if (options.worker) {
+    const { startWorker } = await import('../worker/host.js');
+    return startWorker(options.openssl);
+  }
+  return inProcess(new Engine(await OpenSSL.load(options.openssl)));
 }
 
-/** Loads an OpenSSL module and returns a sandbox around it. */
-export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const variant = options.openssl ?? '3.5';
-  const engine = new Engine(await OpenSSL.load(variant));
-  if (options.clock !== undefined) engine.setClock(options.clock);
-  return new Sandbox(variant, inProcess(engine));
+/** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */
+export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return Sandbox.create(options);
 }
 
 export type { ConnectionRef, ContextConfig, ContextRef, HandshakeResult, SessionInfo, SessionRef };

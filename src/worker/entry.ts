@@ -1,0 +1,42 @@
+// The worker side: loads OpenSSL and exposes an Engine through comlink. One worker per sandbox.
+import { expose, proxy, transfer, type Endpoint } from 'comlink/dist/esm/comlink.mjs';
+import type { Variant } from '../core/module.js';
+import { OpenSSL } from '../core/openssl.js';
+import { Engine } from '../sandbox/engine.js';
+import { installErrorTransfer } from './errors.js';
+
+installErrorTransfer();
+
+/** Bytes an engine returns (serialized sessions) move to the caller instead of being copied. */
+function transferringBytes(engine: Engine): Engine {
+  return new Proxy(engine, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        return result instanceof Uint8Array ? transfer(result, [result.buffer]) : result;
+      };
+    },
+  });
+}
+
+export const workerApi = {
+  async create(variant: Variant) {
+    return proxy(transferringBytes(new Engine(await OpenSSL.load(variant))));
+  },
+};
+export type WorkerApi = typeof workerApi;
+
+async function parentEndpoint(): Promise<Endpoint> {
+  if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
+    return globalThis as unknown as Endpoint;
+  }
+  const [{ parentPort }, { default: nodeEndpoint }] = await Promise.all([
+    import(/* @vite-ignore */ 'node:worker_threads'),
+    import('comlink/dist/esm/node-adapter.mjs'),
+  ]);
+  return nodeEndpoint(parentPort as never);
+}
+
+expose(workerApi, await parentEndpoint());
