@@ -1,0 +1,87 @@
+// The statements of the manual page SSL_CTX_add_session(3), checked with real objects.
+import * as check from './check.js';
+import { tls12SessionIdPair, type ApiSuite } from './suite.js';
+
+export const addRemove: ApiSuite = {
+  title: 'SSL_CTX_add_session / SSL_CTX_remove_session',
+  cases: [
+    { name: 'adding a new session returns 1 and the cache grows', run: async (sb) => {
+    const { server, client } = await tls12SessionIdPair(sb);
+    const { session } = await sb.handshake({ client, server });
+    const empty = await sb.context({ role: 'server' });
+    check.equal(await empty.sessionCount(), 0);
+    check.equal(await empty.addSession(session), 1);
+    check.equal(await empty.sessionCount(), 1);
+  } },
+
+    { name: 'adding the identical object again returns 0 and changes nothing', run: async (sb) => {
+    const { server, client } = await tls12SessionIdPair(sb);
+    const { session } = await sb.handshake({ client, server });
+    const ctx = await sb.context({ role: 'server' });
+    check.equal(await ctx.addSession(session), 1);
+    check.equal(await ctx.addSession(session), 0);
+    check.equal(await ctx.sessionCount(), 1);
+  } },
+
+    { name: 'a different object with the same id returns 1 and replaces the old one; the count stays', run: async (sb) => {
+    const { server, client } = await tls12SessionIdPair(sb);
+    const { session } = await sb.handshake({ client, server });
+    const copy = await session.dup();
+    check.equal((await copy.info()).id, (await session.info()).id);
+    const ctx = await sb.context({ role: 'server' });
+    check.equal(await ctx.addSession(session), 1);
+    check.equal(await ctx.addSession(copy), 1);
+    check.equal(await ctx.sessionCount(), 1);
+    // The cache looks sessions up by id: removing the original object removes the copy that replaced it.
+    check.equal(await ctx.removeSession(session), 1);
+    check.equal(await ctx.sessionCount(), 0);
+    check.equal(await ctx.removeSession(copy), 0);
+  } },
+
+    { name: 'removing a cached session returns 1; removing one that is not cached returns 0', run: async (sb) => {
+    const { server, client } = await tls12SessionIdPair(sb);
+    const { session } = await sb.handshake({ client, server });
+    check.equal(await server.sessionCount(), 1);
+    check.equal(await server.removeSession(session), 1);
+    check.equal(await server.sessionCount(), 0);
+    check.equal(await server.removeSession(session), 0);
+  } },
+
+    { name: 'a removed session is no longer resumed, and removal marks it not resumable', run: async (sb) => {
+    const { server, client } = await tls12SessionIdPair(sb);
+    const { session } = await sb.handshake({ client, server });
+    await server.removeSession(session);
+    check.equal((await session.info()).resumable, false);
+    const next = await sb.handshake({ client, server, session });
+    check.equal(next.reused.server, false);
+  } },
+
+    { name: 'SSL_SESS_CACHE_NO_INTERNAL_STORE leaves the cache empty until SSL_CTX_add_session fills it', run: async (sb) => {
+    const server = await sb.context({
+      role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'],
+      cacheMode: ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_INTERNAL_STORE'],
+    });
+    const client = await sb.context({ role: 'client' });
+    const first = await sb.handshake({ client, server });
+    check.equal(await server.sessionCount(), 0);
+    check.equal((await sb.handshake({ client, server, session: first.session })).reused.server, false);
+
+    const third = await sb.handshake({ client, server });
+    check.equal(await server.addSession(third.session), 1);
+    check.equal((await sb.handshake({ client, server, session: third.session })).reused.server, true);
+  } },
+
+    { name: 'logs each call with its C form and return value', run: async (sb) => {
+    const { server, client } = await tls12SessionIdPair(sb);
+    const { session } = await sb.handshake({ client, server });
+    const from = (await sb.events()).length;
+    await server.removeSession(session);
+    await server.addSession(session);
+    const calls = (await sb.events(from)).map((e) => e.c);
+    check.deepEqual(calls, [
+      `SSL_CTX_remove_session(${server.name}, ${session.name}) = 1`,
+      `SSL_CTX_add_session(${server.name}, ${session.name}) = 1`,
+    ]);
+  } },
+  ],
+};
