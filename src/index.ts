@@ -2,8 +2,10 @@
 export { createSandbox, Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions } from './sandbox/sandbox.js';
 export type { EngineApi } from './sandbox/transport.js';
-export type { ContextConfig, HandshakeResult, SessionInfo } from './sandbox/engine.js';
-export type { SandboxEvent, CallEvent, HandshakeEvent, ClockEvent } from './sandbox/events.js';
+export type { CachedSession, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
+export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
+export type { SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject } from './sandbox/events.js';
+export type { WireChunk } from './sandbox/wire.js';
 export { SandboxError, OpenSSLError, HandleError, ArgumentError } from './core/errors.js';
 export type { OpenSSLErrorEntry, HandleProblem } from './core/errors.js';
 export { VARIANTS, type Variant } from './core/module.js';

@@ -1,7 +1,7 @@
 import { bindGlue, type Glue } from './glue.generated.js';
 import { OpenSSLError, SandboxError, type OpenSSLErrorEntry } from './errors.js';
 import { loadModule, type Variant } from './module.js';
-import type { GlueModule, Ptr } from './pointers.js';
+import type { GlueHooks, GlueModule, Ptr } from './pointers.js';
 
 /**
  * One instance of the OpenSSL module: the typed glue plus the few helpers every caller
@@ -50,6 +50,25 @@ export class OpenSSL {
     } finally {
       this.module._free(ptr);
     }
+  }
+
+  /** A copy of `length` heap bytes at `ptr`. */
+  copyOut(ptr: number, length: number): Uint8Array {
+    return this.module.HEAPU8.slice(ptr, ptr + length);
+  }
+
+  /** The sessions in a context's internal cache (SSL_CTX_sessions), as pointers. */
+  listSessions(ctx: Ptr<'SSL_CTX'>): Ptr<'SSL_SESSION'>[] {
+    const count = this.glue.osb_ctx_sess_number(ctx);
+    const bytes = this.readBytes(Math.max(4, count * 4),
+      (out) => 4 * this.glue.osb_ctx_list_sessions(ctx, out as number as Ptr<'SSL_SESSION*'>, count));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    return Array.from({ length: bytes.length / 4 }, (_, i) => view.getUint32(i * 4, true) as Ptr<'SSL_SESSION'>);
+  }
+
+  /** Where the glue's callbacks land (Module.osbHooks). */
+  setHooks(hooks: GlueHooks): void {
+    (this.module as GlueModule & { osbHooks?: GlueHooks }).osbHooks = hooks;
   }
 
   /** Drains OpenSSL's error queue, oldest entry first. */

@@ -20,3 +20,17 @@ export type ModuleFactory = (options: {
   printErr?(text: string): void;
   onAbort?(what: unknown): void;
 }) => Promise<GlueModule>;
+
+/** The JavaScript functions the glue's callbacks call (wasm/glue/callbacks.c), set as Module.osbHooks. */
+export interface GlueHooks {
+  /** SSL_CTX_sess_set_new_cb: returns 1 to keep OpenSSL's reference, 0 to let OpenSSL drop it. */
+  newSession(ctx: number, ssl: number, session: number): number;
+  /** SSL_CTX_sess_set_remove_cb */
+  removeSession(ctx: number, session: number): void;
+  /** SSL_CTX_sess_set_get_cb: the session for `length` id bytes at `id`, or 0. */
+  getSession(ctx: number, ssl: number, id: number, length: number): number;
+  /** SSL_CTX_set_client_hello_cb: 1 to go on, 0 to make SSL_do_handshake return and wait. */
+  clientHello(ctx: number, ssl: number): number;
+  /** An SSL_SESSION is being destroyed (ex_data free callback). */
+  sessionFreed(session: number): void;
+}

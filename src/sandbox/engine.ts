@@ -1,49 +1,24 @@
-import {
-  COUNTERS, KEY_TYPES, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, SIDES, SSL_ERROR, protocolName,
-  type Counter, type KeyType, type ProtocolVersion, type SessionCacheMode, type Side, type SslOption,
-} from '../core/constants.js';
+import { COUNTERS, PROTOCOL_VERSIONS, SIDES, SSL_ERROR, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
 import { ArgumentError, SandboxError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
-import { EventLog, type SandboxEvent } from './events.js';
-import { Wire } from './wire.js';
-
-/** How to configure an SSL_CTX. Every field names the OpenSSL setting it drives. */
-export interface ContextConfig {
-  /** TLS_client_method() or TLS_server_method(). */
-  role: 'client' | 'server';
-  /** SSL_CTX_set_min_proto_version */
-  minProtocol?: ProtocolVersion;
-  /** SSL_CTX_set_max_proto_version */
-  maxProtocol?: ProtocolVersion;
-  /** SSL_CTX_set_options */
-  options?: SslOption[];
-  /** SSL_CTX_set_session_cache_mode, as flag names; OpenSSL's default is SSL_SESS_CACHE_SERVER. */
-  cacheMode?: SessionCacheMode[];
-  /** SSL_CTX_sess_set_cache_size */
-  cacheSize?: number;
-  /** SSL_CTX_set_timeout, in seconds */
-  timeout?: number;
-  /** SSL_CTX_set_session_id_context */
-  sessionIdContext?: string;
-  /** SSL_CTX_set_num_tickets */
-  numTickets?: number;
-  /** SSL_CTX_set_ciphersuites (TLS 1.3) */
-  ciphersuites?: string;
-  /** SSL_CTX_set_cipher_list (TLS 1.2) */
-  cipherList?: string;
-  /** SSL_CTX_set1_groups_list */
-  groups?: string;
-  /** The server certificate's key: ECDSA P-256 (default) or RSA-2048. */
-  keyType?: KeyType;
-}
+import { SessionCallbacks, hex, type GetSessionHandler } from './callbacks.js';
+import {
+  applySettings, count, finite, keyTypeCode, readSettings, versionConstant,
+  type ContextConfig, type ContextSettings, type ContextState,
+} from './config.js';
+import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
+import { Wire, type WireChunk } from './wire.js';
 
 /** What can be observed of an SSL_SESSION. */
 export interface SessionInfo {
+  /** The handle's name, for example `sess_2`. */
   name: string;
   /** False once the handle was freed (SSL_SESSION_free). */
   alive: boolean;
+  /** The object behind the handle (`#3`): handles made by SSL_SESSION_up_ref share it. Empty once freed. */
+  object: string;
   /** SSL_SESSION_get_id, hex */
   id: string;
   /** SSL_SESSION_get0_id_context, hex */
@@ -64,6 +39,23 @@ export interface SessionInfo {
   ticketLifetimeHint: number;
 }
 
+/** A session in a context's internal cache (SSL_CTX_sessions). */
+export type CachedSession = Omit<SessionInfo, 'name' | 'alive'> & {
+  /** Names of the live handles that refer to this same object. */
+  handles: string[];
+};
+
+/** Fields of a hand-made session (SSL_SESSION_set1_id, _set1_id_context, _set_protocol_version, _set_time, _set_timeout). */
+export interface SessionFields {
+  /** hex, at most 32 bytes */
+  id?: string;
+  /** hex, at most 32 bytes */
+  idContext?: string;
+  protocol?: keyof typeof PROTOCOL_VERSIONS;
+  time?: number;
+  timeout?: number;
+}
+
 export interface HandshakeResult {
   connection: string;
   /** SSL_version, for example "TLSv1.3" */
@@ -72,9 +64,9 @@ export interface HandshakeResult {
   cipher: string;
   /** SSL_session_reused on each side */
   reused: Record<Side, boolean>;
-  /** The id of each side's session (SSL_SESSION_get_id), hex; empty for a TLS 1.3 client. */
+  /** The id of each side's session (SSL_SESSION_get_id), hex. */
   sessionId: Record<Side, string>;
-  /** Transfers over the wire (each a flight of one or more records) and bytes in each direction. */
+  /** Transfers over the wire (each a flight of one or more records) and bytes sent by each side. */
   flights: number;
   bytes: Record<Side, number>;
 }
@@ -84,19 +76,26 @@ export type SessionRef = HandleRef<'SSL_SESSION'>;
 export type ConnectionRef = HandleRef<'osb_conn'>;
 
 const MAX_ROUNDS = 64;
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const SSL_ERROR_WANT_CLIENT_HELLO_CB = 11;
+const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 
 /**
- * The sandbox's synchronous engine: every OpenSSL call, each checked and logged. It holds
- * the handle registry, the wires and the event log of one module instance. The public API
- * (src/sandbox/sandbox.ts) calls it in-process or through a worker.
+ * The sandbox's engine: every OpenSSL call, checked and logged. It holds the handle
+ * registry, the wires, the callbacks and the event log of one module instance. The public
+ * API (src/sandbox/sandbox.ts) calls it in-process or through a worker.
  */
 export class Engine {
   readonly handles = new HandleRegistry();
   readonly log = new EventLog();
   readonly #wires = new Map<number, Wire>();
+  readonly #callbacks: SessionCallbacks;
+  readonly #lastCounters = new Map<number, Record<Counter, number>>();
+  /** Mirrors osb_clock_configure: frozen at `value`, or real time plus `value`. */
+  #clock = { frozen: false, value: 0 };
 
-  constructor(readonly openssl: OpenSSL) {}
+  constructor(readonly openssl: OpenSSL) {
+    this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log);
+  }
 
   get #glue() {
     this.openssl.assertUsable();
@@ -119,20 +118,22 @@ export class Engine {
 
   // ---- contexts -------------------------------------------------------------------
 
+  /** SSL_CTX_new, then the settings and callbacks of `config`, each logged as its OpenSSL call. */
   createContext(config: ContextConfig): ContextRef {
-    if (config.role !== 'client' && config.role !== 'server') {
-      throw new ArgumentError(`context role must be 'client' or 'server', got ${JSON.stringify(config.role)}`);
+    if (config?.role !== 'client' && config?.role !== 'server') {
+      throw new ArgumentError(`context role must be 'client' or 'server', got ${JSON.stringify(config?.role)}`);
     }
     const keyType = keyTypeCode(config.keyType ?? 'ec-p256');
     const glue = this.#glue;
     glue.osb_err_clear();
-    const ptr = glue.osb_ctx_new(SIDES[config.role], keyType);
-    if (!ptr) throw this.openssl.failure('SSL_CTX_new');
-    const ref = this.handles.issue('SSL_CTX', ptr, `${config.role}_ctx`);
     const method = config.role === 'server' ? 'TLS_server_method()' : 'TLS_client_method()';
-    this.log.created('SSL_CTX_new', [method], 'SSL_CTX', ref.name);
+    const ref = this.log.created('SSL_CTX_new', [method], 'SSL_CTX', () => {
+      const ptr = glue.osb_ctx_new(SIDES[config.role], keyType);
+      if (!ptr) throw this.openssl.failure('SSL_CTX_new');
+      return this.handles.issue('SSL_CTX', ptr, `${config.role}_ctx`);
+    }, (r) => r.name);
     try {
-      this.#configure(ref, ptr, config);
+      this.configure(ref, config);
     } catch (error) {
       this.freeContext(ref);
       throw error;
@@ -140,102 +141,111 @@ export class Engine {
     return ref;
   }
 
-  #configure(ref: ContextRef, ptr: Ptr<'SSL_CTX'>, config: ContextConfig) {
-    const glue = this.#glue;
-    const checked = (call: string, args: string[], ok: number) => {
-      this.log.call(call, [ref.name, ...args], ok);
-      if (ok !== 1) throw this.openssl.failure(call, args.join(', '));
-    };
-    if (config.minProtocol !== undefined) {
-      const v = protocol(config.minProtocol, 'minProtocol');
-      checked('SSL_CTX_set_min_proto_version', [versionConstant(config.minProtocol)], glue.osb_ctx_set_min_proto_version(ptr, v));
-    }
-    if (config.maxProtocol !== undefined) {
-      const v = protocol(config.maxProtocol, 'maxProtocol');
-      checked('SSL_CTX_set_max_proto_version', [versionConstant(config.maxProtocol)], glue.osb_ctx_set_max_proto_version(ptr, v));
-    }
-    if (config.options?.length) {
-      const bits = flags(config.options, OPTIONS, 'option');
-      this.log.call('SSL_CTX_set_options', [ref.name, config.options.join(' | ')], glue.osb_ctx_set_options(ptr, bits));
-    }
-    if (config.cacheMode !== undefined) {
-      const mode = flags(config.cacheMode, SESSION_CACHE_MODES, 'session cache mode');
-      const shown = config.cacheMode.length ? config.cacheMode.join(' | ') : 'SSL_SESS_CACHE_OFF';
-      this.log.call('SSL_CTX_set_session_cache_mode', [ref.name, shown], glue.osb_ctx_set_session_cache_mode(ptr, mode));
-    }
-    if (config.cacheSize !== undefined) {
-      const size = count(config.cacheSize, 'cacheSize');
-      this.log.call('SSL_CTX_sess_set_cache_size', [ref.name, String(size)], glue.osb_ctx_sess_set_cache_size(ptr, size));
-    }
-    if (config.timeout !== undefined) {
-      const seconds = count(config.timeout, 'timeout');
-      this.log.call('SSL_CTX_set_timeout', [ref.name, String(seconds)], glue.osb_ctx_set_timeout(ptr, seconds));
-    }
-    if (config.sessionIdContext !== undefined) {
-      const bytes = new TextEncoder().encode(config.sessionIdContext);
-      checked('SSL_CTX_set_session_id_context', [JSON.stringify(config.sessionIdContext), String(bytes.length)],
-        this.openssl.withBytes(bytes, (p, n) => glue.osb_ctx_set_session_id_context(ptr, p, n)));
-    }
-    if (config.numTickets !== undefined) {
-      const n = count(config.numTickets, 'numTickets');
-      checked('SSL_CTX_set_num_tickets', [String(n)], glue.osb_ctx_set_num_tickets(ptr, n));
-    }
-    if (config.ciphersuites !== undefined) {
-      checked('SSL_CTX_set_ciphersuites', [JSON.stringify(config.ciphersuites)], glue.osb_ctx_set_ciphersuites(ptr, config.ciphersuites));
-    }
-    if (config.cipherList !== undefined) {
-      checked('SSL_CTX_set_cipher_list', [JSON.stringify(config.cipherList)], glue.osb_ctx_set_cipher_list(ptr, config.cipherList));
-    }
-    if (config.groups !== undefined) {
-      checked('SSL_CTX_set1_groups_list', [JSON.stringify(config.groups)], glue.osb_ctx_set1_groups_list(ptr, config.groups));
-    }
+  /** Changes settings of an existing context (the same fields as at creation, but role and key). */
+  configure(ctx: ContextRef, settings: ContextSettings): void {
+    const ptr = this.handles.pointer(ctx, 'SSL_CTX');
+    this.#glue.osb_err_clear();
+    applySettings(this.openssl, this.log, ctx.name, ptr, settings);
+    if (settings.callbacks) this.#callbacks.configure(ctx, ptr, settings.callbacks);
+  }
+
+  /** The context's settings as OpenSSL reports them (SSL_CTX_get_session_cache_mode, _get_timeout, …). */
+  settings(ctx: ContextRef): ContextState {
+    return readSettings(this.openssl, this.handles.pointer(ctx, 'SSL_CTX'));
+  }
+
+  /**
+   * Answers the context's get-session lookups with `handler` on the caller's side (in the
+   * main thread, across the worker), asynchronously: the handshake waits for the answer
+   * through SSL_CTX_set_client_hello_cb (SSL_ERROR_WANT_CLIENT_HELLO_CB). null removes it.
+   */
+  setGetSessionHandler(ctx: ContextRef, handler: GetSessionHandler | null, timeoutMs = DEFAULT_HANDLER_TIMEOUT_MS): void {
+    const ptr = this.handles.pointer(ctx, 'SSL_CTX');
+    this.#callbacks.setGetHandler(ctx, ptr, handler, count(timeoutMs, 'timeoutMs'));
+  }
+
+  /** Sessions the context's new-session callback kept ('keep'), as handles the application owns. */
+  keptSessions(ctx: ContextRef): SessionRef[] {
+    return this.#callbacks.kept(this.handles.pointer(ctx, 'SSL_CTX'));
   }
 
   freeContext(ctx: ContextRef): void {
     const ptr = this.handles.release(ctx, 'SSL_CTX');
-    this.#glue.osb_ctx_free(ptr);
-    this.log.call('SSL_CTX_free', [ctx.name], undefined);
+    this.log.call('SSL_CTX_free', [ctx.name], () => this.#glue.osb_ctx_free(ptr));
+    this.#callbacks.forgetContext(ptr);
+    this.#lastCounters.delete(ptr);
   }
+
+  // ---- the cache ------------------------------------------------------------------
 
   /** SSL_CTX_add_session: 1 added (or replaced a same-id object), 0 the identical object was already cached. */
   addSession(ctx: ContextRef, session: SessionRef): number {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
     const s = this.handles.pointer(session, 'SSL_SESSION');
-    return this.log.call('SSL_CTX_add_session', [ctx.name, session.name], this.#glue.osb_ctx_add_session(c, s));
+    return this.log.call('SSL_CTX_add_session', [ctx.name, session.name], () => this.#glue.osb_ctx_add_session(c, s));
   }
 
   /** SSL_CTX_remove_session: 1 removed, 0 it was not in the cache. */
   removeSession(ctx: ContextRef, session: SessionRef): number {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
     const s = this.handles.pointer(session, 'SSL_SESSION');
-    return this.log.call('SSL_CTX_remove_session', [ctx.name, session.name], this.#glue.osb_ctx_remove_session(c, s));
+    return this.log.call('SSL_CTX_remove_session', [ctx.name, session.name], () => this.#glue.osb_ctx_remove_session(c, s));
+  }
+
+  /** SSL_CTX_flush_sessions at the sandbox clock's now: removes the expired sessions. */
+  flushSessions(ctx: ContextRef): void {
+    const c = this.handles.pointer(ctx, 'SSL_CTX');
+    const now = Math.floor(this.now());
+    this.log.call('SSL_CTX_flush_sessions', [ctx.name, String(now)], () => this.#glue.osb_ctx_flush_sessions(c, now));
   }
 
   /** SSL_CTX_sess_number */
   sessionCount(ctx: ContextRef): number {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
-    return this.log.call('SSL_CTX_sess_number', [ctx.name], this.#glue.osb_ctx_sess_number(c));
+    return this.log.call('SSL_CTX_sess_number', [ctx.name], () => this.#glue.osb_ctx_sess_number(c));
+  }
+
+  /** The internal cache's contents (SSL_CTX_sessions), oldest first. */
+  cachedSessions(ctx: ContextRef): CachedSession[] {
+    const c = this.handles.pointer(ctx, 'SSL_CTX');
+    return this.openssl.listSessions(c).map((s) => {
+      const { name: _, alive: __, ...info } = this.#read('', s);
+      return { ...info, handles: this.handles.live().filter((r) => r.kind === 'SSL_SESSION' && this.handles.pointer(r, 'SSL_SESSION') === s).map((r) => r.name) };
+    }).sort((a, b) => a.time - b.time || a.object.localeCompare(b.object));
   }
 
   /** All eleven SSL_CTX_sess_* counters. */
   counters(ctx: ContextRef): Record<Counter, number> {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
     const glue = this.#glue;
-    return Object.fromEntries(COUNTERS.map((name, i) => [name, glue.osb_ctx_sess_counter(c, i)])) as Record<Counter, number>;
+    const values = Object.fromEntries(COUNTERS.map((name, i) => [name, glue.osb_ctx_sess_counter(c, i)])) as Record<Counter, number>;
+    this.#lastCounters.set(c, values);
+    return values;
+  }
+
+  /** The counters that changed since the previous counters() or counterChanges() of this context, by how much. */
+  counterChanges(ctx: ContextRef): Partial<Record<Counter, number>> {
+    const before = this.#lastCounters.get(this.handles.pointer(ctx, 'SSL_CTX'));
+    const now = this.counters(ctx);
+    return Object.fromEntries(COUNTERS.filter((k) => now[k] !== (before?.[k] ?? 0)).map((k) => [k, now[k] - (before?.[k] ?? 0)]));
   }
 
   // ---- sessions -------------------------------------------------------------------
 
   sessionInfo(session: SessionRef): SessionInfo {
-    const base = { name: session.name, alive: this.handles.isAlive(session, 'SSL_SESSION') };
-    if (!base.alive) {
-      return { ...base, id: '', idContext: '', protocol: '', cipher: '', time: 0, timeout: 0,
-        resumable: false, hasTicket: false, ticketLifetimeHint: 0 };
+    if (!this.handles.isAlive(session, 'SSL_SESSION')) {
+      return { name: session.name, alive: false, object: '', id: '', idContext: '', protocol: '', cipher: '', time: 0,
+        timeout: 0, resumable: false, hasTicket: false, ticketLifetimeHint: 0 };
     }
-    const s = this.handles.pointer(session, 'SSL_SESSION');
+    return this.#read(session.name, this.handles.pointer(session, 'SSL_SESSION'));
+  }
+
+  #read(name: string, s: Ptr<'SSL_SESSION'>): SessionInfo {
     const glue = this.#glue;
     return {
-      ...base,
+      name,
+      alive: true,
+      object: this.#callbacks.describe(s).object,
       id: hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out))),
       idContext: hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id_context(s, out))),
       protocol: protocolName(glue.osb_session_get_protocol_version(s)),
@@ -248,23 +258,98 @@ export class Engine {
     };
   }
 
+  /** SSL_SESSION_print */
+  printSession(session: SessionRef): string {
+    return this.#glue.osb_session_print(this.handles.pointer(session, 'SSL_SESSION'));
+  }
+
   /** SSL_SESSION_free: drops this handle's reference; the handle is dead afterwards. */
   freeSession(session: SessionRef): void {
     const s = this.handles.release(session, 'SSL_SESSION');
-    this.#glue.osb_session_free(s);
-    this.log.call('SSL_SESSION_free', [session.name], undefined);
+    this.log.call('SSL_SESSION_free', [session.name], () => this.#glue.osb_session_free(s));
+  }
+
+  /** SSL_SESSION_up_ref: a second handle to the same object, freed separately. */
+  upRefSession(session: SessionRef): SessionRef {
+    const s = this.handles.pointer(session, 'SSL_SESSION');
+    this.log.call('SSL_SESSION_up_ref', [session.name], () => this.#glue.osb_session_up_ref(s));
+    return this.handles.issue('SSL_SESSION', s, 'sess');
   }
 
   /** SSL_SESSION_dup: a different object with the same contents and id. */
   dupSession(session: SessionRef): SessionRef {
     const s = this.handles.pointer(session, 'SSL_SESSION');
-    const glue = this.#glue;
-    glue.osb_err_clear();
-    const copy = glue.osb_session_dup(s);
-    if (!copy) throw this.openssl.failure('SSL_SESSION_dup');
-    const ref = this.handles.issue('SSL_SESSION', copy, 'sess');
-    this.log.created('SSL_SESSION_dup', [session.name], 'SSL_SESSION', ref.name);
+    return this.#newSession('SSL_SESSION_dup', [session.name], () => this.#glue.osb_session_dup(s));
+  }
+
+  /** SSL_SESSION_new, then the fields given, each with its setter. */
+  createSession(fields: SessionFields = {}): SessionRef {
+    const ref = this.#newSession('SSL_SESSION_new', [], () => this.#glue.osb_session_new());
+    try {
+      this.setSessionFields(ref, fields);
+    } catch (error) {
+      this.freeSession(ref);
+      throw error;
+    }
     return ref;
+  }
+
+  /** SSL_SESSION_set1_id, _set1_id_context, _set_protocol_version, _set_time, _set_timeout for the fields given. */
+  setSessionFields(session: SessionRef, fields: SessionFields): void {
+    const s = this.handles.pointer(session, 'SSL_SESSION');
+    const glue = this.#glue;
+    const checked = (fn: string, arg: string, work: () => number) => {
+      if (this.log.call(fn, [session.name, arg], work) !== 1) throw this.openssl.failure(fn, arg);
+    };
+    for (const [field, fn, set] of [
+      ['id', 'SSL_SESSION_set1_id', glue.osb_session_set1_id],
+      ['idContext', 'SSL_SESSION_set1_id_context', glue.osb_session_set1_id_context],
+    ] as const) {
+      const value = fields[field];
+      if (value === undefined) continue;
+      const bytes = fromHex(value, field);
+      checked(fn, `"${value}", ${bytes.length}`, () => this.openssl.withBytes(bytes, (p, n) => set(s, p, n)));
+    }
+    if (fields.protocol !== undefined) {
+      const version = PROTOCOL_VERSIONS[fields.protocol];
+      if (version === undefined) throw new ArgumentError(`unknown protocol '${fields.protocol}'`);
+      checked('SSL_SESSION_set_protocol_version', versionConstant(fields.protocol), () => glue.osb_session_set_protocol_version(s, version));
+    }
+    if (fields.time !== undefined) {
+      const time = finite(fields.time, 'time');
+      checked('SSL_SESSION_set_time', String(time), () => glue.osb_session_set_time(s, time));
+    }
+    if (fields.timeout !== undefined) {
+      const timeout = count(fields.timeout, 'timeout');
+      checked('SSL_SESSION_set_timeout', String(timeout), () => glue.osb_session_set_timeout(s, timeout));
+    }
+  }
+
+  /** i2d_SSL_SESSION: the session's DER encoding. */
+  encodeSession(session: SessionRef): Uint8Array {
+    const s = this.handles.pointer(session, 'SSL_SESSION');
+    const glue = this.#glue;
+    const length = glue.osb_session_i2d(s, 0 as Ptr<'u8'>, 0);
+    if (length <= 0) throw this.openssl.failure('i2d_SSL_SESSION');
+    const der = this.openssl.readBytes(length, (out) => glue.osb_session_i2d(s, out, length));
+    this.log.call('i2d_SSL_SESSION', [session.name, '&der'], () => length);
+    return der;
+  }
+
+  /** d2i_SSL_SESSION: a new session from DER bytes; malformed bytes raise OpenSSL's error. */
+  decodeSession(der: Uint8Array): SessionRef {
+    if (!(der instanceof Uint8Array)) throw new ArgumentError('d2i_SSL_SESSION takes a Uint8Array of DER bytes');
+    return this.#newSession('d2i_SSL_SESSION', ['NULL', '&der', String(der.length)],
+      () => this.openssl.withBytes(der, (p, n) => this.#glue.osb_session_d2i(p, n)));
+  }
+
+  #newSession(call: string, args: string[], make: () => Ptr<'SSL_SESSION'>): SessionRef {
+    this.#glue.osb_err_clear();
+    return this.log.created(call, args, 'SSL_SESSION', () => {
+      const s = make();
+      if (!s) throw this.openssl.failure(call);
+      return this.handles.issue('SSL_SESSION', s, 'sess');
+    }, (r) => r.name);
   }
 
   // ---- connections ----------------------------------------------------------------
@@ -280,10 +365,13 @@ export class Engine {
     if (!conn) throw this.openssl.failure('SSL_new');
     const ref = this.handles.issue('osb_conn', conn, 'conn');
     this.#wires.set(ref.id, new Wire(this.openssl, conn));
-    this.log.created('SSL_new', [client.name], 'SSL', `${ref.name}_client`);
-    this.log.created('SSL_new', [server.name], 'SSL', `${ref.name}_server`);
+    for (const side of ['client', 'server'] as const) {
+      const name = `${ref.name}_${side}`;
+      this.#callbacks.nameSsl(glue.osb_conn_ssl(conn, SIDES[side]), name);
+      this.log.created('SSL_new', [side === 'client' ? client.name : server.name], 'SSL', () => name, (n) => n);
+    }
     if (sess !== undefined) {
-      const ok = this.log.call('SSL_set_session', [`${ref.name}_client`, session!.name], glue.osb_conn_set_session(conn, sess));
+      const ok = this.log.call('SSL_set_session', [`${ref.name}_client`, session!.name], () => glue.osb_conn_set_session(conn, sess));
       if (ok !== 1) {
         const error = this.openssl.failure('SSL_set_session');
         this.close(ref, 'unclean');
@@ -295,25 +383,29 @@ export class Engine {
 
   /**
    * Drives SSL_do_handshake on both sides in turn, moving each flight over the wire, until
-   * both are done; then lets the client read what follows the handshake (TLS 1.3 tickets).
+   * both are done; waits where an asynchronous get-session handler is answering; then lets
+   * the client read what follows the handshake (TLS 1.3 tickets).
    */
-  handshake(connection: ConnectionRef): HandshakeResult {
+  async handshake(connection: ConnectionRef): Promise<HandshakeResult> {
     const conn = this.handles.pointer(connection, 'osb_conn');
     const wire = this.#wires.get(connection.id)!;
-    const glue = this.#glue;
     const done: Record<Side, boolean> = { client: false, server: false };
     const start = wire.transcript.length;
-    glue.osb_err_clear();
+    this.#glue.osb_err_clear();
     for (let round = 0; !(done.client && done.server); round++) {
       let moved = 0;
       for (const side of ['client', 'server'] as const) {
         if (!done[side]) {
-          const r = glue.osb_conn_handshake(conn, SIDES[side]);
+          let r = this.#glue.osb_conn_handshake(conn, SIDES[side]);
+          while (-r === SSL_ERROR_WANT_CLIENT_HELLO_CB) {
+            await this.#callbacks.awaitLookup(this.#glue.osb_conn_ssl(conn, SIDES[side]));
+            r = this.#glue.osb_conn_handshake(conn, SIDES[side]);
+          }
           if (r === 1) done[side] = true;
           else if (-r !== SSL_ERROR.SSL_ERROR_WANT_READ && -r !== SSL_ERROR.SSL_ERROR_WANT_WRITE) {
             const error = this.openssl.failure('SSL_do_handshake', `${connection.name}_${side}, SSL_get_error = ${-r}`);
             wire.transfer(side); // deliver the alert, as a network would
-            this.log.call('SSL_do_handshake', [`${connection.name}_${side}`], -1);
+            this.log.call('SSL_do_handshake', [`${connection.name}_${side}`], () => -1);
             throw error;
           }
         }
@@ -324,45 +416,43 @@ export class Engine {
       }
       if (round >= MAX_ROUNDS) throw new SandboxError('STALLED', `the handshake of ${connection.name} did not finish in ${MAX_ROUNDS} rounds`);
     }
+    const glue = this.#glue;
     // TLS 1.3 sends NewSessionTicket after the handshake: the client must read to process it.
-    const r = glue.osb_conn_read(conn, SIDES.client);
-    if (r < 0 && -r !== SSL_ERROR.SSL_ERROR_WANT_READ) throw this.openssl.failure('SSL_read', `${connection.name}_client`);
+    this.log.around(() => {
+      const r = glue.osb_conn_read(conn, SIDES.client);
+      if (r < 0 && -r !== SSL_ERROR.SSL_ERROR_WANT_READ) throw this.openssl.failure('SSL_read', `${connection.name}_client`);
+    }, () => ({
+      kind: 'handshake', connection: connection.name, version: protocolName(glue.osb_conn_version(conn, SIDES.client)),
+      reused: glue.osb_conn_session_reused(conn, SIDES.client) === 1,
+      c: `SSL_do_handshake(${connection.name}_client) = 1; SSL_do_handshake(${connection.name}_server) = 1`,
+    }));
     const sessionId = (side: Side) => {
       const s = glue.osb_conn_get0_session(conn, SIDES[side]);
       return s ? hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out))) : '';
     };
     const chunks = wire.transcript.slice(start);
-    const result: HandshakeResult = {
+    const sent = (side: Side) => chunks.filter((c) => c.from === side).reduce((n, c) => n + c.bytes.length, 0);
+    const reused = (side: Side) => this.log.call('SSL_session_reused', [`${connection.name}_${side}`],
+      () => glue.osb_conn_session_reused(conn, SIDES[side])) === 1;
+    return {
       connection: connection.name,
       version: protocolName(glue.osb_conn_version(conn, SIDES.client)),
       cipher: glue.osb_conn_cipher_name(conn, SIDES.client),
-      reused: {
-        client: glue.osb_conn_session_reused(conn, SIDES.client) === 1,
-        server: glue.osb_conn_session_reused(conn, SIDES.server) === 1,
-      },
+      reused: { client: reused('client'), server: reused('server') },
       sessionId: { client: sessionId('client'), server: sessionId('server') },
       flights: chunks.length,
-      bytes: {
-        client: chunks.filter((c) => c.from === 'client').reduce((n, c) => n + c.bytes.length, 0),
-        server: chunks.filter((c) => c.from === 'server').reduce((n, c) => n + c.bytes.length, 0),
-      },
+      bytes: { client: sent('client'), server: sent('server') },
     };
-    this.log.add({
-      kind: 'handshake', connection: connection.name, version: result.version, reused: result.reused.client,
-      c: `SSL_do_handshake(${connection.name}_client) = 1; SSL_do_handshake(${connection.name}_server) = 1`,
-    });
-    this.log.call('SSL_session_reused', [`${connection.name}_client`], Number(result.reused.client));
-    return result;
   }
 
   /** SSL_get1_session: a new reference to one side's session. */
   getSession(connection: ConnectionRef, side: Side): SessionRef {
     const conn = this.handles.pointer(connection, 'osb_conn');
-    const s = this.#glue.osb_conn_get1_session(conn, SIDES[side]);
-    if (!s) throw new SandboxError('NO_SESSION', `${connection.name}.${side} has no session (has the handshake run?)`);
-    const ref = this.handles.issue('SSL_SESSION', s, 'sess');
-    this.log.created('SSL_get1_session', [`${connection.name}_${side}`], 'SSL_SESSION', ref.name);
-    return ref;
+    return this.log.created('SSL_get1_session', [`${connection.name}_${side}`], 'SSL_SESSION', () => {
+      const s = this.#glue.osb_conn_get1_session(conn, SIDES[side]);
+      if (!s) throw new SandboxError('NO_SESSION', `${connection.name}_${side} has no session (has the handshake run?)`);
+      return this.handles.issue('SSL_SESSION', s, 'sess');
+    }, (r) => r.name);
   }
 
   /**
@@ -374,20 +464,22 @@ export class Engine {
     const glue = this.#glue;
     if (how === 'clean') {
       for (const side of ['client', 'server'] as const) {
-        this.log.call('SSL_shutdown', [`${connection.name}_${side}`], glue.osb_conn_shutdown(conn, SIDES[side]));
+        this.log.call('SSL_shutdown', [`${connection.name}_${side}`], () => glue.osb_conn_shutdown(conn, SIDES[side]));
         this.#wires.get(connection.id)!.transfer(side);
       }
       glue.osb_err_clear();
     }
     this.handles.release(connection, 'osb_conn');
     this.#wires.delete(connection.id);
-    glue.osb_conn_free(conn);
-    this.log.call('SSL_free', [`${connection.name}_client`], undefined);
-    this.log.call('SSL_free', [`${connection.name}_server`], undefined);
+    for (const side of ['client', 'server'] as const) this.#callbacks.nameSsl(glue.osb_conn_ssl(conn, SIDES[side]), undefined);
+    const [client, server] = [`${connection.name}_client`, `${connection.name}_server`];
+    this.log.around(() => glue.osb_conn_free(conn), () => ({
+      kind: 'call', call: 'SSL_free', args: [client, server], c: `SSL_free(${client}); SSL_free(${server})`,
+    }));
   }
 
   /** The bytes that crossed a connection's wire so far. */
-  transcript(connection: ConnectionRef) {
+  transcript(connection: ConnectionRef): WireChunk[] {
     this.handles.pointer(connection, 'osb_conn');
     return this.#wires.get(connection.id)!.transcript;
   }
@@ -413,13 +505,12 @@ export class Engine {
     this.#applyClock(`/* clock advanced by ${by} s */`);
   }
 
-  /** Mirrors osb_clock_configure: frozen at `value`, or real time plus `value`. */
-  #clock = { frozen: false, value: 0 };
-
   #applyClock(c: string) {
     this.#glue.osb_clock_configure(this.#clock.frozen ? 1 : 0, this.#clock.value);
     this.log.add({ kind: 'clock', now: this.now(), c });
   }
+
+  // ---- events ---------------------------------------------------------------------
 
   events(since = 0): SandboxEvent[] {
     return this.log.since(since);
@@ -444,41 +535,11 @@ export class Engine {
   }
 }
 
-function keyTypeCode(keyType: KeyType): number {
-  const code = KEY_TYPES[keyType];
-  if (code === undefined) throw new ArgumentError(`unknown key type '${keyType}' (${Object.keys(KEY_TYPES).join(', ')})`);
-  return code;
-}
-
-function protocol(name: ProtocolVersion, field: string): number {
-  const v = PROTOCOL_VERSIONS[name];
-  if (v === undefined) throw new ArgumentError(`${field}: unknown protocol '${name}' (${Object.keys(PROTOCOL_VERSIONS).join(', ')})`);
-  return v;
-}
-
-function versionConstant(name: ProtocolVersion): string {
-  return name.replace('TLSv', 'TLS').replace('.', '_') + '_VERSION';
-}
-
-function flags<N extends string>(names: readonly N[], table: Record<N, number>, what: string): number {
-  if (!Array.isArray(names as unknown)) throw new ArgumentError(`${what} flags must be an array of names`);
-  let bits = 0;
-  for (const name of names) {
-    const bit = table[name];
-    if (bit === undefined) throw new ArgumentError(`unknown ${what} '${name}' (known: ${Object.keys(table).join(', ')})`);
-    bits |= bit;
+function fromHex(value: string, field: string): Uint8Array {
+  if (typeof value !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(value)) {
+    throw new ArgumentError(`${field} must be hex bytes, got ${JSON.stringify(value)}`);
   }
-  return bits;
+  return Uint8Array.from(value.match(/../g) ?? [], (b) => parseInt(b, 16));
 }
 
-function count(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
-    throw new ArgumentError(`${field} must be a whole number from 0 to 2147483647, got ${value}`);
-  }
-  return value;
-}
-
-function finite(value: number, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ArgumentError(`${field} must be a finite number, got ${value}`);
-  return value;
-}
+export type { ContextConfig, ContextSettings, ContextState, GetSessionHandler, SessionObject };

@@ -1,52 +1,132 @@
-/** One OpenSSL call the sandbox made, as a student would write it in C. */
-export interface CallEvent {
-  kind: 'call';
+/** An SSL_SESSION object as events name it: `#3` stays the same object for its whole life. */
+export interface SessionObject {
+  object: string;
+  /** SSL_SESSION_get_id, hex */
+  id: string;
+}
+
+interface Base {
   /** Position in the sandbox's event log, from 1. */
   seq: number;
+  /** For events caused inside a call (callbacks, destruction): the seq of that call. */
+  during?: number;
+  /** The equivalent C, for example `SSL_CTX_add_session(server_ctx_1, sess_1) = 1`. */
+  c: string;
+}
+
+/** One OpenSSL call the sandbox made, as a student would write it in C. */
+export interface CallEvent extends Base {
+  kind: 'call';
   /** The OpenSSL function name, for example `SSL_CTX_add_session`. */
   call: string;
   /** The arguments as C expressions (handle names, constants, literals). */
   args: string[];
-  /** The return value, when the function returns one. */
+  /** The return value, when the function returns one (a handle name for constructors). */
   result?: number | string;
-  /** The equivalent C line, for example `SSL_CTX_add_session(server_ctx, sess_1) = 1`. */
-  c: string;
+}
+
+/** OpenSSL called one of the sandbox's callbacks. */
+export interface CallbackEvent extends Base {
+  kind: 'callback';
+  /** new_session (SSL_CTX_sess_set_new_cb), remove_session (_set_remove_cb), get_session (_set_get_cb), client_hello (SSL_CTX_set_client_hello_cb). */
+  callback: 'new_session' | 'remove_session' | 'get_session' | 'client_hello';
+  context: string;
+  /** The session the callback was given (new, remove) or answered with (get). */
+  session?: SessionObject;
+  /** get_session: the id OpenSSL asked for, hex. */
+  id?: string;
+  /** What the callback returned: 1/0 for new_session, a handle name or null for get_session. */
+  result?: number | string | null;
+  /** new_session with 'keep': the handle the application now owns. */
+  kept?: string;
+}
+
+/** An SSL_SESSION object was destroyed (its last reference was dropped). */
+export interface DestroyedEvent extends Base {
+  kind: 'destroyed';
+  session: SessionObject;
 }
 
 /** A handshake the sandbox drove, with its outcome. */
-export interface HandshakeEvent {
+export interface HandshakeEvent extends Base {
   kind: 'handshake';
-  seq: number;
   connection: string;
   version: string;
   reused: boolean;
-  c: string;
 }
 
 /** The virtual clock moved. */
-export interface ClockEvent {
+export interface ClockEvent extends Base {
   kind: 'clock';
-  seq: number;
   /** Seconds since the epoch, as OpenSSL now sees it. */
   now: number;
-  c: string;
 }
 
-export type SandboxEvent = CallEvent | HandshakeEvent | ClockEvent;
+export type SandboxEvent = CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent;
+export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;
 
-type Unsequenced<E> = E extends SandboxEvent ? Omit<E, 'seq'> : never;
-
-/** The ordered log of everything a sandbox did. */
+/**
+ * The ordered log of everything a sandbox did. Events that happen inside a call (OpenSSL
+ * calling back, objects being destroyed) are logged right after the call that caused them.
+ */
 export class EventLog {
   readonly #events: SandboxEvent[] = [];
   readonly #listeners = new Map<number, (event: SandboxEvent) => void>();
   #nextListener = 1;
+  /** Events raised while a call runs, waiting for the call's own event. */
+  #inCall: NewEvent[] | undefined;
 
-  add(event: Unsequenced<SandboxEvent>): SandboxEvent {
+  add(event: NewEvent): void {
+    if (this.#inCall) {
+      this.#inCall.push(event);
+      return;
+    }
+    this.#push(event);
+  }
+
+  #push(event: NewEvent): SandboxEvent {
     const full = { ...event, seq: this.#events.length + 1 } as SandboxEvent;
     this.#events.push(full);
     for (const listener of this.#listeners.values()) listener(full);
     return full;
+  }
+
+  /** Runs `work` and logs the call event `describe` makes of its result, followed by the events `work` caused. */
+  around<R>(work: () => R, describe: (result: R) => NewEvent): R {
+    if (this.#inCall) return work(); // nested: the outer call collects everything
+    const caused: NewEvent[] = (this.#inCall = []);
+    let result: R;
+    try {
+      result = work();
+    } finally {
+      this.#inCall = undefined;
+    }
+    const call = this.#push(describe(result));
+    for (const event of caused) this.#push({ ...event, during: call.seq });
+    return result;
+  }
+
+  /** Makes OpenSSL call `call` through `work` and logs it in C: `call(args) = result`. */
+  call<R extends number | string | void>(call: string, args: string[], work: () => R): R {
+    return this.around(work, (result) => {
+      const shown = typeof result === 'string' ? JSON.stringify(result) : result;
+      return {
+        kind: 'call', call, args, ...(result === undefined ? {} : { result: result as number | string }),
+        c: `${call}(${args.join(', ')})${shown === undefined ? '' : ` = ${shown}`}`,
+      };
+    });
+  }
+
+  /** Logs a call that creates an object, in C: `SSL_SESSION *sess_2 = SSL_get1_session(conn_1_client)`. */
+  created<R>(call: string, args: string[], type: string, work: () => R, name: (result: R) => string): R {
+    return this.around(work, (result) => ({
+      kind: 'call', call, args, result: name(result), c: `${type} *${name(result)} = ${call}(${args.join(', ')})`,
+    }));
+  }
+
+  /** Events after position `since` (0: all). */
+  since(since = 0): SandboxEvent[] {
+    return this.#events.slice(since);
   }
 
   subscribe(listener: (event: SandboxEvent) => void): number {
@@ -57,23 +137,5 @@ export class EventLog {
 
   unsubscribe(id: number): void {
     this.#listeners.delete(id);
-  }
-
-  /** Records a call and returns its result, so call sites stay one expression. */
-  call<R extends number | string | undefined>(call: string, args: string[], result: R): R {
-    const shown = typeof result === 'string' ? JSON.stringify(result) : result;
-    this.add({ kind: 'call', call, args, ...(result === undefined ? {} : { result }),
-      c: `${call}(${args.join(', ')})${shown === undefined ? '' : ` = ${shown}`}` });
-    return result;
-  }
-
-  /** Records a call that creates an object, in C: `SSL_SESSION *sess_2 = SSL_get1_session(conn_1.client)`. */
-  created(call: string, args: string[], type: string, name: string): void {
-    this.add({ kind: 'call', call, args, result: name, c: `${type} *${name} = ${call}(${args.join(', ')})` });
-  }
-
-  /** Events after position `since` (0: all). */
-  since(since = 0): SandboxEvent[] {
-    return this.#events.slice(since);
   }
 }

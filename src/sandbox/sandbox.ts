@@ -3,10 +3,12 @@ import type { HandleRef } from '../core/handles.js';
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
 import {
-  Engine, type ConnectionRef, type ContextConfig, type ContextRef, type HandshakeResult, type SessionInfo, type SessionRef,
+  Engine, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import type { SandboxEvent } from './events.js';
 import { inProcess, type EngineApi, type Transport } from './transport.js';
+import type { WireChunk } from './wire.js';
 
 export interface SandboxOptions {
   /** Which OpenSSL build to run: '3.5' (LTS, default) or '3.0'. */
@@ -20,9 +22,20 @@ export interface SandboxOptions {
   clock?: number;
 }
 
-/** A live OpenSSL object of the sandbox; `dispose()` frees it (and `using` does too). */
+/** What a handle needs of its sandbox: the engine, and how to pass callbacks and bytes to it. */
+interface Link {
+  readonly engine: EngineApi;
+  callback<F extends (...args: never[]) => unknown>(fn: F): F;
+  bytes(data: Uint8Array): Uint8Array;
+}
+
+/** A live OpenSSL object of the sandbox; `dispose()` frees it (and `await using` does too). */
 abstract class Handle<K extends HandleRef['kind']> {
-  constructor(protected readonly engine: EngineApi, readonly ref: HandleRef<K>) {}
+  constructor(protected readonly link: Link, readonly ref: HandleRef<K>) {}
+
+  protected get engine(): EngineApi {
+    return this.link.engine;
+  }
 
   /** The name in traces and C code, for example `server_ctx_1` or `sess_2`. */
   get name(): string {
@@ -56,14 +69,55 @@ export class Context extends Handle<'SSL_CTX'> {
     return this.engine.removeSession(this.ref, refOf(session));
   }
 
+  /** SSL_CTX_flush_sessions at the sandbox clock's now: drops the expired sessions. */
+  flushSessions(): Promise<void> {
+    return this.engine.flushSessions(this.ref);
+  }
+
   /** SSL_CTX_sess_number: how many sessions the internal cache holds. */
   sessionCount(): Promise<number> {
     return this.engine.sessionCount(this.ref);
   }
 
+  /** The internal cache's sessions (SSL_CTX_sessions), oldest first. */
+  cachedSessions(): Promise<CachedSession[]> {
+    return this.engine.cachedSessions(this.ref);
+  }
+
   /** The eleven SSL_CTX_sess_* counters (SSL_CTX_sess_accept, SSL_CTX_sess_hits, …). */
   counters(): Promise<Record<Counter, number>> {
     return this.engine.counters(this.ref);
+  }
+
+  /** The counters that changed since the previous counters() or counterChanges(), by how much. */
+  counterChanges(): Promise<Partial<Record<Counter, number>>> {
+    return this.engine.counterChanges(this.ref);
+  }
+
+  /** Changes settings (SSL_CTX_set_session_cache_mode, SSL_CTX_set_timeout, callbacks, …). */
+  configure(settings: ContextSettings): Promise<void> {
+    return this.engine.configure(this.ref, settings);
+  }
+
+  /** The settings as OpenSSL reports them (SSL_CTX_get_session_cache_mode, SSL_CTX_get_timeout, …). */
+  settings(): Promise<ContextState> {
+    return this.engine.settings(this.ref);
+  }
+
+  /** Sessions the new-session callback kept (`callbacks: { newSession: 'keep' }`); the application owns them. */
+  async keptSessions(): Promise<Session[]> {
+    return (await this.engine.keptSessions(this.ref)).map((ref) => new Session(this.link, ref));
+  }
+
+  /**
+   * Answers this context's get-session lookups (SSL_CTX_sess_set_get_cb) with `handler`,
+   * which may be asynchronous: an external cache. The handshake waits for its answer
+   * (SSL_CTX_set_client_hello_cb and SSL_ERROR_WANT_CLIENT_HELLO_CB), at most `timeoutMs`.
+   * `null` removes it.
+   */
+  setGetSessionHandler(handler: ((id: string) => Promise<Session | null> | Session | null) | null, timeoutMs?: number): Promise<void> {
+    const answer = handler && this.link.callback(async (id: string) => refOf(await handler(id)) ?? null);
+    return this.engine.setGetSessionHandler(this.ref, answer, timeoutMs);
   }
 
   /** SSL_CTX_free */
@@ -79,9 +133,29 @@ export class Session extends Handle<'SSL_SESSION'> {
     return this.engine.sessionInfo(this.ref);
   }
 
+  /** SSL_SESSION_print: OpenSSL's own text description. */
+  print(): Promise<string> {
+    return this.engine.printSession(this.ref);
+  }
+
+  /** i2d_SSL_SESSION: the DER encoding. */
+  encode(): Promise<Uint8Array> {
+    return this.engine.encodeSession(this.ref);
+  }
+
+  /** Sets fields of the session (SSL_SESSION_set1_id, _set_time, _set_timeout, …). */
+  set(fields: SessionFields): Promise<void> {
+    return this.engine.setSessionFields(this.ref, fields);
+  }
+
   /** SSL_SESSION_dup: a different SSL_SESSION object with the same contents and id. */
   async dup(): Promise<Session> {
-    return new Session(this.engine, await this.engine.dupSession(this.ref));
+    return new Session(this.link, await this.engine.dupSession(this.ref));
+  }
+
+  /** SSL_SESSION_up_ref: another handle to this same object, to be freed on its own. */
+  async upRef(): Promise<Session> {
+    return new Session(this.link, await this.engine.upRefSession(this.ref));
   }
 
   /** SSL_SESSION_free: drops this reference; the handle cannot be used afterwards. */
@@ -99,7 +173,12 @@ export class Connection extends Handle<'osb_conn'> {
 
   /** SSL_get1_session of one side (the client's by default). */
   async session(side: Side = 'client'): Promise<Session> {
-    return new Session(this.engine, await this.engine.getSession(this.ref, side));
+    return new Session(this.link, await this.engine.getSession(this.ref, side));
+  }
+
+  /** The bytes that crossed the wire so far, flight by flight. */
+  transcript(): Promise<WireChunk[]> {
+    return this.engine.transcript(this.ref);
   }
 
   /** SSL_shutdown on both sides (`clean`, the default) or not (`unclean`: OpenSSL then drops the session from the cache), then SSL_free. */
@@ -123,38 +202,39 @@ export interface HandshakeOptions {
 
 /** The virtual clock: OpenSSL's "now" for session times, timeouts and ticket ages. */
 export class Clock {
-  constructor(private readonly engine: EngineApi) {}
+  constructor(private readonly link: Link) {}
 
   /** Seconds since the epoch, as OpenSSL sees them. */
   now(): Promise<number> {
-    return this.engine.now();
+    return this.link.engine.now();
   }
 
   /** Moves time forward by `seconds`. */
   advance(seconds: number): Promise<void> {
-    return this.engine.advanceClock(seconds);
+    return this.link.engine.advanceClock(seconds);
   }
 
   /** Freezes the clock at `epochSeconds`; `null` returns to real time. */
   set(epochSeconds: number | null): Promise<void> {
-    return this.engine.setClock(epochSeconds);
+    return this.link.engine.setClock(epochSeconds);
   }
 }
+
+type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean };
 
 /** One OpenSSL module instance with its contexts, sessions, connections, clock and event log. */
 export class Sandbox {
   readonly clock: Clock;
   #transport: Transport;
+  readonly #link: Link;
 
-  private constructor(readonly options: Required<Pick<SandboxOptions, 'openssl' | 'worker'>> & SandboxOptions, transport: Transport) {
+  private constructor(readonly options: FullOptions, transport: Transport) {
     this.#transport = transport;
-    // Handles and the clock reach the engine through this indirection, so restart() can replace it.
+    // Handles reach the engine through this link, so that restart() can replace what is behind it.
     const engine = new Proxy({} as EngineApi, { get: (_, name: keyof EngineApi) => this.#transport.engine[name] });
-    this.engine = engine;
-    this.clock = new Clock(engine);
+    this.#link = { engine, callback: (fn) => this.#transport.callback(fn), bytes: (data) => this.#transport.bytes(data) };
+    this.clock = new Clock(this.#link);
   }
-
-  private readonly engine: EngineApi;
 
   /** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */
   static async create(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -168,15 +248,29 @@ export class Sandbox {
     return this.options.openssl;
   }
 
+  get #engine(): EngineApi {
+    return this.#link.engine;
+  }
+
   /** SSL_CTX_new plus the settings in `config`, each logged as its OpenSSL call. */
   async context(config: ContextConfig): Promise<Context> {
-    return new Context(this.engine, await this.engine.createContext(config));
+    return new Context(this.#link, await this.#engine.createContext(config));
+  }
+
+  /** SSL_SESSION_new plus the fields given: a session made by hand. */
+  async createSession(fields: SessionFields = {}): Promise<Session> {
+    return new Session(this.#link, await this.#engine.createSession(fields));
+  }
+
+  /** d2i_SSL_SESSION. In a worker the bytes move by transfer: `der` is detached afterwards. */
+  async decodeSession(der: Uint8Array): Promise<Session> {
+    return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der)));
   }
 
   /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */
   async connect(client: Context, server: Context, session?: Session): Promise<Connection> {
-    const ref = await this.engine.connect(refOf(client), refOf(server), session === undefined ? undefined : refOf(session));
-    return new Connection(this.engine, ref);
+    const ref = await this.#engine.connect(refOf(client), refOf(server), session === undefined ? undefined : refOf(session));
+    return new Connection(this.#link, ref);
   }
 
   /**
@@ -195,22 +289,22 @@ export class Sandbox {
 
   /** OpenSSL_version(OPENSSL_VERSION), for example "OpenSSL 3.5.7 27 Jan 2026". */
   opensslVersion(): Promise<string> {
-    return this.engine.opensslVersion();
+    return this.#engine.opensslVersion();
   }
 
   /** The self-signed certificate and private key the sandbox's servers use, as PEM. */
   serverCredentials(keyType: KeyType = 'ec-p256'): Promise<{ cert: string; key: string }> {
-    return this.engine.serverCredentials(keyType);
+    return this.#engine.serverCredentials(keyType);
   }
 
   /** The event log from position `since` (0: everything). */
   events(since = 0): Promise<SandboxEvent[]> {
-    return this.engine.events(since);
+    return this.#engine.events(since);
   }
 
   /** Calls `listener` with every new event, in order; returns a function that stops it. */
   async onEvent(listener: (event: SandboxEvent) => void): Promise<() => Promise<void>> {
-    const engine = this.engine;
+    const engine = this.#transport.engine;
     const id = await engine.subscribe(this.#transport.callback(listener));
     return () => engine.unsubscribe(id);
   }
@@ -228,7 +322,7 @@ export class Sandbox {
   /** Frees every OpenSSL object the sandbox still holds and stops its worker. */
   async dispose(): Promise<void> {
     try {
-      await this.engine.dispose();
+      await this.#engine.dispose();
     } finally {
       this.#transport.terminate();
     }
@@ -239,7 +333,7 @@ export class Sandbox {
   }
 }
 
-async function connect(options: SandboxOptions & { openssl: Variant; worker: boolean }): Promise<Transport> {
+async function connect(options: FullOptions): Promise<Transport> {
   if (options.worker) {
     const { startWorker } = await import('../worker/host.js');
     return startWorker(options.openssl);
@@ -252,4 +346,4 @@ export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return Sandbox.create(options);
 }
 
-export type { ConnectionRef, ContextConfig, ContextRef, HandshakeResult, SessionInfo, SessionRef };
+export type { CachedSession, ConnectionRef, ContextConfig, ContextRef, ContextSettings, ContextState, HandshakeResult, SessionFields, SessionInfo, SessionRef };

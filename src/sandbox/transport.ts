@@ -8,6 +8,8 @@ export interface Transport {
   engine: EngineApi;
   /** Prepares a function the engine will call back (a comlink proxy across a worker). */
   callback<F extends (...args: never[]) => unknown>(fn: F): F;
+  /** Prepares bytes to cross to the engine: a worker receives them by transfer (the caller's copy is detached). */
+  bytes(data: Uint8Array): Uint8Array;
   terminate(): void;
 }
 
@@ -19,6 +21,7 @@ export function inProcess(engine: Engine): Transport {
         (engine[name] as (...a: unknown[]) => unknown).apply(engine, args),
     }),
     callback: (fn) => fn,
+    bytes: (data) => data,
     terminate: () => engine.dispose(),
   };
 }

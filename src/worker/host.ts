@@ -1,6 +1,6 @@
 // The caller's side of a sandbox worker: starts it (Web Worker in browsers, worker_threads
 // in Node), wraps the engine it exposes, and makes every call fail cleanly once it dies.
-import { proxy, wrap, type Endpoint, type Remote } from 'comlink/dist/esm/comlink.mjs';
+import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink/dist/esm/comlink.mjs';
 import { SandboxError } from '../core/errors.js';
 import type { Variant } from '../core/module.js';
 import type { Engine } from '../sandbox/engine.js';
@@ -81,6 +81,7 @@ export async function startWorker(variant: Variant): Promise<Transport> {
   return {
     engine,
     callback: (fn) => proxy(fn),
+    bytes: (data) => transfer(data, [data.buffer]),
     terminate: () => {
       death ??= 'terminated';
       spawned.terminate();

@@ -71,17 +71,22 @@ export const addRemove: ApiSuite = {
     check.equal((await sb.handshake({ client, server, session: third.session })).reused.server, true);
   } },
 
-    { name: 'logs each call with its C form and return value', run: async (sb) => {
-    const { server, client } = await tls12SessionIdPair(sb);
-    const { session } = await sb.handshake({ client, server });
-    const from = (await sb.events()).length;
-    await server.removeSession(session);
-    await server.addSession(session);
-    const calls = (await sb.events(from)).map((e) => e.c);
-    check.deepEqual(calls, [
-      `SSL_CTX_remove_session(${server.name}, ${session.name}) = 1`,
-      `SSL_CTX_add_session(${server.name}, ${session.name}) = 1`,
-    ]);
-  } },
+    { name: 'logs each call in C, with the objects it destroyed right after it', run: async (sb) => {
+      const { server, client } = await tls12SessionIdPair(sb);
+      const { session } = await sb.handshake({ client, server });
+      const from = (await sb.events()).length;
+      await server.removeSession(session);
+      await server.addSession(session);
+      const events = await sb.events(from);
+      check.deepEqual(events.filter((e) => e.kind === 'call').map((e) => e.c), [
+        `SSL_CTX_remove_session(${server.name}, ${session.name}) = 1`,
+        `SSL_CTX_add_session(${server.name}, ${session.name}) = 1`,
+      ]);
+      // The cache held the server's own object for this id, its only reference: removal destroyed it.
+      const destroyed = events.find((e) => e.kind === 'destroyed');
+      check.ok(destroyed, 'an SSL_SESSION was destroyed');
+      check.equal(destroyed.during, events[0].seq);
+      check.equal(destroyed.kind === 'destroyed' && destroyed.session.id, (await session.info()).id);
+    } },
   ],
 };

@@ -122,3 +122,8 @@ OSB_EXPORT SSL_SESSION *osb_conn_get1_session(osb_conn *conn, int side) {
 OSB_EXPORT SSL_SESSION *osb_conn_get0_session(osb_conn *conn, int side) {
   return SSL_get_session(side_ssl(conn, side));
 }
+
+/** The SSL object of one side, as the session callbacks name it. */
+OSB_EXPORT SSL *osb_conn_ssl(osb_conn *conn, int side) {
+  return side_ssl(conn, side);
+}

@@ -145,3 +145,18 @@ OSB_EXPORT void osb_ctx_flush_sessions(SSL_CTX *ctx, double now) {
   SSL_CTX_flush_sessions(ctx, (long)now);
 #endif
 }
+
+struct listing { SSL_SESSION **out; int capacity; int count; };
+
+static void list_one(void *session, void *arg) {
+  struct listing *l = arg;
+  if (l->count < l->capacity) l->out[l->count] = session;
+  l->count++;
+}
+
+/** The internal cache's sessions (SSL_CTX_sessions): writes up to `capacity` pointers to `out`, returns how many there are. */
+OSB_EXPORT int osb_ctx_list_sessions(SSL_CTX *ctx, SSL_SESSION **out, int capacity) {
+  struct listing l = { out, capacity, 0 };
+  OPENSSL_LH_doall_arg((OPENSSL_LHASH *)SSL_CTX_sessions(ctx), list_one, &l);
+  return l.count;
+}

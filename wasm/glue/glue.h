@@ -15,6 +15,8 @@ enum { OSB_KEY_EC_P256 = 0, OSB_KEY_RSA_2048 = 1 };
 
 /* keys.c: the self-signed certificate and key a server context uses. */
 int osb_keys_install(SSL_CTX *ctx, int key_type);
+/* library.c: a memory BIO's text (when `ok`), valid until the next call; frees the BIO. */
+const char *osb_bio_text(BIO *bio, int ok);
 /* clock.c: OpenSSL's "now" under the sandbox clock. */
 double osb_clock_now(void);
 

@@ -52,15 +52,8 @@ int osb_keys_install(SSL_CTX *ctx, int key_type) {
 
 /** PEM text of the sandbox certificate (`what` 0) or private key (`what` 1) of `key_type`; "" on failure. */
 OSB_EXPORT const char *osb_keys_pem(int key_type, int what) {
-  static char *pem;
   if (!osb_keys_generate(key_type)) return "";
   BIO *bio = BIO_new(BIO_s_mem());
-  int ok = bio && (what == 0 ? PEM_write_bio_X509(bio, certs[key_type])
-                             : PEM_write_bio_PrivateKey(bio, keys[key_type], NULL, NULL, 0, NULL, NULL));
-  char *data = NULL;
-  long length = ok ? BIO_get_mem_data(bio, &data) : 0;
-  OPENSSL_free(pem);
-  pem = length > 0 ? OPENSSL_strndup(data, (size_t)length) : NULL;
-  BIO_free(bio);
-  return pem ? pem : "";
+  return osb_bio_text(bio, bio && (what == 0 ? PEM_write_bio_X509(bio, certs[key_type])
+                                             : PEM_write_bio_PrivateKey(bio, keys[key_type], NULL, NULL, 0, NULL, NULL)));
 }

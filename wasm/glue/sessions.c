@@ -116,3 +116,21 @@ OSB_EXPORT double osb_session_get_ticket_lifetime_hint(SSL_SESSION *session) {
 OSB_EXPORT SSL_SESSION *osb_session_dup(SSL_SESSION *session) {
   return SSL_SESSION_dup(session);
 }
+
+/** i2d_SSL_SESSION: the DER length; the bytes are written to `out` only when `capacity` suffices. */
+OSB_EXPORT int osb_session_i2d(SSL_SESSION *session, unsigned char *out, int capacity) {
+  int length = i2d_SSL_SESSION(session, NULL);
+  if (length > 0 && length <= capacity) i2d_SSL_SESSION(session, &out);
+  return length;
+}
+
+/** d2i_SSL_SESSION: a new session parsed from `length` DER bytes, or NULL. */
+OSB_EXPORT SSL_SESSION *osb_session_d2i(const unsigned char *bytes, int length) {
+  return d2i_SSL_SESSION(NULL, &bytes, length);
+}
+
+/** SSL_SESSION_print: the session as OpenSSL describes it in text; "" on failure. */
+OSB_EXPORT const char *osb_session_print(SSL_SESSION *session) {
+  BIO *bio = BIO_new(BIO_s_mem());
+  return osb_bio_text(bio, bio && SSL_SESSION_print(bio, session));
+}
