@@ -11,12 +11,12 @@ const DECLARATION = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?OSB_EXPORT\s+([\w\s]+
 
 /** C type → [TypeScript type, cwrap type]. Pointers become branded `Ptr<'TYPE'>`. */
 function mapType(cType, where) {
-  const t = cType.replace(/\s+/g, ' ').replace(/\s*\*$/, ' *').trim();
+  const t = cType.replace(/\s+/g, ' ').replace(/\s*(\*+)$/, ' $1').trim();
   if (t === 'void') return ['void', null];
   if (t === 'const char *') return ['string', 'string'];
   if (['int', 'double', 'unsigned int', 'long'].includes(t)) return ['number', 'number'];
-  const pointee = t.match(/^(?:const )?(?:unsigned )?(\w+) \*$/)?.[1];
-  if (pointee) return [`Ptr<'${pointee === 'char' ? 'u8' : pointee}'>`, 'number'];
+  const [, pointee, stars] = t.match(/^(?:const )?(?:unsigned )?(\w+) (\*+)$/) ?? [];
+  if (pointee) return [`Ptr<'${pointee === 'char' ? 'u8' : pointee}${stars.slice(1)}'>`, 'number'];
   throw new Error(`${where}: the glue uses C type '${cType}', which the binding generator does not map`);
 }
 
