@@ -111,6 +111,39 @@ export const cacheSuite: ApiSuite = {
       check.equal((await sb.handshake({ client, server, session: first.session })).reused.server, false);
     } },
 
+    { name: 'the 256th accepted connection flushes expired sessions (the "every 255" check runs before the count), unless NO_AUTO_CLEAR', run: async (sb) => {
+      for (const noAutoClear of [false, true]) {
+        await sb.clock.set(T0);
+        const server = await sb.context({
+          role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'], timeout: 10,
+          cacheMode: noAutoClear ? ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_AUTO_CLEAR'] : ['SSL_SESS_CACHE_SERVER'],
+        });
+        const client = await sb.context({ role: 'client', maxProtocol: 'TLSv1.2' });
+        const expired = await sb.handshake({ client, server });
+        await sb.clock.advance(20);
+        const fresh = await sb.handshake({ client, server });
+        for (let accepted = 2; accepted < 255; accepted++) await sb.handshake({ client, server, session: fresh.session });
+        check.equal((await server.counters()).accept_good, 255);
+        check.equal(await server.sessionCount(), 2, 'nothing flushed after 255');
+        // ssl_update_cache() flushes when sess_accept_good & 0xff == 0xff, and is called before the counter moves on.
+        await sb.handshake({ client, server, session: fresh.session });
+        const left = (await server.cachedSessions()).map((c) => c.id);
+        check.equal(left.includes((await expired.session.info()).id), noAutoClear, noAutoClear ? 'kept with NO_AUTO_CLEAR' : 'flushed by the 256th');
+        check.ok(left.includes((await fresh.session.info()).id), 'the fresh one stays');
+        await Promise.all([server.dispose(), client.dispose()]);
+      }
+    } },
+
+    { name: 'a TLS 1.3 server caches its stateless-ticket sessions only once a remove callback is set', run: async (sb) => {
+      const client = await sb.context({ role: 'client' });
+      const plain = await sb.context({ role: 'server' });
+      const watched = await sb.context({ role: 'server', callbacks: { removeSession: true } });
+      await sb.handshake({ client, server: plain });
+      await sb.handshake({ client, server: watched });
+      check.equal(await plain.sessionCount(), 0);
+      check.ok((await watched.sessionCount()) > 0, 'ssl_update_cache() stores them so that the callback can report timeouts');
+    } },
+
     { name: 'settings read back as OpenSSL reports them', run: async (sb) => {
       const ctx = await sb.context({ role: 'server', cacheSize: 5, timeout: 30, numTickets: 1, minProtocol: 'TLSv1.2',
         cacheMode: ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_AUTO_CLEAR'] });
