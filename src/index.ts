@@ -1,8 +1,8 @@
 // openssl-wasm-sandbox: real OpenSSL in WebAssembly, to watch how TLS session caching behaves.
 export { createSandbox, Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
-export type { SandboxOptions, HandshakeOptions } from './sandbox/sandbox.js';
+export type { SandboxOptions, HandshakeOptions, PublicBatchCall } from './sandbox/sandbox.js';
 export type { EngineApi } from './sandbox/transport.js';
-export type { CachedSession, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
+export type { BatchResult, CachedSession, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type { SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject } from './sandbox/events.js';
 export type { WireChunk } from './sandbox/wire.js';

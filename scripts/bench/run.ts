@@ -3,6 +3,7 @@
 // noise hits both alike), reported as medians and as the ratio WASM / node:tls.
 import { parseArgs } from 'node:util';
 import { VARIANTS, createSandbox, type Variant } from '../../src/index.js';
+import { cacheCallFigures, roundTripMicros } from './cache-calls.js';
 import type { Case } from './cases.js';
 import { nodeTlsCases } from './node-tls.js';
 import { wasmCases } from './wasm.js';
@@ -56,12 +57,24 @@ const rows = results.filter((r) => r.peer !== 'node:tls').map((r) => ({
   ...r, nodeTls: peerRate(r.case), ratio: Number((r.perSecond / peerRate(r.case)).toFixed(2)),
 }));
 
+progress('cache calls ');
+const cacheCalls = await cacheCallFigures(budget * 2);
+const roundTrip = await roundTripMicros();
+progress('\n');
+
 if (args.json) {
-  console.log(JSON.stringify({ node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget, results: rows }, null, 2));
+  console.log(JSON.stringify({
+    node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget,
+    results: rows, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)),
+  }, null, 2));
 } else {
   console.log(`\nHandshakes per second (median of ${rounds} interleaved rounds of ${budget} ms; node:tls uses OpenSSL ${process.versions.openssl})\n`);
   const line = (cols: string[]) => console.log(cols.map((c, i) => (i === 0 ? c.padEnd(32) : c.padStart(12))).join(''));
   line(['case', 'peer', 'WASM/s', 'node:tls/s', 'ratio']);
   for (const r of rows) line([r.case, r.peer, r.perSecond.toLocaleString('en'), r.nodeTls.toLocaleString('en'), `${r.ratio.toFixed(2)}x`]);
+  const inProcess = cacheCalls[0].callsPerSecond;
+  console.log(`\nCache calls per second (SSL_CTX_remove_session + SSL_CTX_add_session), ratio to in-process\n`);
+  for (const c of cacheCalls) line([c.mode, '', c.callsPerSecond.toLocaleString('en'), '', `${(c.callsPerSecond / inProcess).toFixed(2)}x`]);
+  console.log(`\nWorker round trip of one call (median): ${roundTrip.toFixed(0)} µs`);
 }
 await Promise.all(sandboxes.map((sb) => sb.dispose()));

@@ -75,6 +75,12 @@ export type ContextRef = HandleRef<'SSL_CTX'>;
 export type SessionRef = HandleRef<'SSL_SESSION'>;
 export type ConnectionRef = HandleRef<'osb_conn'>;
 
+/** The calls batch() runs: the cache's, which are cheap enough that a round trip would dominate. */
+const BATCHABLE = ['addSession', 'removeSession', 'sessionCount', 'flushSessions', 'counters', 'sessionInfo'] as const;
+export type BatchMethod = typeof BATCHABLE[number];
+export type BatchCall = { [M in BatchMethod]: [M, ...Parameters<Engine[M]>] }[BatchMethod];
+export type BatchResult = { ok: true; value: unknown } | { ok: false; error: string };
+
 const MAX_ROUNDS = 64;
 const SSL_ERROR_WANT_CLIENT_HELLO_CB = 11;
 const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
@@ -228,6 +234,25 @@ export class Engine {
     const before = this.#lastCounters.get(this.handles.pointer(ctx, 'SSL_CTX'));
     const now = this.counters(ctx);
     return Object.fromEntries(COUNTERS.filter((k) => now[k] !== (before?.[k] ?? 0)).map((k) => [k, now[k] - (before?.[k] ?? 0)]));
+  }
+
+  /**
+   * Runs many cache calls in one step (one worker round trip): each entry is a method name
+   * and its arguments. Returns each result, or the error it raised, in order.
+   */
+  batch(calls: BatchCall[]): BatchResult[] {
+    if (!Array.isArray(calls)) throw new ArgumentError('batch() takes an array of [method, ...args] entries');
+    return calls.map((entry) => {
+      try {
+        const [method, ...args] = Array.isArray(entry) ? entry : [];
+        if (!BATCHABLE.includes(method as BatchMethod)) {
+          throw new ArgumentError(`batch() runs ${BATCHABLE.join(', ')}; got ${JSON.stringify(method)}`);
+        }
+        return { ok: true, value: (this[method as BatchMethod] as (...a: unknown[]) => unknown)(...args) };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      }
+    });
   }
 
   // ---- sessions -------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { HandleRef } from '../core/handles.js';
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
 import {
-  Engine, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  Engine, type BatchCall, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import type { SandboxEvent } from './events.js';
@@ -220,6 +220,10 @@ export class Clock {
   }
 }
 
+type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
+/** A batch entry with the public handle objects in place of references. */
+export type PublicBatchCall = BatchCall extends infer C ? (C extends [infer M, ...infer A] ? [M, ...{ [I in keyof A]: Public<A[I]> }] : never) : never;
+
 type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean };
 
 /** One OpenSSL module instance with its contexts, sessions, connections, clock and event log. */
@@ -265,6 +269,14 @@ export class Sandbox {
   /** d2i_SSL_SESSION. In a worker the bytes move by transfer: `der` is detached afterwards. */
   async decodeSession(der: Uint8Array): Promise<Session> {
     return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der)));
+  }
+
+  /**
+   * Many cache calls in one round trip: `[['addSession', ctx, session], ['sessionCount', ctx], …]`
+   * with Context and Session objects as arguments. Each result is `{ ok, value }` or `{ ok: false, error }`.
+   */
+  batch(calls: PublicBatchCall[]): Promise<BatchResult[]> {
+    return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]);
   }
 
   /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */

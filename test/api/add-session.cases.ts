@@ -71,6 +71,19 @@ export const addRemove: ApiSuite = {
     check.equal((await sb.handshake({ client, server, session: third.session })).reused.server, true);
   } },
 
+    { name: 'a batch runs many cache calls in one step; a bad entry fails alone', run: async (sb) => {
+      const { server, client } = await tls12SessionIdPair(sb);
+      const { session } = await sb.handshake({ client, server });
+      const gone = await session.dup();
+      await gone.dispose();
+      const results = await sb.batch([
+        ['removeSession', server, session], ['removeSession', server, session], ['addSession', server, gone],
+        ['addSession', server, session], ['sessionCount', server],
+      ]);
+      check.deepEqual(results.map((r) => (r.ok ? r.value : 'error')), [1, 0, 'error', 1, 1]);
+      check.match(results[2].ok ? '' : results[2].error, /HandleError: .*freed/);
+    } },
+
     { name: 'logs each call in C, with the objects it destroyed right after it', run: async (sb) => {
       const { server, client } = await tls12SessionIdPair(sb);
       const { session } = await sb.handshake({ client, server });
