@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { VARIANTS, createSandbox, type Variant } from '../../src/index.js';
 import { cacheCallFigures, roundTripMicros } from './cache-calls.js';
 import type { Case } from './cases.js';
+import { memoryFigures } from './memory.js';
 import { nodeTlsCases } from './node-tls.js';
 import { wasmCases } from './wasm.js';
 
@@ -14,6 +15,7 @@ const { values: args } = parseArgs({
     openssl: { type: 'string', default: process.env.OPENSSL ?? '3.5' },
     rounds: { type: 'string', default: '5' },
     ms: { type: 'string', default: '400' },
+    soak: { type: 'string', default: '5000' },
   },
 });
 const variants = (args.openssl === 'all' ? VARIANTS : [args.openssl]) as Variant[];
@@ -60,12 +62,14 @@ const rows = results.filter((r) => r.peer !== 'node:tls').map((r) => ({
 progress('cache calls ');
 const cacheCalls = await cacheCallFigures(budget * 2);
 const roundTrip = await roundTripMicros();
+progress('\nsoak ');
+const memory = await memoryFigures(Number(args.soak));
 progress('\n');
 
 if (args.json) {
   console.log(JSON.stringify({
     node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget,
-    results: rows, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)),
+    results: rows, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)), memory,
   }, null, 2));
 } else {
   console.log(`\nHandshakes per second (median of ${rounds} interleaved rounds of ${budget} ms; node:tls uses OpenSSL ${process.versions.openssl})\n`);
@@ -76,5 +80,9 @@ if (args.json) {
   console.log(`\nCache calls per second (SSL_CTX_remove_session + SSL_CTX_add_session), ratio to in-process\n`);
   for (const c of cacheCalls) line([c.mode, '', c.callsPerSecond.toLocaleString('en'), '', `${(c.callsPerSecond / inProcess).toFixed(2)}x`]);
   console.log(`\nWorker round trip of one call (median): ${roundTrip.toFixed(0)} µs`);
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
+  const m = memory.inUse;
+  console.log(`\nWASM heap in use over ${memory.iterations} rounds (2 handshakes + remove/add each): start ${kb(m.start)}, `
+    + `after warm-up ${kb(m.warm)}, end ${kb(m.end)} (${m.end >= m.warm ? '+' : ''}${kb(m.end - m.warm)}), after dispose ${kb(m.disposed)}; heap ${kb(memory.heapSize)}`);
 }
 await Promise.all(sandboxes.map((sb) => sb.dispose()));

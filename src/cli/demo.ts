@@ -11,7 +11,7 @@ const green = style('32');
 let shown = 0;
 async function calls(sb: Sandbox) {
   for (const event of await sb.events(shown)) console.log(dim(`      ${event.c}`));
-  shown = (await sb.events()).length;
+  shown = await sb.eventCount();
 }
 
 const say = (text: string) => console.log(`  ${text}`);

@@ -52,6 +52,11 @@ export class OpenSSL {
     }
   }
 
+  /** The size of the module's linear memory, in bytes (it only grows). */
+  heapSize(): number {
+    return this.module.HEAPU8.length;
+  }
+
   /** A copy of `length` heap bytes at `ptr`. */
   copyOut(ptr: number, length: number): Uint8Array {
     return this.module.HEAPU8.slice(ptr, ptr + length);

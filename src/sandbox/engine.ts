@@ -122,6 +122,11 @@ export class Engine {
     return { cert, key };
   }
 
+  /** The module's memory: bytes malloc has handed out (live OpenSSL objects and buffers) and the heap's size. */
+  memory(): { inUse: number; heapSize: number } {
+    return { inUse: this.#glue.osb_heap_in_use(), heapSize: this.openssl.heapSize() };
+  }
+
   // ---- contexts -------------------------------------------------------------------
 
   /** SSL_CTX_new, then the settings and callbacks of `config`, each logged as its OpenSSL call. */
@@ -539,6 +544,11 @@ export class Engine {
 
   events(since = 0): SandboxEvent[] {
     return this.log.since(since);
+  }
+
+  /** How many events were logged so far: a cheap marker for events(since). */
+  eventCount(): number {
+    return this.log.count;
   }
 
   /** Calls `listener` with every new event; returns an id for unsubscribe(). */

@@ -71,6 +71,8 @@ export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? 
  */
 export class EventLog {
   readonly #events: SandboxEvent[] = [];
+  /** Events dropped from the front to stay within `limit`; seq numbers keep counting. */
+  #dropped = 0;
   readonly #listeners = new Map<number, (event: SandboxEvent) => void>();
   #nextListener = 1;
   /** Events raised while a call runs, waiting for the call's own event. */
@@ -84,9 +86,17 @@ export class EventLog {
     this.#push(event);
   }
 
+  /** Keeps at most `limit` events, so that a long run (a classroom tab, a soak test) stays bounded. */
+  constructor(private readonly limit = 100_000) {}
+
   #push(event: NewEvent): SandboxEvent {
-    const full = { ...event, seq: this.#events.length + 1 } as SandboxEvent;
+    const full = { ...event, seq: this.#dropped + this.#events.length + 1 } as SandboxEvent;
     this.#events.push(full);
+    if (this.#events.length > this.limit) {
+      const drop = this.#events.length - Math.floor(this.limit * 0.9);
+      this.#events.splice(0, drop);
+      this.#dropped += drop;
+    }
     for (const listener of this.#listeners.values()) listener(full);
     return full;
   }
@@ -124,9 +134,14 @@ export class EventLog {
     }));
   }
 
-  /** Events after position `since` (0: all). */
+  /** Events after position `since` (0: all that are still kept). */
   since(since = 0): SandboxEvent[] {
-    return this.#events.slice(since);
+    return this.#events.slice(Math.max(0, since - this.#dropped));
+  }
+
+  /** How many events were logged in all (the seq of the last one). */
+  get count(): number {
+    return this.#dropped + this.#events.length;
   }
 
   subscribe(listener: (event: SandboxEvent) => void): number {

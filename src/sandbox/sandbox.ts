@@ -309,9 +309,19 @@ export class Sandbox {
     return this.#engine.serverCredentials(keyType);
   }
 
+  /** The module's memory: bytes in use by malloc (OpenSSL's objects) and the heap's size. */
+  memory(): Promise<{ inUse: number; heapSize: number }> {
+    return this.#engine.memory();
+  }
+
   /** The event log from position `since` (0: everything). */
   events(since = 0): Promise<SandboxEvent[]> {
     return this.#engine.events(since);
+  }
+
+  /** How many events were logged so far: a marker to pass to events(since) later. */
+  eventCount(): Promise<number> {
+    return this.#engine.eventCount();
   }
 
   /** Calls `listener` with every new event, in order; returns a function that stops it. */

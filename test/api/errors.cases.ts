@@ -9,12 +9,12 @@ export const errors: ApiSuite = {
       const { server, client } = await tls12SessionIdPair(sb);
       const { session } = await sb.handshake({ client, server });
       await session.dispose();
-      const before = (await sb.events()).length;
+      const before = await sb.eventCount();
       const e = await check.rejects(server.addSession(session));
       check.ok(e instanceof HandleError, `a HandleError, not ${e.name}`);
       check.equal(e.problem, 'disposed');
       check.match(e.message, /use after free/);
-      check.equal((await sb.events()).length, before, 'no OpenSSL call was made');
+      check.equal(await sb.eventCount(), before, 'no OpenSSL call was made');
       check.equal((await session.info()).alive, false);
     } },
 

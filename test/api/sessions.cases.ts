@@ -40,7 +40,7 @@ export const sessionSuite: ApiSuite = {
       const second = await session.upRef();
       const object = (await session.info()).object;
       check.equal((await second.info()).object, object);
-      const from = (await sb.events()).length;
+      const from = await sb.eventCount();
       await session.dispose();
       check.equal((await second.info()).alive, true);
       check.equal((await sb.events(from)).filter((e) => e.kind === 'destroyed').length, 0);

@@ -1,4 +1,5 @@
 /* Facts about the OpenSSL library inside the module. */
+#include <malloc.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include "glue.h"
@@ -16,4 +17,9 @@ const char *osb_bio_text(BIO *bio, int ok) {
   text = length > 0 ? OPENSSL_strndup(data, (size_t)length) : NULL;
   BIO_free(bio);
   return text ? text : "";
+}
+
+/** Bytes the C heap has handed out and not yet taken back (mallinfo().uordblks). */
+OSB_EXPORT double osb_heap_in_use(void) {
+  return (double)mallinfo().uordblks;
 }

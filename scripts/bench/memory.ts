@@ -1,0 +1,33 @@
+// The WASM heap over a long run: thousands of handshakes with cache calls must not grow it
+// past a bounded amount, and dispose() must give back what the run took.
+import { createSandbox } from '../../src/index.js';
+
+export interface MemoryFigures {
+  iterations: number;
+  /** malloc'd bytes: before anything, after warm-up, after the run, after dispose() */
+  inUse: { start: number; warm: number; end: number; disposed: number };
+  heapSize: number;
+}
+
+export async function memoryFigures(iterations: number): Promise<MemoryFigures> {
+  const sb = await createSandbox({ worker: false });
+  const start = (await sb.memory()).inUse;
+  const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'], cacheSize: 100 });
+  const client = await sb.context({ role: 'client' });
+  const round = async () => {
+    const full = await sb.handshake({ client, server });
+    const resumed = await sb.handshake({ client, server, session: full.session });
+    await server.removeSession(full.session);
+    await server.addSession(full.session);
+    await Promise.all([full.session.dispose(), resumed.session.dispose()]);
+  };
+  const warmUp = Math.min(500, iterations / 4);
+  for (let i = 0; i < warmUp; i++) await round();
+  const warm = (await sb.memory()).inUse;
+  for (let i = warmUp; i < iterations; i++) await round();
+  const { inUse: end, heapSize } = await sb.memory();
+  await sb.dispose();
+  // dispose() frees the objects but keeps the module: its memory can still be read.
+  const disposed = (await sb.memory()).inUse;
+  return { iterations, inUse: { start, warm, end, disposed }, heapSize };
+}
