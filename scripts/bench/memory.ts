@@ -1,10 +1,10 @@
 // The WASM heap over a long run: thousands of handshakes with cache calls must not grow it
-// past a bounded amount, and dispose() must give back what the run took.
+// past a bounded amount, and reset() must give back what the run took.
 import { createSandbox } from '../../src/index.js';
 
 export interface MemoryFigures {
   iterations: number;
-  /** malloc'd bytes: before anything, after warm-up, after the run, after dispose() */
+  /** malloc'd bytes: before anything, after warm-up, after the run, after reset() */
   inUse: { start: number; warm: number; end: number; disposed: number };
   heapSize: number;
 }
@@ -26,8 +26,8 @@ export async function memoryFigures(iterations: number): Promise<MemoryFigures> 
   const warm = (await sb.memory()).inUse;
   for (let i = warmUp; i < iterations; i++) await round();
   const { inUse: end, heapSize } = await sb.memory();
-  await sb.dispose();
-  // dispose() frees the objects but keeps the module: its memory can still be read.
+  await sb.reset(); // frees every object but keeps the module, whose memory can still be read
   const disposed = (await sb.memory()).inUse;
+  await sb.dispose();
   return { iterations, inUse: { start, warm, end, disposed }, heapSize };
 }

@@ -83,6 +83,6 @@ if (args.json) {
   const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
   const m = memory.inUse;
   console.log(`\nWASM heap in use over ${memory.iterations} rounds (2 handshakes + remove/add each): start ${kb(m.start)}, `
-    + `after warm-up ${kb(m.warm)}, end ${kb(m.end)} (${m.end >= m.warm ? '+' : ''}${kb(m.end - m.warm)}), after dispose ${kb(m.disposed)}; heap ${kb(memory.heapSize)}`);
+    + `after warm-up ${kb(m.warm)}, end ${kb(m.end)} (${m.end >= m.warm ? '+' : ''}${kb(m.end - m.warm)}), after reset ${kb(m.disposed)}; heap ${kb(memory.heapSize)}`);
 }
 await Promise.all(sandboxes.map((sb) => sb.dispose()));

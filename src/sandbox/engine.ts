@@ -429,6 +429,7 @@ export class Engine {
           let r = this.#glue.osb_conn_handshake(conn, SIDES[side]);
           while (-r === SSL_ERROR_WANT_CLIENT_HELLO_CB) {
             await this.#callbacks.awaitLookup(this.#glue.osb_conn_ssl(conn, SIDES[side]));
+            this.handles.pointer(connection, 'osb_conn'); // still open? (dispose() may have run meanwhile)
             r = this.#glue.osb_conn_handshake(conn, SIDES[side]);
           }
           if (r === 1) done[side] = true;
@@ -561,7 +562,7 @@ export class Engine {
   }
 
   /** Frees every C object this engine still holds: connections, then sessions, then contexts. */
-  dispose(): void {
+  freeAll(): void {
     if (this.openssl.isAborted()) return;
     const live = this.handles.live();
     for (const ref of live.filter((r) => r.kind === 'osb_conn')) this.close(ref as ConnectionRef, 'unclean');

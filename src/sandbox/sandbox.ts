@@ -332,6 +332,15 @@ export class Sandbox {
   }
 
   /**
+   * Stops the sandbox at once, without freeing anything (the module is dropped whole): a call
+   * still running (a handshake waiting for a get-session handler, say) rejects now, and so
+   * does every later call, until restart().
+   */
+  terminate(): void {
+    this.#transport.terminate();
+  }
+
+  /**
    * Replaces a dead (or live) OpenSSL module with a fresh one: after a worker crash or an
    * abort, this brings the sandbox back. Handles from before the restart are refused.
    */
@@ -341,10 +350,15 @@ export class Sandbox {
     if (this.options.clock !== undefined) await this.clock.set(this.options.clock);
   }
 
+  /** Frees every OpenSSL object (connections, sessions, contexts); the module, clock and log stay. */
+  reset(): Promise<void> {
+    return this.#engine.freeAll();
+  }
+
   /** Frees every OpenSSL object the sandbox still holds and stops its worker. */
   async dispose(): Promise<void> {
     try {
-      await this.#engine.dispose();
+      await this.reset();
     } finally {
       this.#transport.terminate();
     }

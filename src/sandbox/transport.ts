@@ -1,3 +1,4 @@
+import { SandboxError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 
 /** The engine as the public API sees it: every method asynchronous, whether it runs here or in a worker. */
@@ -10,18 +11,49 @@ export interface Transport {
   callback<F extends (...args: never[]) => unknown>(fn: F): F;
   /** Prepares bytes to cross to the engine: a worker receives them by transfer (the caller's copy is detached). */
   bytes(data: Uint8Array): Uint8Array;
+  /** Ends it at once: pending calls reject, later calls too. */
   terminate(): void;
+}
+
+/**
+ * The life of a transport. Once it ends (terminate(), a worker that died), every pending
+ * call rejects at once and every later call rejects with the same clear error: nothing hangs.
+ */
+export class Lifetime {
+  #death: SandboxError | undefined;
+  readonly #pending = new Set<(error: Error) => void>();
+
+  end(code: 'TERMINATED' | 'WORKER_DEAD', reason: string): void {
+    if (this.#death) return;
+    this.#death = new SandboxError(code, `the sandbox is gone (${reason}); call restart() to start a new one`);
+    for (const reject of this.#pending) reject(this.#death);
+    this.#pending.clear();
+  }
+
+  /** Settles with the call, or rejects as soon as the transport ends. */
+  guard<T>(call: () => Promise<T>): Promise<T> {
+    if (this.#death) return Promise.reject(this.#death);
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.add(reject);
+      call().then(resolve, reject).finally(() => this.#pending.delete(reject));
+    });
+  }
+
+  /** An EngineApi whose every method calls `invoke(name, args)` under this lifetime. */
+  api(invoke: (name: keyof Engine, args: unknown[]) => Promise<unknown>): EngineApi {
+    return new Proxy({} as EngineApi, {
+      get: (_, name: keyof Engine) => (...args: unknown[]) => this.guard(() => invoke(name, args)),
+    });
+  }
 }
 
 /** Runs `engine` in this thread behind the same asynchronous interface a worker offers. */
 export function inProcess(engine: Engine): Transport {
+  const life = new Lifetime();
   return {
-    engine: new Proxy({} as EngineApi, {
-      get: (_, name: keyof Engine) => async (...args: unknown[]) =>
-        (engine[name] as (...a: unknown[]) => unknown).apply(engine, args),
-    }),
+    engine: life.api(async (name, args) => (engine[name] as (...a: unknown[]) => unknown).apply(engine, args)),
     callback: (fn) => fn,
     bytes: (data) => data,
-    terminate: () => engine.dispose(),
+    terminate: () => life.end('TERMINATED', 'terminated'),
   };
 }

@@ -1,10 +1,9 @@
 // The caller's side of a sandbox worker: starts it (Web Worker in browsers, worker_threads
 // in Node), wraps the engine it exposes, and makes every call fail cleanly once it dies.
 import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink/dist/esm/comlink.mjs';
-import { SandboxError } from '../core/errors.js';
 import type { Variant } from '../core/module.js';
 import type { Engine } from '../sandbox/engine.js';
-import type { EngineApi, Transport } from '../sandbox/transport.js';
+import { Lifetime, type Transport } from '../sandbox/transport.js';
 import type { WorkerApi } from './entry.js';
 import { installErrorTransfer } from './errors.js';
 
@@ -53,37 +52,17 @@ function spawnBrowser(): Spawned {
 export async function startWorker(variant: Variant): Promise<Transport> {
   installErrorTransfer();
   const spawned = isNode ? await spawnNode() : spawnBrowser();
-  let death: string | undefined;
-  const pending = new Set<(error: Error) => void>();
-  const dead = () => new SandboxError('WORKER_DEAD', `the sandbox worker is gone (${death}); call restart() to start a new one`);
-  spawned.watch((reason) => {
-    if (death !== undefined) return;
-    death = reason;
-    for (const reject of pending) reject(dead());
-    pending.clear();
-  });
-
-  /** Settles with the call, or rejects as soon as the worker dies: a pending call never hangs. */
-  const guard = <T>(call: () => Promise<T>): Promise<T> => {
-    if (death !== undefined) return Promise.reject(dead());
-    return new Promise<T>((resolve, reject) => {
-      pending.add(reject);
-      call().then(resolve, reject).finally(() => pending.delete(reject));
-    });
-  };
+  const life = new Lifetime();
+  spawned.watch((reason) => life.end('WORKER_DEAD', reason));
 
   const api = wrap<WorkerApi>(spawned.endpoint);
-  const remote = (await guard(() => api.create(variant))) as unknown as Remote<Engine>;
-  const engine = new Proxy({} as EngineApi, {
-    get: (_, name: string) => (...args: unknown[]) =>
-      guard(() => (remote[name as keyof Engine] as unknown as (...a: unknown[]) => Promise<unknown>)(...args)),
-  });
+  const remote = (await life.guard(() => api.create(variant))) as unknown as Remote<Engine>;
   return {
-    engine,
+    engine: life.api((name, args) => (remote[name] as unknown as (...a: unknown[]) => Promise<unknown>)(...args)),
     callback: (fn) => proxy(fn),
     bytes: (data) => transfer(data, [data.buffer]),
     terminate: () => {
-      death ??= 'terminated';
+      life.end('TERMINATED', 'terminated');
       spawned.terminate();
     },
   };

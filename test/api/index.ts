@@ -6,7 +6,8 @@ import { callbackSuite } from './callbacks.cases.js';
 import { clock } from './clock.cases.js';
 import { errors } from './errors.cases.js';
 import { handshakes } from './handshake.cases.js';
+import { lifecycle } from './lifecycle.cases.js';
 import { sessionSuite } from './sessions.cases.js';
 import type { ApiSuite } from './suite.js';
 
-export const suites: ApiSuite[] = [handshakes, addRemove, cacheSuite, callbackSuite, sessionSuite, clock, errors];
+export const suites: ApiSuite[] = [handshakes, addRemove, cacheSuite, callbackSuite, sessionSuite, clock, errors, lifecycle];
