@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Builds whatever is missing, in order: npm dependencies, emscripten, OpenSSL for wasm32
-// (cached outside the checkout), the glue module and its TypeScript bindings.
-// Usage: node scripts/setup.mjs [--all-variants]   (OPENSSL=3.0 picks the other variant)
+// (cached outside the checkout), the glue module and its TypeScript bindings; with --browser,
+// Chromium for the browser tests.
+// Usage: node scripts/setup.mjs [--all-variants] [--browser]   (OPENSSL=3.0 picks the other variant)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOpenSSL } from './lib/openssl-build.mjs';
 import { buildModule } from './lib/module-build.mjs';
 import { ensureEmscripten } from './lib/toolchain.mjs';
+import { ensureChromium } from './lib/browser.mjs';
 import { root, step, variantOf, variants } from './lib/util.mjs';
 
 const names = process.argv.includes('--all-variants')
@@ -25,6 +27,7 @@ try {
     const openssl = await buildOpenSSL(variant, emcc);
     await buildModule(variant, openssl, emcc);
   }
+  if (process.argv.includes('--browser')) await ensureChromium();
 } catch (error) {
   console.error(`\nsetup failed: ${error.message}`);
   process.exit(1);
