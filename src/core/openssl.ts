@@ -57,6 +57,11 @@ export class OpenSSL {
     return this.module.HEAPU8.length;
   }
 
+  /** The NUL-terminated string at `ptr`. */
+  text(ptr: number): string {
+    return this.module.UTF8ToString(ptr);
+  }
+
   /** A copy of `length` heap bytes at `ptr`. */
   copyOut(ptr: number, length: number): Uint8Array {
     return this.module.HEAPU8.slice(ptr, ptr + length);

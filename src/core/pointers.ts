@@ -33,4 +33,10 @@ export interface GlueHooks {
   clientHello(ctx: number, ssl: number): number;
   /** An SSL_SESSION is being destroyed (ex_data free callback). */
   sessionFreed(session: number): void;
+  /** SSL_set_msg_callback: a protocol message written (1) or read (0), `length` bytes at `buf`. */
+  message(ssl: number, writeP: number, version: number, contentType: number, buf: number, length: number): void;
+  /** SSL_set_info_callback */
+  info(ssl: number, where: number, ret: number): void;
+  /** SSL_CTX_set_keylog_callback: one line of the NSS key log format, at `line`. */
+  keylog(ssl: number, line: number): void;
 }

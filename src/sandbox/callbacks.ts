@@ -7,6 +7,7 @@ import type { OpenSSL } from '../core/openssl.js';
 import type { GlueHooks, Ptr } from '../core/pointers.js';
 import type { CallbackConfig } from './config.js';
 import type { EventLog, SessionObject } from './events.js';
+import type { SslNames } from './ssl-names.js';
 
 const CB = { new: 1, remove: 2, get: 4, clientHello: 8 } as const;
 const TLSEXT_TYPE_PSK = 41;
@@ -34,23 +35,19 @@ interface Lookup {
 export class SessionCallbacks {
   readonly #contexts = new Map<number, ContextCallbacks>();
   readonly #lookups = new Map<number, Lookup>();
-  readonly #sslNames = new Map<number, string>();
   readonly #objects = new Map<number, number>();
   #nextObject = 1;
 
-  constructor(private readonly openssl: OpenSSL, private readonly handles: HandleRegistry, private readonly log: EventLog) {
-    openssl.setHooks(this.#hooks());
+  constructor(
+    private readonly openssl: OpenSSL, private readonly handles: HandleRegistry,
+    private readonly log: EventLog, private readonly ssls: SslNames,
+  ) {
     openssl.glue.osb_watch_session_frees();
   }
 
-  /** Names an SSL object for the callback events (`conn_1_server`). */
-  nameSsl(ssl: number, name: string | undefined): void {
-    if (name === undefined) {
-      this.#sslNames.delete(ssl);
-      this.#lookups.delete(ssl);
-    } else {
-      this.#sslNames.set(ssl, name);
-    }
+  /** Drops what was pending for an SSL that is being freed. */
+  forgetSsl(ssl: number): void {
+    this.#lookups.delete(ssl);
   }
 
   /** The session object behind a pointer, numbered for as long as it lives. */
@@ -111,8 +108,8 @@ export class SessionCallbacks {
     this.openssl.glue.osb_ctx_set_callbacks(ctx, mask);
   }
 
-  #hooks(): GlueHooks {
-    const sslName = (ssl: number) => this.#sslNames.get(ssl) ?? 'ssl';
+  hooks(): Pick<GlueHooks, 'newSession' | 'removeSession' | 'getSession' | 'clientHello' | 'sessionFreed'> {
+    const sslName = (ssl: number) => this.ssls.get(ssl)?.name ?? 'ssl';
     return {
       newSession: (ctx, ssl, session) => {
         const state = this.#contexts.get(ctx);

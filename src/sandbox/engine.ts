@@ -9,7 +9,9 @@ import {
   type ContextConfig, type ContextSettings, type ContextState,
 } from './config.js';
 import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
+import { SslNames } from './ssl-names.js';
 import { Wire, type WireChunk } from './wire.js';
+import { Tracer } from '../trace/tracer.js';
 
 /** What can be observed of an SSL_SESSION. */
 export interface SessionInfo {
@@ -82,6 +84,18 @@ export type BatchCall = { [M in BatchMethod]: [M, ...Parameters<Engine[M]>] }[Ba
 export type BatchResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 const MAX_ROUNDS = 64;
+/** How many connections keep their transcript and key log after they close. */
+const ARCHIVED = 256;
+
+export interface EngineOptions {
+  /** The default of ConnectOptions.trace. */
+  trace?: boolean;
+}
+
+export interface ConnectOptions {
+  /** Report every message, record, state change and alert as events (default: the sandbox's `trace`, true). */
+  trace?: boolean;
+}
 const SSL_ERROR_WANT_CLIENT_HELLO_CB = 11;
 const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 
@@ -94,13 +108,19 @@ export class Engine {
   readonly handles = new HandleRegistry();
   readonly log = new EventLog();
   readonly #wires = new Map<number, Wire>();
+  readonly #ssls = new SslNames();
   readonly #callbacks: SessionCallbacks;
+  readonly #tracer: Tracer;
+  /** Transcripts and key logs of the latest connections, open or closed, for captures. */
+  readonly #archive = new Map<string, WireChunk[]>();
   readonly #lastCounters = new Map<number, Record<Counter, number>>();
   /** Mirrors osb_clock_configure: frozen at `value`, or real time plus `value`. */
   #clock = { frozen: false, value: 0 };
 
-  constructor(readonly openssl: OpenSSL) {
-    this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log);
+  constructor(readonly openssl: OpenSSL, private readonly options: EngineOptions = {}) {
+    this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls);
+    this.#tracer = new Tracer(openssl, this.log, this.#ssls);
+    openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
   }
 
   get #glue() {
@@ -384,8 +404,11 @@ export class Engine {
 
   // ---- connections ----------------------------------------------------------------
 
-  /** SSL_new for a client and a server, joined by the in-memory wire; SSL_set_session when a session is given. */
-  connect(client: ContextRef, server: ContextRef, session?: SessionRef): ConnectionRef {
+  /**
+   * SSL_new for a client and a server, joined by the in-memory wire; SSL_set_session when a
+   * session is given. `trace` (default: the sandbox's) reports every message, record and state change.
+   */
+  connect(client: ContextRef, server: ContextRef, session?: SessionRef, options: ConnectOptions = {}): ConnectionRef {
     const c = this.handles.pointer(client, 'SSL_CTX');
     const s = this.handles.pointer(server, 'SSL_CTX');
     const sess = session === undefined ? undefined : this.handles.pointer(session, 'SSL_SESSION');
@@ -394,12 +417,14 @@ export class Engine {
     const conn = glue.osb_conn_new(c, s);
     if (!conn) throw this.openssl.failure('SSL_new');
     const ref = this.handles.issue('osb_conn', conn, 'conn');
-    this.#wires.set(ref.id, new Wire(this.openssl, conn));
+    const wire = new Wire(this.openssl, conn, (chunk, flight) => this.#tracer.flight(ref.name, chunk, flight));
+    this.#wires.set(ref.id, wire);
+    this.#remember(ref.name, wire.transcript);
     for (const side of ['client', 'server'] as const) {
-      const name = `${ref.name}_${side}`;
-      this.#callbacks.nameSsl(glue.osb_conn_ssl(conn, SIDES[side]), name);
-      this.log.created('SSL_new', [side === 'client' ? client.name : server.name], 'SSL', () => name, (n) => n);
+      this.#ssls.set(glue.osb_conn_ssl(conn, SIDES[side]), ref.name, side);
+      this.log.created('SSL_new', [side === 'client' ? client.name : server.name], 'SSL', () => `${ref.name}_${side}`, (n) => n);
     }
+    if (options.trace ?? this.options.trace ?? true) glue.osb_conn_trace(conn, 1);
     if (sess !== undefined) {
       const ok = this.log.call('SSL_set_session', [`${ref.name}_client`, session!.name], () => glue.osb_conn_set_session(conn, sess));
       if (ok !== 1) {
@@ -502,17 +527,39 @@ export class Engine {
     }
     this.handles.release(connection, 'osb_conn');
     this.#wires.delete(connection.id);
-    for (const side of ['client', 'server'] as const) this.#callbacks.nameSsl(glue.osb_conn_ssl(conn, SIDES[side]), undefined);
+    const ssls = (['client', 'server'] as const).map((side) => glue.osb_conn_ssl(conn, SIDES[side]));
     const [client, server] = [`${connection.name}_client`, `${connection.name}_server`];
     this.log.around(() => glue.osb_conn_free(conn), () => ({
       kind: 'call', call: 'SSL_free', args: [client, server], c: `SSL_free(${client}); SSL_free(${server})`,
     }));
+    for (const ssl of ssls) {
+      this.#ssls.delete(ssl);
+      this.#callbacks.forgetSsl(ssl);
+    }
   }
 
-  /** The bytes that crossed a connection's wire so far. */
-  transcript(connection: ConnectionRef): WireChunk[] {
-    this.handles.pointer(connection, 'osb_conn');
-    return this.#wires.get(connection.id)!.transcript;
+  /** The bytes that crossed a connection's wire, flight by flight (also after it closed, for the latest ones). */
+  transcript(connection: ConnectionRef | string): WireChunk[] {
+    const name = typeof connection === 'string' ? connection : connection.name;
+    const chunks = this.#archive.get(name);
+    if (!chunks) throw new ArgumentError(`no transcript of a connection named ${JSON.stringify(name)} (only the latest ${ARCHIVED} are kept)`);
+    return chunks;
+  }
+
+  /** The NSS key log (SSLKEYLOGFILE format) of a connection, for decrypting its capture. */
+  keylog(connection: ConnectionRef | string): string {
+    const name = typeof connection === 'string' ? connection : connection.name;
+    this.transcript(name);
+    return this.#tracer.keylog(name);
+  }
+
+  #remember(name: string, transcript: WireChunk[]) {
+    this.#archive.set(name, transcript);
+    for (const old of this.#archive.keys()) {
+      if (this.#archive.size <= ARCHIVED) break;
+      this.#archive.delete(old);
+      this.#tracer.forget(old);
+    }
   }
 
   // ---- clock ----------------------------------------------------------------------

@@ -55,6 +55,50 @@ export interface HandshakeEvent extends Base {
   reused: boolean;
 }
 
+/** A handshake message a side sent, as OpenSSL's message callback reported it (decrypted). */
+export interface MessageEvent extends Base {
+  kind: 'message';
+  connection: string;
+  from: 'client' | 'server';
+  /** HandshakeType name (ClientHello, NewSessionTicket, …), or ChangeCipherSpec. */
+  type: string;
+  length: number;
+  /** Decoded fields that matter for sessions: session id, cipher suites, pre_shared_key, ticket lifetime, … */
+  fields: Record<string, unknown>;
+}
+
+/** A TLS record that crossed the wire (what a network capture would see). */
+export interface RecordEvent extends Base {
+  kind: 'record';
+  connection: string;
+  from: 'client' | 'server';
+  /** Position of its flight in the connection's transcript, and of the record in the flight. */
+  flight: number;
+  index: number;
+  type: string;
+  version: string;
+  length: number;
+}
+
+/** A handshake state change (SSL_set_info_callback). */
+export interface StateEvent extends Base {
+  kind: 'state';
+  connection: string;
+  side: 'client' | 'server';
+  /** SSL_state_string_long, or "handshake start" / "handshake done". */
+  state: string;
+}
+
+/** An alert sent or received (SSL_set_info_callback with SSL_CB_ALERT). */
+export interface AlertEvent extends Base {
+  kind: 'alert';
+  connection: string;
+  side: 'client' | 'server';
+  direction: 'sent' | 'received';
+  level: 'warning' | 'fatal';
+  description: string;
+}
+
 /** The virtual clock moved. */
 export interface ClockEvent extends Base {
   kind: 'clock';
@@ -62,7 +106,9 @@ export interface ClockEvent extends Base {
   now: number;
 }
 
-export type SandboxEvent = CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent;
+export type SandboxEvent =
+  | CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent
+  | MessageEvent | RecordEvent | StateEvent | AlertEvent;
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;
 
 /**

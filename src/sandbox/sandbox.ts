@@ -3,7 +3,7 @@ import type { HandleRef } from '../core/handles.js';
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  Engine, type BatchCall, type ConnectOptions, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import type { SandboxEvent } from './events.js';
@@ -20,6 +20,8 @@ export interface SandboxOptions {
   worker?: boolean;
   /** Start the clock frozen at this time (seconds since the epoch); default: real time. */
   clock?: number;
+  /** Report every handshake message, record, state change and alert as events (default true). */
+  trace?: boolean;
 }
 
 /** What a handle needs of its sandbox: the engine, and how to pass callbacks and bytes to it. */
@@ -181,6 +183,11 @@ export class Connection extends Handle<'osb_conn'> {
     return this.engine.transcript(this.ref);
   }
 
+  /** The secrets of this connection in the NSS key log format (SSLKEYLOGFILE), for Wireshark. */
+  keylog(): Promise<string> {
+    return this.engine.keylog(this.ref);
+  }
+
   /** SSL_shutdown on both sides (`clean`, the default) or not (`unclean`: OpenSSL then drops the session from the cache), then SSL_free. */
   close(how: 'clean' | 'unclean' = 'clean'): Promise<void> {
     return this.engine.close(this.ref, how);
@@ -280,9 +287,19 @@ export class Sandbox {
   }
 
   /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */
-  async connect(client: Context, server: Context, session?: Session): Promise<Connection> {
-    const ref = await this.#engine.connect(refOf(client), refOf(server), session === undefined ? undefined : refOf(session));
+  async connect(client: Context, server: Context, session?: Session, options?: ConnectOptions): Promise<Connection> {
+    const ref = await this.#engine.connect(refOf(client), refOf(server), session === undefined ? undefined : refOf(session), options);
     return new Connection(this.#link, ref);
+  }
+
+  /** The transcript of a connection by name (`conn_3`), also after it closed (the latest 256 are kept). */
+  transcript(connection: string): Promise<WireChunk[]> {
+    return this.#engine.transcript(connection);
+  }
+
+  /** The NSS key log of a connection by name, also after it closed. */
+  keylog(connection: string): Promise<string> {
+    return this.#engine.keylog(connection);
   }
 
   /**
@@ -372,9 +389,9 @@ export class Sandbox {
 async function connect(options: FullOptions): Promise<Transport> {
   if (options.worker) {
     const { startWorker } = await import('../worker/host.js');
-    return startWorker(options.openssl);
+    return startWorker(options.openssl, { trace: options.trace });
   }
-  return inProcess(new Engine(await OpenSSL.load(options.openssl)));
+  return inProcess(new Engine(await OpenSSL.load(options.openssl), { trace: options.trace }));
 }
 
 /** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */

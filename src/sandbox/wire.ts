@@ -17,7 +17,10 @@ const peer = (side: Side): Side => (side === 'client' ? 'server' : 'client');
 export class Wire {
   readonly transcript: WireChunk[] = [];
 
-  constructor(private readonly openssl: OpenSSL, private readonly conn: Ptr<'osb_conn'>) {}
+  constructor(
+    private readonly openssl: OpenSSL, private readonly conn: Ptr<'osb_conn'>,
+    private readonly onFlight: (chunk: WireChunk, index: number) => void = () => {},
+  ) {}
 
   /** Moves everything `from` has written to its peer; returns the number of bytes moved. */
   transfer(from: Side): number {
@@ -25,7 +28,9 @@ export class Wire {
     const pending = glue.osb_conn_pending(this.conn, SIDES[from]);
     if (pending === 0) return 0;
     const bytes = this.openssl.readBytes(pending, (out) => glue.osb_conn_take(this.conn, SIDES[from], out, pending));
-    this.transcript.push({ from, bytes });
+    const chunk = { from, bytes };
+    this.transcript.push(chunk);
+    this.onFlight(chunk, this.transcript.length - 1);
     this.openssl.withBytes(bytes, (ptr, length) => glue.osb_conn_feed(this.conn, SIDES[peer(from)], ptr, length));
     return bytes.length;
   }

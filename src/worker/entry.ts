@@ -2,7 +2,7 @@
 import { expose, proxy, transfer, type Endpoint } from 'comlink/dist/esm/comlink.mjs';
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
-import { Engine } from '../sandbox/engine.js';
+import { Engine, type EngineOptions } from '../sandbox/engine.js';
 import { installErrorTransfer } from './errors.js';
 
 installErrorTransfer();
@@ -22,8 +22,8 @@ function transferringBytes(engine: Engine): Engine {
 }
 
 export const workerApi = {
-  async create(variant: Variant) {
-    return proxy(transferringBytes(new Engine(await OpenSSL.load(variant))));
+  async create(variant: Variant, options: EngineOptions) {
+    return proxy(transferringBytes(new Engine(await OpenSSL.load(variant), options)));
   },
 };
 export type WorkerApi = typeof workerApi;

@@ -2,7 +2,7 @@
 // in Node), wraps the engine it exposes, and makes every call fail cleanly once it dies.
 import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink/dist/esm/comlink.mjs';
 import type { Variant } from '../core/module.js';
-import type { Engine } from '../sandbox/engine.js';
+import type { Engine, EngineOptions } from '../sandbox/engine.js';
 import { Lifetime, type Transport } from '../sandbox/transport.js';
 import type { WorkerApi } from './entry.js';
 import { installErrorTransfer } from './errors.js';
@@ -49,14 +49,14 @@ function spawnBrowser(): Spawned {
 }
 
 /** Starts a worker running OpenSSL `variant` and returns the engine behind it. */
-export async function startWorker(variant: Variant): Promise<Transport> {
+export async function startWorker(variant: Variant, options: EngineOptions): Promise<Transport> {
   installErrorTransfer();
   const spawned = isNode ? await spawnNode() : spawnBrowser();
   const life = new Lifetime();
   spawned.watch((reason) => life.end('WORKER_DEAD', reason));
 
   const api = wrap<WorkerApi>(spawned.endpoint);
-  const remote = (await life.guard(() => api.create(variant))) as unknown as Remote<Engine>;
+  const remote = (await life.guard(() => api.create(variant, options))) as unknown as Remote<Engine>;
   return {
     engine: life.api((name, args) => (remote[name] as unknown as (...a: unknown[]) => Promise<unknown>)(...args)),
     callback: (fn) => proxy(fn),

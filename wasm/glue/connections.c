@@ -123,6 +123,12 @@ OSB_EXPORT SSL_SESSION *osb_conn_get0_session(osb_conn *conn, int side) {
   return SSL_get_session(side_ssl(conn, side));
 }
 
+/** Reports (1) or stops reporting (0) both sides' messages, state changes and alerts to the trace. */
+OSB_EXPORT void osb_conn_trace(osb_conn *conn, int on) {
+  osb_trace_ssl(conn->ssl[OSB_CLIENT], on);
+  osb_trace_ssl(conn->ssl[OSB_SERVER], on);
+}
+
 /** The SSL object of one side, as the session callbacks name it. */
 OSB_EXPORT SSL *osb_conn_ssl(osb_conn *conn, int side) {
   return side_ssl(conn, side);

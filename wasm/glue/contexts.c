@@ -11,6 +11,8 @@ OSB_EXPORT SSL_CTX *osb_ctx_new(int role, int key_type) {
   }
   /* The sandbox certificate is self-signed: the client does not verify it. */
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  /* Secrets go to the trace's key log, so that captures can be decrypted. */
+  osb_keylog_ctx(ctx);
   return ctx;
 }
 

@@ -17,6 +17,9 @@ enum { OSB_KEY_EC_P256 = 0, OSB_KEY_RSA_2048 = 1 };
 int osb_keys_install(SSL_CTX *ctx, int key_type);
 /* library.c: a memory BIO's text (when `ok`), valid until the next call; frees the BIO. */
 const char *osb_bio_text(BIO *bio, int ok);
+/* trace.c: message and info callbacks of an SSL on or off; the key log callback of a context. */
+void osb_trace_ssl(SSL *ssl, int on);
+void osb_keylog_ctx(SSL_CTX *ctx);
 /* clock.c: OpenSSL's "now" under the sandbox clock. */
 double osb_clock_now(void);
 
