@@ -2,9 +2,13 @@
 export { createSandbox, Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall } from './sandbox/sandbox.js';
 export type { EngineApi } from './sandbox/transport.js';
-export type { BatchResult, CachedSession, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
+export type { BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
-export type { SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject } from './sandbox/events.js';
+export type {
+  SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,
+  MessageEvent, RecordEvent, StateEvent, AlertEvent,
+} from './sandbox/events.js';
+export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export type { WireChunk } from './sandbox/wire.js';
 export { SandboxError, OpenSSLError, HandleError, ArgumentError } from './core/errors.js';
 export type { OpenSSLErrorEntry, HandleProblem } from './core/errors.js';

@@ -3,7 +3,7 @@ import type { HandleRef } from '../core/handles.js';
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type ConnectOptions, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import type { SandboxEvent } from './events.js';
@@ -171,6 +171,28 @@ export class Connection extends Handle<'osb_conn'> {
   /** SSL_do_handshake on both sides until both are done. */
   handshake(): Promise<HandshakeResult> {
     return this.engine.handshake(this.ref);
+  }
+
+  /**
+   * Runs the next side's SSL_do_handshake and holds what it wrote: look at the flight, then
+   * deliver() it as it is, or changed. OpenSSL's reaction (an alert, a failure) shows in the
+   * next step.
+   */
+  step(): Promise<Flight> {
+    return this.engine.step(this.ref);
+  }
+
+  /**
+   * Delivers the held flight: unchanged, or the records given instead (drop, modify,
+   * duplicate or reorder them). In a worker the records move by transfer.
+   */
+  deliver(records?: Uint8Array[]): Promise<void> {
+    return this.engine.deliver(this.ref, records?.map((r) => this.link.bytes(r)));
+  }
+
+  /** The outcome of the finished handshake (after step() said `done`). */
+  result(): Promise<HandshakeResult> {
+    return this.engine.result(this.ref);
   }
 
   /** SSL_get1_session of one side (the client's by default). */
@@ -399,4 +421,4 @@ export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return Sandbox.create(options);
 }
 
-export type { CachedSession, ConnectionRef, ContextConfig, ContextRef, ContextSettings, ContextState, HandshakeResult, SessionFields, SessionInfo, SessionRef };
+export type { CachedSession, ConnectOptions, ConnectionRef, Flight, ContextConfig, ContextRef, ContextSettings, ContextState, HandshakeResult, SessionFields, SessionInfo, SessionRef };

@@ -2,17 +2,18 @@ import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
 import { SIDES, type Side } from '../core/constants.js';
 
-/** Bytes that crossed the in-memory wire in one transfer. */
+/** Bytes that crossed the in-memory wire in one delivery (a flight of records). */
 export interface WireChunk {
   from: Side;
   bytes: Uint8Array;
 }
 
-const peer = (side: Side): Side => (side === 'client' ? 'server' : 'client');
+export const peer = (side: Side): Side => (side === 'client' ? 'server' : 'client');
 
 /**
- * The in-memory network between a connection's two sides: it takes what one side wrote
- * to its memory BIO and feeds it to the other, keeping a transcript of what passed.
+ * The in-memory network between a connection's two sides: it takes what one side wrote to
+ * its memory BIO and delivers it (or whatever the caller makes of it) to the other,
+ * keeping a transcript of what crossed.
  */
 export class Wire {
   readonly transcript: WireChunk[] = [];
@@ -22,16 +23,27 @@ export class Wire {
     private readonly onFlight: (chunk: WireChunk, index: number) => void = () => {},
   ) {}
 
-  /** Moves everything `from` has written to its peer; returns the number of bytes moved. */
-  transfer(from: Side): number {
+  /** What `from` has written and nobody has taken yet (empty when nothing). */
+  take(from: Side): Uint8Array {
     const { glue } = this.openssl;
     const pending = glue.osb_conn_pending(this.conn, SIDES[from]);
-    if (pending === 0) return 0;
-    const bytes = this.openssl.readBytes(pending, (out) => glue.osb_conn_take(this.conn, SIDES[from], out, pending));
+    if (pending === 0) return new Uint8Array(0);
+    return this.openssl.readBytes(pending, (out) => glue.osb_conn_take(this.conn, SIDES[from], out, pending));
+  }
+
+  /** Gives `bytes` to the peer of `from`, as if they had crossed a network. */
+  deliver(from: Side, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
     const chunk = { from, bytes };
     this.transcript.push(chunk);
     this.onFlight(chunk, this.transcript.length - 1);
-    this.openssl.withBytes(bytes, (ptr, length) => glue.osb_conn_feed(this.conn, SIDES[peer(from)], ptr, length));
+    this.openssl.withBytes(bytes, (ptr, length) => this.openssl.glue.osb_conn_feed(this.conn, SIDES[peer(from)], ptr, length));
+  }
+
+  /** Moves everything `from` has written to its peer, unchanged; returns the number of bytes moved. */
+  transfer(from: Side): number {
+    const bytes = this.take(from);
+    this.deliver(from, bytes);
     return bytes.length;
   }
 }

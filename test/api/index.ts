@@ -8,6 +8,7 @@ import { errors } from './errors.cases.js';
 import { handshakes } from './handshake.cases.js';
 import { lifecycle } from './lifecycle.cases.js';
 import { sessionSuite } from './sessions.cases.js';
+import { wireSuite } from './wire.cases.js';
 import type { ApiSuite } from './suite.js';
 
-export const suites: ApiSuite[] = [handshakes, addRemove, cacheSuite, callbackSuite, sessionSuite, clock, errors, lifecycle];
+export const suites: ApiSuite[] = [handshakes, addRemove, cacheSuite, callbackSuite, sessionSuite, clock, errors, lifecycle, wireSuite];
