@@ -81,6 +81,19 @@ export class OpenSSL {
     (this.module as GlueModule & { osbHooks?: GlueHooks }).osbHooks = hooks;
   }
 
+  /**
+   * Makes OpenSSL's entropy repeatable: /dev/urandom and /dev/random, where it seeds its
+   * DRBG from, become a PRNG started from `seed`. Only for reproducible runs, never for secrets;
+   * it must happen before OpenSSL first draws randomness.
+   */
+  seedRandomness(seed: number): void {
+    const next = splitmix32(seed);
+    for (const device of ['random', 'urandom']) {
+      this.module.FS.unlink(`/dev/${device}`);
+      this.module.FS.createDevice('/dev', device, next);
+    }
+  }
+
   /** Drains OpenSSL's error queue, oldest entry first. */
   errorQueue(): OpenSSLErrorEntry[] {
     const entries: OpenSSLErrorEntry[] = [];
@@ -95,4 +108,25 @@ export class OpenSSL {
   failure(call: string, detail?: string): OpenSSLError {
     return new OpenSSLError(call, this.errorQueue(), detail);
   }
+}
+
+/** A byte source from a 32-bit seed (SplitMix32): small, fast, the same everywhere. */
+function splitmix32(seed: number): () => number {
+  let state = seed >>> 0;
+  let word = 0;
+  let left = 0;
+  return () => {
+    if (left === 0) {
+      state = (state + 0x9e3779b9) >>> 0;
+      let z = state;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      word = (z ^ (z >>> 16)) >>> 0;
+      left = 4;
+    }
+    left--;
+    const byte = word & 0xff;
+    word >>>= 8;
+    return byte;
+  };
 }

@@ -8,6 +8,11 @@ export interface GlueModule {
   _free(ptr: number): void;
   cwrap(name: string, ret: 'number' | 'string' | null, args: ('number' | 'string')[]): (...args: never[]) => unknown;
   UTF8ToString(ptr: number): string;
+  /** emscripten's file system, for the random devices. */
+  FS: {
+    unlink(path: string): void;
+    createDevice(parent: string, name: string, input: () => number): void;
+  };
 }
 
 /** The factory an emscripten MODULARIZE build exports. */

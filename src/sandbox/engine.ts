@@ -118,7 +118,14 @@ const ARCHIVED = 256;
 export interface EngineOptions {
   /** The default of ConnectOptions.trace. */
   trace?: boolean;
+  /** Repeatable randomness from this seed, and the clock frozen (at `clock`, or SEEDED_EPOCH). */
+  seed?: number;
+  /** Start with the clock frozen at this time (seconds since the epoch). */
+  clock?: number;
 }
+
+/** Where a seeded sandbox's clock starts: 2027-01-15T08:00:00Z. */
+export const SEEDED_EPOCH = 1_800_000_000;
 
 export interface ConnectOptions {
   /** Report every message, record, state change and alert as events (default: the sandbox's `trace`, true). */
@@ -150,6 +157,9 @@ export class Engine {
     this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls);
     this.#tracer = new Tracer(openssl, this.log, this.#ssls);
     openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
+    if (options.seed !== undefined) openssl.seedRandomness(finite(options.seed, 'seed'));
+    const start = options.clock ?? (options.seed !== undefined ? SEEDED_EPOCH : undefined);
+    if (start !== undefined) this.setClock(start);
   }
 
   get #glue() {

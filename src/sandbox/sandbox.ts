@@ -20,6 +20,12 @@ export interface SandboxOptions {
   worker?: boolean;
   /** Start the clock frozen at this time (seconds since the epoch); default: real time. */
   clock?: number;
+  /**
+   * Deterministic mode: OpenSSL's randomness comes from this seed and the clock is frozen
+   * (at `clock`, or 2027-01-15T08:00:00Z), so the same steps give byte-identical transcripts
+   * in Node and in browsers. For experiments only: such keys are not secret.
+   */
+  seed?: number;
   /** Report every handshake message, record, state change and alert as events (default true). */
   trace?: boolean;
 }
@@ -272,9 +278,7 @@ export class Sandbox {
   /** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */
   static async create(options: SandboxOptions = {}): Promise<Sandbox> {
     const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true };
-    const sb = new Sandbox(full, await connect(full));
-    if (full.clock !== undefined) await sb.clock.set(full.clock);
-    return sb;
+    return new Sandbox(full, await connect(full));
   }
 
   get variant(): Variant {
@@ -386,7 +390,6 @@ export class Sandbox {
   async restart(): Promise<void> {
     this.#transport.terminate();
     this.#transport = await connect(this.options);
-    if (this.options.clock !== undefined) await this.clock.set(this.options.clock);
   }
 
   /** Frees every OpenSSL object (connections, sessions, contexts); the module, clock and log stay. */
@@ -409,11 +412,12 @@ export class Sandbox {
 }
 
 async function connect(options: FullOptions): Promise<Transport> {
+  const engineOptions = { trace: options.trace, seed: options.seed, clock: options.clock };
   if (options.worker) {
     const { startWorker } = await import('../worker/host.js');
-    return startWorker(options.openssl, { trace: options.trace });
+    return startWorker(options.openssl, engineOptions);
   }
-  return inProcess(new Engine(await OpenSSL.load(options.openssl), { trace: options.trace }));
+  return inProcess(new Engine(await OpenSSL.load(options.openssl), engineOptions));
 }
 
 /** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */

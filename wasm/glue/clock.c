@@ -1,11 +1,14 @@
 /* The sandbox clock. OpenSSL reads the time through time() (session times, ticket ages
- * in 3.0) and gettimeofday() (ossl_time_now() in 3.x); the link step wraps both
- * (-Wl,--wrap=time,--wrap=gettimeofday), so every notion of "now" comes from here. */
+ * in 3.0), gettimeofday() (ossl_time_now() in 3.x) and clock_gettime() (the DRBG's
+ * nonces); the link step wraps all three (-Wl,--wrap=...), so every notion of "now" comes
+ * from here. A frozen clock also freezes the monotonic one: runs with a seed are then
+ * byte-for-byte repeatable. */
 #include <sys/time.h>
 #include <time.h>
 #include "glue.h"
 
 int __real_gettimeofday(struct timeval *tv, void *tz);
+int __real_clock_gettime(clockid_t id, struct timespec *ts);
 
 static int frozen = 0;     /* 1: now == value; 0: now == real time + value */
 static double value = 0;
@@ -42,5 +45,13 @@ int __wrap_gettimeofday(struct timeval *tv, void *tz) {
   double now = osb_clock_now();
   tv->tv_sec = (time_t)now;
   tv->tv_usec = (suseconds_t)((now - (double)tv->tv_sec) * 1e6);
+  return 0;
+}
+
+int __wrap_clock_gettime(clockid_t id, struct timespec *ts) {
+  if (!frozen && id != CLOCK_REALTIME) return __real_clock_gettime(id, ts);
+  double now = osb_clock_now();
+  ts->tv_sec = (time_t)now;
+  ts->tv_nsec = (long)((now - (double)ts->tv_sec) * 1e9);
   return 0;
 }
