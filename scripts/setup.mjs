@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds whatever is missing, in order: npm dependencies, emscripten, OpenSSL for wasm32
 // (cached outside the checkout), the glue module and its TypeScript bindings; with --browser,
-// Chromium for the browser tests.
-// Usage: node scripts/setup.mjs [--all-variants] [--browser]   (OPENSSL=3.0 picks the other variant)
+// Chromium for the browser tests; with --tshark, tshark for the capture tests.
+// Usage: node scripts/setup.mjs [--all-variants] [--browser] [--tshark]   (OPENSSL=3.0 picks the other variant)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { buildOpenSSL } from './lib/openssl-build.mjs';
 import { buildModule } from './lib/module-build.mjs';
 import { ensureEmscripten } from './lib/toolchain.mjs';
 import { ensureChromium } from './lib/browser.mjs';
+import { ensureTshark } from './lib/tshark.mjs';
 import { root, step, variantOf, variants } from './lib/util.mjs';
 
 const names = process.argv.includes('--all-variants')
@@ -28,6 +29,7 @@ try {
     await buildModule(variant, openssl, emcc);
   }
   if (process.argv.includes('--browser')) await ensureChromium();
+  if (process.argv.includes('--tshark')) await ensureTshark();
 } catch (error) {
   console.error(`\nsetup failed: ${error.message}`);
   process.exit(1);

@@ -9,6 +9,7 @@ export type {
   MessageEvent, RecordEvent, StateEvent, AlertEvent,
 } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
+export { toPcapng, type PcapngOptions } from './trace/pcapng.js';
 export type { WireChunk } from './sandbox/wire.js';
 export { SandboxError, OpenSSLError, HandleError, ArgumentError } from './core/errors.js';
 export type { OpenSSLErrorEntry, HandleProblem } from './core/errors.js';

@@ -6,6 +6,7 @@ import {
   Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
+import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
 import { inProcess, type EngineApi, type Transport } from './transport.js';
 import type { WireChunk } from './wire.js';
@@ -326,6 +327,15 @@ export class Sandbox {
   /** The NSS key log of a connection by name, also after it closed. */
   keylog(connection: string): Promise<string> {
     return this.#engine.keylog(connection);
+  }
+
+  /**
+   * A pcapng file of a connection by name (its transcript on a synthetic TCP connection) with
+   * its NSS key log embedded, so that Wireshark and tshark decrypt TLS 1.3 without a key file.
+   */
+  async capture(connection: string): Promise<{ pcapng: Uint8Array; keylog: string }> {
+    const [transcript, keylog] = await Promise.all([this.transcript(connection), this.keylog(connection)]);
+    return { pcapng: toPcapng(transcript, { keylog }), keylog };
   }
 
   /**
