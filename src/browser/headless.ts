@@ -1,0 +1,56 @@
+// Opens a page of this project in headless Chromium: Vite serves the TypeScript sources and
+// wasm/dist, playwright-core drives Debian's chromium (`node scripts/setup.mjs --browser`).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function chromiumPath(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('chromium is not on PATH: `node scripts/setup.mjs --browser` installs it (Debian: `apt-get install chromium`)');
+  }
+}
+
+export interface HeadlessPage {
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the project and opens `path` (relative to the project root); `prepare` sees the page
+ * before it loads (to listen for its errors). close() stops the browser and the server.
+ */
+export async function openHeadless(path: string, prepare: (page: Page) => void = () => {}): Promise<HeadlessPage> {
+  const [{ chromium }, { createServer }] = await Promise.all([import('playwright-core'), import('vite')]);
+  const server = await createServer({ root, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false } });
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  const close = async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await server.close();
+    }
+  };
+  try {
+    await server.listen();
+    browser = await chromium.launch({
+      // playwright-core's launch() gives the browser a fresh temporary --user-data-dir of its own.
+      executablePath: chromiumPath(),
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    const page = await browser.newPage();
+    page.on('console', (message) => {
+      // The page's and its workers' console errors, to debug a failure.
+      if (message.type() === 'error') console.error(`[chromium] ${message.text()} (${message.location().url})`);
+    });
+    prepare(page);
+    await page.goto(new URL(path, server.resolvedUrls!.local[0]).href);
+    return { page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+// openssl-sandbox: the command line of the conformance runner.
+//   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--jobs N]
+//   openssl-sandbox schema
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { VARIANTS, type Variant } from '../core/module.js';
+import { loadScenario, scenarioFiles } from '../scenario/files.js';
+import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
+import { runScenario } from '../scenario/run.js';
+import { scenarioSchema } from '../scenario/schema.js';
+import type { Scenario, ScenarioReport } from '../scenario/types.js';
+
+const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--jobs N]
+       openssl-sandbox schema`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      openssl: { type: 'string', default: 'all' },
+      reporter: { type: 'string', default: 'pretty' },
+      browser: { type: 'boolean', default: false },
+      jobs: { type: 'string', default: String(availableParallelism()) },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const [command, ...paths] = positionals;
+  if (values.help || !command) return usage(values.help ? 0 : 2);
+  if (command === 'schema') {
+    console.log(JSON.stringify(scenarioSchema, null, 2));
+    return 0;
+  }
+  if (command !== 'run' || paths.length === 0) return usage(2);
+  const variants = values.openssl === 'all' ? [...VARIANTS] : [values.openssl as Variant];
+  if (!variants.every((v) => VARIANTS.includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} or all`);
+  const reporter = values.reporter as ReporterName;
+  if (!REPORTERS.includes(reporter)) return fail(`--reporter must be one of ${REPORTERS.join(', ')}`);
+
+  const files = await scenarioFiles(paths);
+  const scenarios: { file: string; scenario: Scenario }[] = [];
+  const invalid: ScenarioReport[] = [];
+  for (const file of files) {
+    try {
+      scenarios.push({ file, scenario: await loadScenario(file) });
+    } catch (error) {
+      for (const variant of variants) {
+        invalid.push({ file, title: file, variant, ok: false, failures: [{ step: -1, path: 'file', expected: 'a valid scenario', observed: (error as Error).message }], observations: [], durationMs: 0 });
+      }
+    }
+  }
+  const jobs = scenarios.flatMap(({ file, scenario }) => variants.map((openssl) => ({ file, scenario, openssl })));
+  const progress = reporter === 'pretty' && process.stderr.isTTY && jobs.length > 10;
+  let done = 0;
+  // Scenarios run in parallel, each in its own worker thread (one OpenSSL module each).
+  const reports = await pool(jobs, Math.max(1, Number(values.jobs)), async ({ file, scenario, openssl }) => {
+    const report = await runScenario(scenario, { openssl, file, worker: true });
+    if (progress) process.stderr.write(`\r${++done}/${jobs.length} scenarios`);
+    return report;
+  });
+  if (progress) process.stderr.write('\n');
+  const all = [...invalid, ...reports];
+  if (values.browser) {
+    const { compareInBrowser } = await import('../scenario/browser.js');
+    all.push(...await compareInBrowser(jobs, reports));
+  }
+  console.log(format(all, reporter));
+  return summary(all).failed === 0 ? 0 : 1;
+}
+
+async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  }));
+  return results;
+}
+
+function usage(code: number): number {
+  (code === 0 ? console.log : console.error)(USAGE);
+  return code;
+}
+
+function fail(message: string): number {
+  console.error(`openssl-sandbox: ${message}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 2;
+});

@@ -1,0 +1,198 @@
+// Runs a scenario against a sandbox and reports every expectation that did not hold.
+import { OpenSSLError, SandboxError } from '../core/errors.js';
+import type { Variant } from '../core/module.js';
+import { Context, Session, createSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import type { SandboxEvent } from '../sandbox/events.js';
+import { CALLS } from './calls.js';
+import type { Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
+
+export interface RunOptions {
+  openssl: Variant;
+  /** Run OpenSSL in a worker (default false: in this thread). */
+  worker?: boolean;
+  file?: string;
+}
+
+/** Picks this variant's expectation out of `{ byVariant }`; undefined when it states none. */
+function forVariant<T>(expected: Expected<T> | undefined, variant: Variant): T | undefined {
+  if (expected && typeof expected === 'object' && 'byVariant' in (expected as object)) {
+    return (expected as { byVariant: Partial<Record<Variant, T>> }).byVariant[variant];
+  }
+  return expected as T | undefined;
+}
+
+/**
+ * Compares `observed` with `expected` on the fields `expected` names, recording failures;
+ * returns the observed value cut to those fields (what must be identical across runs).
+ */
+function match(expected: unknown, observed: unknown, path: string, fail: (f: Omit<Failure, 'step'>) => void): unknown {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    if (observed === null || typeof observed !== 'object') {
+      fail({ path, expected, observed });
+      return observed;
+    }
+    return Object.fromEntries(Object.entries(expected).map(([k, v]) =>
+      [k, match(v, (observed as Record<string, unknown>)[k], `${path}.${k}`, fail)]));
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(observed) || observed.length !== expected.length) {
+      fail({ path, expected, observed });
+      return observed;
+    }
+    return expected.map((v, i) => match(v, observed[i], `${path}[${i}]`, fail));
+  }
+  if (!Object.is(expected, observed)) fail({ path, expected, observed });
+  return observed;
+}
+
+/** Events must appear in the given order among those observed (others may come between). */
+function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void): unknown {
+  const picked: unknown[] = [];
+  let at = 0;
+  for (const [i, want] of expected.entries()) {
+    let found = -1;
+    for (let j = at; j < observed.length && found < 0; j++) {
+      let ok = true;
+      match(want, observed[j], '', () => { ok = false; });
+      if (ok) found = j;
+    }
+    if (found < 0) {
+      fail({
+        path: `events[${i}]`, expected: want,
+        observed: observed.slice(at).map((e) => e.c),
+        message: 'no such event, in order, since the previous step',
+      });
+      return picked;
+    }
+    picked.push(match(want, observed[found], `events[${i}]`, () => {}));
+    at = found + 1;
+  }
+  return picked;
+}
+
+/** Runs one scenario on one variant in a fresh sandbox, which is disposed afterwards. */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioReport> {
+  const started = Date.now();
+  const base = { file: options.file, title: scenario.title, variant: options.openssl };
+  if (scenario.openssl && !scenario.openssl.includes(options.openssl)) {
+    return { ...base, ok: true, skipped: true, failures: [], observations: [], durationMs: 0 };
+  }
+  const sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock });
+  const failures: Failure[] = [];
+  const observations: ScenarioReport['observations'] = [];
+  try {
+    const names = new Map<string, unknown>();
+    for (const [name, config] of Object.entries(scenario.contexts)) names.set(name, await sb.context(config));
+    let mark = await sb.eventCount();
+    for (const [index, step] of scenario.steps.entries()) {
+      const fail = (f: Omit<Failure, 'step'>) => failures.push({ step: index, ...f });
+      const observed = await perform(sb, step, names, mark, options.openssl, fail);
+      if (observed !== undefined) observations.push({ step: index, observed });
+      mark = await sb.eventCount();
+    }
+  } catch (error) {
+    failures.push({ step: -1, path: 'scenario', expected: 'to run', observed: describe(error) });
+  } finally {
+    await sb.dispose().catch(() => {});
+  }
+  return { ...base, ok: failures.length === 0, failures, observations, durationMs: Date.now() - started };
+}
+
+async function perform(
+  sb: Sandbox, step: Step, names: Map<string, unknown>, mark: number, variant: Variant, fail: (f: Omit<Failure, 'step'>) => void,
+): Promise<unknown> {
+  const resolve = (value: unknown): unknown => {
+    if (typeof value !== 'string') return value;
+    if (names.has(value)) return names.get(value);
+    const [head, field] = value.split('.');
+    const holder = names.get(head);
+    return field !== undefined && holder && typeof holder === 'object' && field in holder ? (holder as Record<string, unknown>)[field] : value;
+  };
+
+  if ('clock' in step) {
+    if (step.clock.startsWith('+')) await sb.clock.advance(Number(step.clock.slice(1)));
+    else await sb.clock.set(Number(step.clock));
+    return undefined;
+  }
+
+  if ('call' in step) {
+    let result: unknown;
+    try {
+      result = await CALLS[step.call](sb, (step.args ?? []).map(resolve));
+    } catch (error) {
+      result = { error: describe(error) };
+    }
+    if (step.as) names.set(step.as, result);
+    const expected = forVariant(step.expect, variant);
+    if (expected === undefined) return undefined;
+    return match(expected, plain(result), `${step.call}()`, fail);
+  }
+
+  if ('handshake' in step) {
+    const { client, server, session, shutdown } = step.handshake;
+    let observed: Record<string, unknown>;
+    try {
+      const offered = session === undefined ? undefined : resolve(session);
+      if (session !== undefined && !(offered instanceof Session)) throw new SandboxError('SCENARIO', `no session named '${session}'`);
+      const hs = await sb.handshake({ client: names.get(client) as Context, server: names.get(server) as Context, session: offered as Session | undefined, shutdown });
+      names.set(step.as ?? '_', { ...hs, id: hs.sessionId.server });
+      observed = { ...hs, reused: hs.reused.client && hs.reused.server, reusedBy: hs.reused };
+      delete observed.session;
+    } catch (error) {
+      observed = { error: describe(error) };
+    }
+    const expected = forVariant(step.expect, variant);
+    if (expected === undefined) return undefined;
+    if (typeof expected.error === 'string' && typeof observed.error === 'string' && observed.error.includes(expected.error)) {
+      return { error: expected.error };
+    }
+    return match(expected, observed, 'handshake', fail);
+  }
+
+  const expected = forVariant<StateExpectation>(step.expect, variant);
+  if (!expected) return undefined;
+  const observed: Record<string, Record<string, unknown>> = {};
+  for (const [name, want] of Object.entries(expected.counters ?? {})) {
+    const c = names.get(name);
+    if (!(c instanceof Context)) fail({ path: `counters.${name}`, expected: 'a context', observed: typeof c });
+    else (observed.counters ??= {})[name] = match(want, await c.counters(), `counters.${name}`, fail);
+  }
+  for (const [name, want] of Object.entries(expected.cache ?? {})) {
+    const c = names.get(name);
+    if (!(c instanceof Context)) {
+      fail({ path: `cache.${name}`, expected: 'a context', observed: typeof c });
+      continue;
+    }
+    const ids = (await c.cachedSessions()).map((s) => s.id);
+    const idOf = async (n: string) => { const s = resolve(n); return s instanceof Session ? (await s.info()).id : typeof s === 'string' ? s : ''; };
+    const seen: Record<string, unknown> = {};
+    if (want.count !== undefined) seen.count = match(want.count, ids.length, `cache.${name}.count`, fail);
+    for (const key of ['contains', 'lacks'] as const) {
+      for (const n of want[key] ?? []) {
+        const present = ids.includes(await idOf(n));
+        if (present !== (key === 'contains')) fail({ path: `cache.${name}.${key}`, expected: n, observed: present ? 'present' : 'absent' });
+      }
+      if (want[key]) seen[key] = want[key];
+    }
+    (observed.cache ??= {})[name] = seen;
+  }
+  for (const [name, want] of Object.entries(expected.sessions ?? {})) {
+    const s = resolve(name);
+    if (!(s instanceof Session)) fail({ path: `sessions.${name}`, expected: 'a session', observed: typeof s });
+    else (observed.sessions ??= {})[name] = match(want, await s.info(), `sessions.${name}`, fail);
+  }
+  const events = expected.events ? { events: matchEvents(expected.events, await sb.events(mark), fail) } : {};
+  return { ...observed, ...events };
+}
+
+/** Results as data: handles become their names, bytes their length. */
+function plain(value: unknown): unknown {
+  if (value instanceof Context || value instanceof Session) return value.name;
+  if (value instanceof Uint8Array) return { bytes: value.length };
+  return value;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof OpenSSLError) return error.queue.map((e) => e.reason).join('; ') || error.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,76 @@
+// The JSON Schema of scenario files, built from the same constants the API uses, so that
+// the two never disagree. `openssl-sandbox schema` prints it.
+import { KEY_TYPES, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES } from '../core/constants.js';
+import { VARIANTS } from '../core/module.js';
+
+const names = (table: object) => ({ type: 'string', enum: Object.keys(table) });
+const count = { type: 'integer', minimum: 0, maximum: 2147483647 };
+const text = (maxLength: number) => ({ type: 'string', maxLength });
+const strict = (properties: Record<string, unknown>, required: string[] = []) =>
+  ({ type: 'object', properties, required, additionalProperties: false });
+const expected = (schema: unknown) => ({
+  anyOf: [schema, strict({ byVariant: strict(Object.fromEntries(VARIANTS.map((v) => [v, schema]))) }, ['byVariant'])],
+});
+
+const context = strict({
+  role: { enum: ['client', 'server'] },
+  keyType: names(KEY_TYPES),
+  minProtocol: names(PROTOCOL_VERSIONS),
+  maxProtocol: names(PROTOCOL_VERSIONS),
+  options: { type: 'array', items: names(OPTIONS), maxItems: 32 },
+  cacheMode: { type: 'array', items: names(SESSION_CACHE_MODES), maxItems: 16 },
+  cacheSize: count,
+  timeout: count,
+  sessionIdContext: text(32),
+  numTickets: { type: 'integer', minimum: 0, maximum: 64 },
+  ciphersuites: text(512),
+  cipherList: text(512),
+  groups: text(512),
+  callbacks: strict({
+    newSession: { enum: ['keep', 'decline'] },
+    removeSession: { type: 'boolean' },
+    getSession: { type: 'boolean' },
+  }),
+}, ['role']);
+
+const name = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$', maxLength: 64 };
+const anyValue = {};
+
+export const scenarioSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://openssl-wasm-sandbox/scenario.schema.json',
+  title: 'openssl-wasm-sandbox conformance scenario',
+  ...strict({
+    $schema: { type: 'string' },
+    title: text(200),
+    description: text(4000),
+    cites: { type: 'array', items: text(200), maxItems: 20 },
+    openssl: { type: 'array', items: { enum: [...VARIANTS] }, minItems: 1, uniqueItems: true },
+    seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
+    clock: { type: 'number', minimum: 0, maximum: 2147483647 },
+    contexts: { type: 'object', additionalProperties: context, propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, maxProperties: 32 },
+    steps: {
+      type: 'array', maxItems: 2000,
+      items: {
+        oneOf: [
+          strict({ call: { type: 'string', pattern: '^[A-Za-z0-9_]+$' }, args: { type: 'array', maxItems: 8 }, as: name, expect: expected(anyValue) }, ['call']),
+          strict({
+            handshake: strict({ client: name, server: name, session: name, shutdown: { enum: ['clean', 'unclean'] } }, ['client', 'server']),
+            as: name, expect: expected({ type: 'object' }),
+          }, ['handshake']),
+          strict({ clock: { type: 'string', pattern: '^\\+?[0-9]+$' } }, ['clock']),
+          strict({
+            expect: expected(strict({
+              counters: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
+              cache: { type: 'object', additionalProperties: strict({
+                count: count, contains: { type: 'array', items: name }, lacks: { type: 'array', items: name },
+              }) },
+              sessions: { type: 'object', additionalProperties: { type: 'object' } },
+              events: { type: 'array', items: { type: 'object' }, maxItems: 200 },
+            })),
+          }, ['expect']),
+        ],
+      },
+    },
+  }, ['title', 'contexts', 'steps']),
+};

@@ -1,0 +1,98 @@
+// The conformance scenario format: a JSON file that states what OpenSSL does, as data.
+// src/scenario/schema.json is its JSON Schema; these are its TypeScript types.
+import type { Variant } from '../core/module.js';
+import type { ContextConfig } from '../sandbox/config.js';
+
+export interface Scenario {
+  /** What the scenario shows, in a sentence. */
+  title: string;
+  /** Why, and where OpenSSL's manual and code disagree. */
+  description?: string;
+  /** What it checks: manual pages (`SSL_CTX_add_session(3)`) or functions of ssl/ssl_sess.c. */
+  cites?: string[];
+  /** The OpenSSL variants it applies to; default: all. */
+  openssl?: Variant[];
+  /** Deterministic randomness and a frozen clock (see SandboxOptions.seed). */
+  seed?: number;
+  /** Start with the clock frozen at this time (seconds since the epoch). */
+  clock?: number;
+  /** Named SSL_CTX configurations. */
+  contexts: Record<string, ContextConfig>;
+  steps: Step[];
+}
+
+/** An expected value; `byVariant` states what differs between OpenSSL versions. */
+export type Expected<T = unknown> = T | { byVariant: Partial<Record<Variant, T>> };
+
+/**
+ * An OpenSSL call by its name. `args` name contexts, sessions (`first.session`) and values
+ * named earlier with `as`, or give literals; `as` names the result.
+ */
+export interface CallStep {
+  call: string;
+  args?: unknown[];
+  as?: string;
+  expect?: Expected;
+}
+
+/** A whole connection: SSL_new on both sides, SSL_set_session, the handshake, shutdown. */
+export interface HandshakeStep {
+  handshake: {
+    client: string;
+    server: string;
+    /** A session named earlier, offered for resumption. */
+    session?: string;
+    /** How the connection ends; default clean. */
+    shutdown?: 'clean' | 'unclean';
+  };
+  /** Names the result: `<as>.session` is the client's new session, `<as>.id` the server's session id. */
+  as?: string;
+  /** Fields of the result; `reused: true` is shorthand for both sides reused. A failure is `{ "error": "reason text" }`. */
+  expect?: Expected<Record<string, unknown>>;
+}
+
+/** Moves the virtual clock: "+301" advances by 301 seconds, "1800000000" sets it. */
+export interface ClockStep {
+  clock: string;
+}
+
+/** Checks state now. Every field is optional; objects match on the fields given. */
+export interface ExpectStep {
+  expect: Expected<StateExpectation>;
+}
+
+export interface StateExpectation {
+  /** SSL_CTX_sess_* counters of named contexts. */
+  counters?: Record<string, Record<string, number>>;
+  /** The internal cache of named contexts: how many sessions, and which (by session name, compared by id). */
+  cache?: Record<string, { count?: number; contains?: string[]; lacks?: string[] }>;
+  /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, …). */
+  sessions?: Record<string, Record<string, unknown>>;
+  /** The events since the previous step, in order, matching on the fields given. */
+  events?: Record<string, unknown>[];
+}
+
+export type Step = CallStep | HandshakeStep | ClockStep | ExpectStep;
+
+/** One expectation that did not hold. */
+export interface Failure {
+  step: number;
+  /** Where in the expectation: `counters.server.hits`, `result`, … */
+  path: string;
+  expected: unknown;
+  observed: unknown;
+  message?: string;
+}
+
+export interface ScenarioReport {
+  file?: string;
+  title: string;
+  variant: Variant;
+  ok: boolean;
+  /** Skipped: the scenario does not apply to this variant. */
+  skipped?: boolean;
+  failures: Failure[];
+  /** Everything observed at each step that expects something: identical across Node, browsers and native runs. */
+  observations: { step: number; observed: unknown }[];
+  durationMs: number;
+}

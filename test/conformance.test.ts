@@ -1,0 +1,73 @@
+// The conformance catalog (test/conformance/*.json) on both variants, and the runner's own behaviour.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, it } from 'node:test';
+import { VARIANTS } from '../src/index.js';
+import { loadScenario, scenarioFiles } from '../src/scenario/files.js';
+import { runScenario } from '../src/scenario/run.js';
+import { ScenarioError, validateScenario } from '../src/scenario/validate.js';
+
+const catalog = 'test/conformance';
+
+describe('the conformance catalog', async () => {
+  for (const file of await scenarioFiles([catalog])) {
+    const scenario = await loadScenario(file);
+    for (const openssl of VARIANTS) {
+      it(`${scenario.title} [OpenSSL ${openssl}]`, async () => {
+        const report = await runScenario(scenario, { openssl, file });
+        assert.ok(report.ok, report.failures.map((f) => `step ${f.step}: ${f.path}: expected ${JSON.stringify(f.expected)}, observed ${JSON.stringify(f.observed)}`).join('\n'));
+      });
+    }
+  }
+});
+
+const valid = {
+  title: 'one handshake',
+  contexts: { s: { role: 'server' }, c: { role: 'client' } },
+  steps: [{ handshake: { client: 'c', server: 's' }, as: 'hs', expect: { reused: false } }],
+};
+
+describe('the scenario runner', () => {
+  it('refuses a malformed scenario, naming each problem and where it is', () => {
+    const broken = { ...valid, contexts: { s: { role: 'server', cacheMode: ['SSL_SESS_CACHE_SOMETIMES'], colour: 'blue' } },
+      steps: [{ call: 'SSL_CTX_add_sesion', args: [] }, { handshake: { client: 'c', server: 's' } }] };
+    assert.throws(() => validateScenario(broken, 'broken.json'), (e: unknown) => {
+      assert.ok(e instanceof ScenarioError);
+      assert.match(e.message, /broken\.json/);
+      assert.ok(e.problems.some((p) => p.includes('/contexts/s/cacheMode/0') && p.includes('SSL_SESS_CACHE_SERVER')), e.message);
+      assert.ok(e.problems.some((p) => p.includes("'colour'")), e.message);
+      return true;
+    });
+    assert.throws(() => validateScenario({ ...valid, steps: [{ call: 'SSL_CTX_add_sesion' }] }), /SSL_CTX_add_sesion.*is not a call/);
+    assert.throws(() => validateScenario({ ...valid, steps: [{ handshake: { client: 'nobody', server: 's' } }] }), /no context named 'nobody'/);
+    assert.throws(() => validateScenario('{ not json'), /not JSON/);
+    assert.throws(() => validateScenario('x'.repeat(1_000_001)), /larger than/);
+  });
+
+  it('reports the step, the expected and the observed value of a failed expectation', async () => {
+    const scenario = validateScenario({ ...valid, steps: [...valid.steps, { call: 'SSL_CTX_sess_number', args: ['s'], expect: 5 }] });
+    const report = await runScenario(scenario, { openssl: '3.5' });
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.failures.map((f) => [f.step, f.path, f.expected, f.observed]), [[1, 'SSL_CTX_sess_number()', 5, 0]]);
+  });
+
+  it('states what differs between variants with byVariant', async () => {
+    const scenario = validateScenario({ ...valid, steps: [{ call: 'SSL_CTX_sess_number', args: ['s'], expect: { byVariant: { '3.5': 0, '3.0': 1 } } }] });
+    assert.equal((await runScenario(scenario, { openssl: '3.5' })).ok, true);
+    assert.equal((await runScenario(scenario, { openssl: '3.0' })).ok, false);
+  });
+
+  it('the CLI exits 0 only when every scenario passes, in every reporter', async () => {
+    const cli = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/openssl-sandbox.ts', ...args]).then(
+      (r) => ({ code: 0, out: r.stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }));
+    const good = await cli('run', `${catalog}/add-identical-twice.json`, '--reporter', 'json');
+    assert.equal(good.code, 0);
+    assert.equal(JSON.parse(good.out).passed, VARIANTS.length);
+    const tap = await cli('run', `${catalog}/add-identical-twice.json`, '--openssl', '3.0', '--reporter', 'tap');
+    assert.match(tap.out, /^TAP version 13\n1\.\.1\nok 1 /);
+    const junit = await cli('run', 'package.json', '--reporter', 'junit');
+    assert.equal(junit.code, 1, 'an invalid file fails the run');
+    assert.match(junit.out, /<failure message=/);
+  });
+});
