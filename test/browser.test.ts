@@ -4,7 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
-import { VARIANTS } from '../src/index.js';
+import assert from 'node:assert/strict';
+import { createSandbox, VARIANTS } from '../src/index.js';
+import { transcriptFingerprint } from './api/fingerprint.js';
 import { suites } from './api/index.js';
 import type { BrowserResult } from './browser/harness.js';
 
@@ -66,6 +68,21 @@ for (const variant of VARIANTS) {
     });
   }
 }
+
+describe('deterministic mode across environments', () => {
+  for (const variant of VARIANTS) {
+    it(`a seeded handshake and resumption put the same bytes on the wire in Node and in Chromium [OpenSSL ${variant}]`, async () => {
+      const inBrowser = await headless?.page.evaluate((v) => window.__fingerprints?.[v], variant);
+      if (!inBrowser) throw runFailure ?? new Error('the browser computed no fingerprint');
+      const sb = await createSandbox({ openssl: variant, worker: true, seed: 42 });
+      try {
+        assert.equal(await transcriptFingerprint(sb), inBrowser);
+      } finally {
+        await sb.dispose();
+      }
+    });
+  }
+});
 
 describe('browser harness [Chromium]', () => {
   it('the page logged no uncaught errors', () => {

@@ -1,5 +1,6 @@
 import type { MessageEvent, Sandbox, SandboxEvent } from '../../src/index.js';
 import * as check from './check.js';
+import { transcriptFingerprint } from './fingerprint.js';
 import { tls12SessionIdPair, type ApiSuite } from './suite.js';
 
 const messages = (events: SandboxEvent[]) => events.filter((e): e is MessageEvent => e.kind === 'message');
@@ -161,16 +162,7 @@ export const wireSuite: ApiSuite = {
     } },
 
     { name: 'with a seed, the same steps give byte-identical transcripts; another seed gives others', run: async (_, { another }) => {
-      const run = async (seed: number) => {
-        const sb = await another({ seed });
-        const server = await sb.context({ role: 'server' });
-        const client = await sb.context({ role: 'client' });
-        const first = await sb.handshake({ client, server });
-        const second = await sb.handshake({ client, server, session: first.session });
-        check.equal(second.reused.server, true);
-        const chunks = [...await sb.transcript(first.connection), ...await sb.transcript(second.connection)];
-        return chunks.map((c) => `${c.from}:${Array.from(c.bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`).join('|');
-      };
+      const run = async (seed: number) => transcriptFingerprint(await another({ seed }));
       const [a, b, c] = [await run(7), await run(7), await run(8)];
       check.ok(a === b, 'same seed, same bytes');
       check.ok(a !== c, 'another seed, other bytes');

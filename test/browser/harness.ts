@@ -2,6 +2,7 @@
 // publishes the results on `window` for test/browser.test.ts to read.
 import { createSandbox, VARIANTS, type Sandbox, type SandboxOptions, type Variant } from '../../src/index.js';
 import { suites } from '../api/index.js';
+import { transcriptFingerprint } from '../api/fingerprint.js';
 import type { ApiCase } from '../api/suite.js';
 
 export interface BrowserResult {
@@ -16,6 +17,8 @@ declare global {
   interface Window {
     __results?: BrowserResult[];
     __done?: boolean;
+    /** Deterministic mode's transcript fingerprint, computed here, for Node to compare with its own. */
+    __fingerprints?: Record<string, string>;
   }
 }
 
@@ -47,4 +50,11 @@ for (const variant of VARIANTS) {
     }
   }
 }
+const fingerprints: Record<string, string> = {};
+for (const variant of VARIANTS) {
+  const sb = await createSandbox({ openssl: variant, worker: true, seed: 42 });
+  fingerprints[variant] = await transcriptFingerprint(sb);
+  await sb.dispose();
+}
+window.__fingerprints = fingerprints;
 window.__done = true;
