@@ -99,7 +99,8 @@ export class SessionCallbacks {
     const { config, handler, ref } = state;
     const mask = (config.newSession ? CB.new : 0) | (config.removeSession ? CB.remove : 0)
       | (config.getSession || handler ? CB.get : 0) | (handler ? CB.clientHello : 0);
-    this.log.call('SSL_CTX_sess_set_new_cb', [ref.name, mask & CB.new ? 'new_session_cb' : 'NULL'], () => undefined);
+    const newCb = config.newSession === 'keep' ? 'new_session_keep_cb' : 'new_session_decline_cb';
+    this.log.call('SSL_CTX_sess_set_new_cb', [ref.name, mask & CB.new ? newCb : 'NULL'], () => undefined);
     this.log.call('SSL_CTX_sess_set_remove_cb', [ref.name, mask & CB.remove ? 'remove_session_cb' : 'NULL'], () => undefined);
     this.log.call('SSL_CTX_sess_set_get_cb', [ref.name, mask & CB.get ? 'get_session_cb' : 'NULL'], () => undefined);
     if (handler || mask & CB.clientHello) {

@@ -202,6 +202,13 @@ export class Engine {
       if (!ptr) throw this.openssl.failure('SSL_CTX_new');
       return this.handles.issue('SSL_CTX', ptr, `${config.role}_ctx`);
     }, (r) => r.name);
+    // osb_ctx_new made these calls: shown, so that the trace is the whole C program.
+    if (config.role === 'server') {
+      const key = `OSB_KEY_${(config.keyType ?? 'ec-p256').toUpperCase().replace('-', '_')}`;
+      this.log.call('SSL_CTX_use_certificate', [ref.name, `sandbox_certificate(${key})`], () => 1);
+      this.log.call('SSL_CTX_use_PrivateKey', [ref.name, `sandbox_private_key(${key})`], () => 1);
+    }
+    this.log.call('SSL_CTX_set_verify', [ref.name, 'SSL_VERIFY_NONE', 'NULL'], () => undefined);
     try {
       this.configure(ref, config);
     } catch (error) {
@@ -284,11 +291,14 @@ export class Engine {
     }).sort((a, b) => a.time - b.time || a.object.localeCompare(b.object));
   }
 
-  /** All eleven SSL_CTX_sess_* counters. */
-  counters(ctx: ContextRef): Record<Counter, number> {
+  /** All eleven SSL_CTX_sess_* counters; `log` records each read as its call (for a C export of the run). */
+  counters(ctx: ContextRef, log = false): Record<Counter, number> {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
     const glue = this.#glue;
-    const values = Object.fromEntries(COUNTERS.map((name, i) => [name, glue.osb_ctx_sess_counter(c, i)])) as Record<Counter, number>;
+    const read = (name: Counter, i: number) => (log
+      ? this.log.call(`SSL_CTX_sess_${name}`, [ctx.name], () => glue.osb_ctx_sess_counter(c, i))
+      : glue.osb_ctx_sess_counter(c, i));
+    const values = Object.fromEntries(COUNTERS.map((name, i) => [name, read(name, i)])) as Record<Counter, number>;
     this.#lastCounters.set(c, values);
     return values;
   }
@@ -361,8 +371,13 @@ export class Engine {
   /** SSL_SESSION_up_ref: a second handle to the same object, freed separately. */
   upRefSession(session: SessionRef): SessionRef {
     const s = this.handles.pointer(session, 'SSL_SESSION');
-    this.log.call('SSL_SESSION_up_ref', [session.name], () => this.#glue.osb_session_up_ref(s));
-    return this.handles.issue('SSL_SESSION', s, 'sess');
+    return this.log.around(() => {
+      if (this.#glue.osb_session_up_ref(s) !== 1) throw this.openssl.failure('SSL_SESSION_up_ref');
+      return this.handles.issue('SSL_SESSION', s, 'sess');
+    }, (ref) => ({
+      kind: 'call', call: 'SSL_SESSION_up_ref', args: [session.name], result: 1, declares: ref.name,
+      c: `SSL_SESSION *${ref.name} = ${session.name}; SSL_SESSION_up_ref(${ref.name}) = 1`,
+    }));
   }
 
   /** SSL_SESSION_dup: a different object with the same contents and id. */

@@ -23,6 +23,8 @@ export interface CallEvent extends Base {
   args: string[];
   /** The return value, when the function returns one (a handle name for constructors). */
   result?: number | string;
+  /** A variable the call makes (SSL_SESSION_up_ref: the new reference's name). */
+  declares?: string;
 }
 
 /** OpenSSL called one of the sandbox's callbacks. */

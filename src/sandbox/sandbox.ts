@@ -93,9 +93,9 @@ export class Context extends Handle<'SSL_CTX'> {
     return this.engine.cachedSessions(this.ref);
   }
 
-  /** The eleven SSL_CTX_sess_* counters (SSL_CTX_sess_accept, SSL_CTX_sess_hits, …). */
-  counters(): Promise<Record<Counter, number>> {
-    return this.engine.counters(this.ref);
+  /** The eleven SSL_CTX_sess_* counters (SSL_CTX_sess_accept, SSL_CTX_sess_hits, …); `log` records the reads as calls. */
+  counters(options: { log?: boolean } = {}): Promise<Record<Counter, number>> {
+    return this.engine.counters(this.ref, options.log);
   }
 
   /** The counters that changed since the previous counters() or counterChanges(), by how much. */

@@ -22,7 +22,7 @@ export const CALLS: Record<string, Call> = {
   SSL_CTX_remove_session: onCtx((c, [s]) => c.removeSession(sess(s, 'SSL_CTX_remove_session'))),
   SSL_CTX_flush_sessions: onCtx((c) => c.flushSessions()),
   SSL_CTX_sess_number: onCtx((c) => c.sessionCount()),
-  ...Object.fromEntries(COUNTERS.map((name) => [`SSL_CTX_sess_${name}`, onCtx(async (c) => (await c.counters())[name])])),
+  ...Object.fromEntries(COUNTERS.map((name) => [`SSL_CTX_sess_${name}`, onCtx(async (c) => (await c.counters({ log: true }))[name])])),
   SSL_CTX_set_session_cache_mode: onCtx((c, [flags]) => c.configure({ cacheMode: flags as SessionCacheMode[] })),
   SSL_CTX_get_session_cache_mode: onCtx(async (c) => (await c.settings()).cacheMode),
   SSL_CTX_sess_set_cache_size: onCtx((c, [n]) => c.configure({ cacheSize: n as number })),

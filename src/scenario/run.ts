@@ -155,7 +155,7 @@ async function perform(
   for (const [name, want] of Object.entries(expected.counters ?? {})) {
     const c = names.get(name);
     if (!(c instanceof Context)) fail({ path: `counters.${name}`, expected: 'a context', observed: typeof c });
-    else (observed.counters ??= {})[name] = match(want, await c.counters(), `counters.${name}`, fail);
+    else (observed.counters ??= {})[name] = match(want, await c.counters({ log: true }), `counters.${name}`, fail);
   }
   for (const [name, want] of Object.entries(expected.cache ?? {})) {
     const c = names.get(name);
@@ -166,7 +166,7 @@ async function perform(
     const ids = (await c.cachedSessions()).map((s) => s.id);
     const idOf = async (n: string) => { const s = resolve(n); return s instanceof Session ? (await s.info()).id : typeof s === 'string' ? s : ''; };
     const seen: Record<string, unknown> = {};
-    if (want.count !== undefined) seen.count = match(want.count, ids.length, `cache.${name}.count`, fail);
+    if (want.count !== undefined) seen.count = match(want.count, await c.sessionCount(), `cache.${name}.count`, fail);
     for (const key of ['contains', 'lacks'] as const) {
       for (const n of want[key] ?? []) {
         const present = ids.includes(await idOf(n));
