@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Builds whatever is missing, in order: npm dependencies, emscripten, OpenSSL for wasm32
 // (cached outside the checkout), the glue module and its TypeScript bindings; with --browser,
-// Chromium for the browser tests; with --tshark, tshark for the capture tests.
-// Usage: node scripts/setup.mjs [--all-variants] [--browser] [--tshark]   (OPENSSL=3.0 picks the other variant)
+// Chromium for the browser tests; with --tshark, tshark for the capture tests; with --native,
+// native OpenSSL from the same source for the differential conformance runs.
+// Usage: node scripts/setup.mjs [--all-variants] [--browser] [--tshark] [--native]   (OPENSSL=3.0 picks the other variant)
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOpenSSL } from './lib/openssl-build.mjs';
 import { buildModule } from './lib/module-build.mjs';
+import { buildNativeOpenSSL } from './lib/openssl-native.mjs';
 import { ensureEmscripten } from './lib/toolchain.mjs';
 import { ensureChromium } from './lib/browser.mjs';
 import { ensureTshark } from './lib/tshark.mjs';
@@ -18,7 +20,9 @@ const names = process.argv.includes('--all-variants')
   : [process.env.OPENSSL ?? '3.5'];
 
 try {
-  if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  // npm writes node_modules/.package-lock.json on install: older than the lock file means stale.
+  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
     step('Installing npm dependencies');
     execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   }
@@ -27,6 +31,7 @@ try {
     const variant = variantOf(name);
     const openssl = await buildOpenSSL(variant, emcc);
     await buildModule(variant, openssl, emcc);
+    if (process.argv.includes('--native')) await buildNativeOpenSSL(variant);
   }
   if (process.argv.includes('--browser')) await ensureChromium();
   if (process.argv.includes('--tshark')) await ensureTshark();

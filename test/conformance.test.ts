@@ -5,10 +5,15 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { VARIANTS } from '../src/index.js';
 import { loadScenario, scenarioFiles } from '../src/scenario/files.js';
+import { runNative } from '../src/scenario/native.js';
 import { runScenario } from '../src/scenario/run.js';
+import type { ScenarioReport } from '../src/scenario/types.js';
 import { ScenarioError, validateScenario } from '../src/scenario/validate.js';
 
 const catalog = 'test/conformance';
+
+const explain = (report: ScenarioReport) =>
+  report.failures.map((f) => `step ${f.step}: ${f.path}: expected ${JSON.stringify(f.expected)}, observed ${JSON.stringify(f.observed)}${f.message ? ` (${f.message})` : ''}`).join('\n');
 
 describe('the conformance catalog', async () => {
   for (const file of await scenarioFiles([catalog])) {
@@ -16,7 +21,20 @@ describe('the conformance catalog', async () => {
     for (const openssl of VARIANTS) {
       it(`${scenario.title} [OpenSSL ${openssl}]`, async () => {
         const report = await runScenario(scenario, { openssl, file });
-        assert.ok(report.ok, report.failures.map((f) => `step ${f.step}: ${f.path}: expected ${JSON.stringify(f.expected)}, observed ${JSON.stringify(f.observed)}`).join('\n'));
+        assert.ok(report.ok, explain(report));
+      });
+    }
+  }
+});
+
+describe('the conformance catalog against native OpenSSL (its C export, built with the system compiler)', async () => {
+  for (const file of await scenarioFiles([catalog])) {
+    const scenario = await loadScenario(file);
+    for (const openssl of VARIANTS) {
+      it(`${scenario.title} [OpenSSL ${openssl}, native]`, async (t) => {
+        const report = await runNative(scenario, openssl, file);
+        if (report.note) t.skip(report.note);
+        assert.ok(report.ok, explain(report));
       });
     }
   }

@@ -1,5 +1,5 @@
 // openssl-sandbox: the command line of the conformance runner.
-//   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--jobs N]
+//   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N]
 //   openssl-sandbox schema
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { runScenario } from '../scenario/run.js';
 import { scenarioSchema } from '../scenario/schema.js';
 import type { Scenario, ScenarioReport } from '../scenario/types.js';
 
-const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--jobs N]
+const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N]
        openssl-sandbox schema`;
 
 async function main(argv: string[]): Promise<number> {
@@ -20,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
       openssl: { type: 'string', default: 'all' },
       reporter: { type: 'string', default: 'pretty' },
       browser: { type: 'boolean', default: false },
+      native: { type: 'boolean', default: false },
       jobs: { type: 'string', default: String(availableParallelism()) },
       help: { type: 'boolean', default: false },
     },
@@ -62,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.browser) {
     const { compareInBrowser } = await import('../scenario/browser.js');
     all.push(...await compareInBrowser(jobs, reports));
+  }
+  if (values.native) {
+    const { runNative } = await import('../scenario/native.js');
+    all.push(...await pool(jobs, Math.max(1, Number(values.jobs)), ({ file, scenario, openssl }) => runNative(scenario, openssl, file)));
   }
   console.log(format(all, reporter));
   return summary(all).failed === 0 ? 0 : 1;

@@ -402,8 +402,9 @@ export class Engine {
   setSessionFields(session: SessionRef, fields: SessionFields): void {
     const s = this.handles.pointer(session, 'SSL_SESSION');
     const glue = this.#glue;
-    const checked = (fn: string, arg: string, work: () => number) => {
-      if (this.log.call(fn, [session.name, arg], work) !== 1) throw this.openssl.failure(fn, arg);
+    // SSL_SESSION_set_time returns the time it set (its manual says 1): any non-zero is success.
+    const checked = (fn: string, args: string[], work: () => number) => {
+      if (this.log.call(fn, [session.name, ...args], work) === 0) throw this.openssl.failure(fn, args.join(', '));
     };
     for (const [field, fn, set] of [
       ['id', 'SSL_SESSION_set1_id', glue.osb_session_set1_id],
@@ -412,20 +413,20 @@ export class Engine {
       const value = fields[field];
       if (value === undefined) continue;
       const bytes = fromHex(value, field);
-      checked(fn, `"${value}", ${bytes.length}`, () => this.openssl.withBytes(bytes, (p, n) => set(s, p, n)));
+      checked(fn, [`"${value}"`, String(bytes.length)], () => this.openssl.withBytes(bytes, (p, n) => set(s, p, n)));
     }
     if (fields.protocol !== undefined) {
       const version = PROTOCOL_VERSIONS[fields.protocol];
       if (version === undefined) throw new ArgumentError(`unknown protocol '${fields.protocol}'`);
-      checked('SSL_SESSION_set_protocol_version', versionConstant(fields.protocol), () => glue.osb_session_set_protocol_version(s, version));
+      checked('SSL_SESSION_set_protocol_version', [versionConstant(fields.protocol)], () => glue.osb_session_set_protocol_version(s, version));
     }
     if (fields.time !== undefined) {
       const time = finite(fields.time, 'time');
-      checked('SSL_SESSION_set_time', String(time), () => glue.osb_session_set_time(s, time));
+      checked('SSL_SESSION_set_time', [String(time)], () => glue.osb_session_set_time(s, time));
     }
     if (fields.timeout !== undefined) {
       const timeout = count(fields.timeout, 'timeout');
-      checked('SSL_SESSION_set_timeout', String(timeout), () => glue.osb_session_set_timeout(s, timeout));
+      checked('SSL_SESSION_set_timeout', [String(timeout)], () => glue.osb_session_set_timeout(s, timeout));
     }
   }
 

@@ -22,7 +22,7 @@ export function format(reports: ScenarioReport[], reporter: ReporterName): strin
       return JSON.stringify({ passed, failed, skipped, reports }, null, 2);
     case 'tap':
       return ['TAP version 13', `1..${reports.length}`, ...reports.flatMap((r, i) => [
-        `${r.ok ? 'ok' : 'not ok'} ${i + 1} - ${label(r)}${r.skipped ? ' # SKIP not for this variant' : ''}`,
+        `${r.ok ? 'ok' : 'not ok'} ${i + 1} - ${label(r)}${r.skipped ? ` # SKIP ${r.note ?? 'not for this variant'}` : ''}`,
         ...(r.ok ? [] : ['  ---', ...failureLines(r).map((l) => `  - ${show(l)}`), '  ...']),
       ])].join('\n');
     case 'junit': {
@@ -34,7 +34,8 @@ export function format(reports: ScenarioReport[], reporter: ReporterName): strin
         `<testsuite name="openssl-sandbox" tests="${reports.length}" failures="${failed}" skipped="${skipped}">`, ...cases, '</testsuite>'].join('\n');
     }
     case 'pretty':
-      return [...reports.filter((r) => !r.skipped).map((r) => [`${r.ok ? '✓' : '✗'} ${label(r)}`, ...failureLines(r).map((l) => `    ${l}`)].join('\n')),
+      return [...reports.filter((r) => !r.skipped || r.note).map((r) => [
+        r.skipped ? `○ ${label(r)}: ${r.note}` : `${r.ok ? '✓' : '✗'} ${label(r)}`, ...failureLines(r).map((l) => `    ${l}`)].join('\n')),
         '', `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`].join('\n');
   }
 }

@@ -11,6 +11,8 @@ export interface RunOptions {
   /** Run OpenSSL in a worker (default false: in this thread). */
   worker?: boolean;
   file?: string;
+  /** Receives the whole event log, the final frees included (for a C export of the run). */
+  events?: (events: SandboxEvent[]) => void;
 }
 
 /** Picks this variant's expectation out of `{ byVariant }`; undefined when it states none. */
@@ -93,6 +95,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } catch (error) {
     failures.push({ step: -1, path: 'scenario', expected: 'to run', observed: describe(error) });
   } finally {
+    if (options.events) {
+      await sb.reset().catch(() => {});
+      options.events(await sb.events().catch(() => []));
+    }
     await sb.dispose().catch(() => {});
   }
   return { ...base, ok: failures.length === 0, failures, observations, durationMs: Date.now() - started };

@@ -89,8 +89,9 @@ export interface ScenarioReport {
   title: string;
   variant: Variant;
   ok: boolean;
-  /** Skipped: the scenario does not apply to this variant. */
+  /** Skipped: the scenario does not apply to this variant (or, natively, cannot be replayed: see `note`). */
   skipped?: boolean;
+  note?: string;
   failures: Failure[];
   /** Everything observed at each step that expects something: identical across Node, browsers and native runs. */
   observations: { step: number; observed: unknown }[];

@@ -44,6 +44,14 @@ OSB_EXPORT int osb_keys_generate(int key_type) {
   return 1;
 }
 
+X509 *osb_keys_cert(int key_type) {
+  return certs[key_type];
+}
+
+EVP_PKEY *osb_keys_key(int key_type) {
+  return keys[key_type];
+}
+
 int osb_keys_install(SSL_CTX *ctx, int key_type) {
   return osb_keys_generate(key_type)
     && SSL_CTX_use_certificate(ctx, certs[key_type])

@@ -78,12 +78,12 @@ OSB_EXPORT double osb_session_get_time(SSL_SESSION *session) {
 #endif
 }
 
-/** SSL_SESSION_set_time. Returns 1 or 0. */
-OSB_EXPORT int osb_session_set_time(SSL_SESSION *session, double seconds) {
+/** SSL_SESSION_set_time: returns what OpenSSL returns, the time set (0 on failure), though the manual says 1. */
+OSB_EXPORT double osb_session_set_time(SSL_SESSION *session, double seconds) {
 #if OPENSSL_VERSION_NUMBER >= 0x30300000L
-  return SSL_SESSION_set_time_ex(session, (time_t)seconds) != 0;
+  return (double)SSL_SESSION_set_time_ex(session, (time_t)seconds);
 #else
-  return SSL_SESSION_set_time(session, (long)seconds) != 0;
+  return (double)SSL_SESSION_set_time(session, (long)seconds);
 #endif
 }
 

@@ -1,0 +1,53 @@
+// Builds native static libssl.a and libcrypto.a from the same verified source as the
+// WebAssembly ones, for differential runs; cached outside the checkout like them.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { obtainSource } from './openssl-source.mjs';
+import { cacheDir, run, step } from './util.mjs';
+
+const CONFIGURE = ['no-shared', 'no-tests'];
+
+/** The C compiler, or undefined when there is none. */
+export function nativeCompiler() {
+  for (const cc of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean)) {
+    try {
+      execFileSync(cc, ['--version'], { stdio: 'ignore' });
+      return cc;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+/** Returns { include, libs } of native OpenSSL for the variant, building it if needed. */
+export async function buildNativeOpenSSL(variant) {
+  const cc = nativeCompiler();
+  if (!cc) throw new Error('no C compiler found (cc, gcc or clang): differential runs need one');
+  const compiler = execFileSync(cc, ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  const configure = [...CONFIGURE, ...variant.configure];
+  const key = createHash('sha256').update(JSON.stringify([variant.version, variant.sha256, configure, compiler])).digest('hex').slice(0, 16);
+  const dir = join(cacheDir, 'native', `${variant.version}-${key}`);
+  const result = { cc, include: join(dir, 'include'), libs: [join(dir, 'lib', 'libssl.a'), join(dir, 'lib', 'libcrypto.a')] };
+  if (existsSync(join(dir, 'complete'))) return result;
+
+  const tarball = await obtainSource(variant);
+  const work = join(cacheDir, 'build', `native-openssl-${variant.version}-${key}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  await run('tar', ['xzf', tarball, '-C', work, '--strip-components=1']);
+  const log = join(work, 'build.log');
+  step(`Building native OpenSSL ${variant.version} for differential runs (a few minutes; progress every 10 s)`);
+  await run('perl', ['./Configure', ...configure], { cwd: work, env: { CC: cc }, logFile: log, label: 'configure' });
+  await run('make', [`-j${availableParallelism()}`, 'build_generated', 'libcrypto.a', 'libssl.a'], { cwd: work, logFile: log, label: 'make' });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  for (const lib of ['libssl.a', 'libcrypto.a']) cpSync(join(work, lib), join(dir, 'lib', lib));
+  cpSync(join(work, 'include'), result.include, { recursive: true });
+  writeFileSync(join(dir, 'complete'), JSON.stringify({ version: variant.version, configure, compiler }));
+  rmSync(work, { recursive: true, force: true });
+  return result;
+}

@@ -1,0 +1,152 @@
+// Turns a sandbox's event log into a standalone C program that makes the same OpenSSL calls
+// natively (with wasm/native/sandbox.c for the wire, the certificates and the callbacks), and
+// into the lines that program must print if native OpenSSL behaves as the WASM one did.
+import type { CallEvent, SandboxEvent } from '../sandbox/events.js';
+
+/** A log with something the native runtime cannot replay (an asynchronous get handler, say). */
+export class NotExportable extends Error {}
+
+export interface CProgram {
+  source: string;
+  /** What the program prints when native OpenSSL does what the WASM one did. */
+  expected: string[];
+}
+
+const VOID_CALLS = new Set([
+  'SSL_CTX_set_verify', 'SSL_CTX_free', 'SSL_SESSION_free', 'SSL_CTX_flush_sessions', 'SSL_free',
+  'SSL_CTX_sess_set_new_cb', 'SSL_CTX_sess_set_remove_cb', 'SSL_CTX_sess_set_get_cb',
+]);
+const TYPES: Record<string, string> = {
+  SSL_CTX_new: 'SSL_CTX', SSL_new: 'SSL', SSL_get1_session: 'SSL_SESSION', SSL_SESSION_new: 'SSL_SESSION',
+  SSL_SESSION_dup: 'SSL_SESSION', d2i_SSL_SESSION: 'SSL_SESSION',
+};
+
+/** The lines an event makes the native program print (what the WASM run observed). */
+function expectedLines(event: SandboxEvent): string[] {
+  switch (event.kind) {
+    case 'call':
+      if (event.call === 'SSL_do_handshake') return ['HANDSHAKE FAILED'];
+      // A DER encoding's length varies with the session's random contents: compare success only.
+      if (event.call === 'i2d_SSL_SESSION') return [`CALL i2d_SSL_SESSION ${Number(Number(event.result) > 0)}`];
+      return typeof event.result === 'number' && !VOID_CALLS.has(event.call) ? [`CALL ${event.call} ${event.result}`] : [];
+    case 'callback':
+      if (event.callback === 'new_session') return [`CALLBACK new_session ${event.result}`];
+      if (event.callback === 'get_session') return [`CALLBACK get_session ${event.result ? 1 : 0}`];
+      if (event.callback === 'remove_session') return ['CALLBACK remove_session'];
+      throw new NotExportable(`the ${event.callback} callback (an asynchronous get handler) has no native counterpart`);
+    case 'destroyed':
+      return ['DESTROYED'];
+    case 'handshake':
+      return [`HANDSHAKE ${event.version} ${event.reused ? 1 : 0}`];
+    default:
+      return [];
+  }
+}
+
+export function toC(events: SandboxEvent[], title: string): CProgram {
+  const body: string[] = [];
+  const declared = new Set<string>();
+  const kept: string[] = [];
+  /** Session ids OpenSSL made so far in the run, as handshakes showed them (a native run makes others). */
+  const generated = new Set<string>();
+  /** Kept sessions get their variable when first used: the callback that kept them has run by then. */
+  const use = (arg: string) => {
+    const k = kept.indexOf(arg);
+    if (k >= 0 && !declared.has(arg)) {
+      body.push(`SSL_SESSION *${arg} = sandbox_kept(${k});`);
+      declared.add(arg);
+    }
+    return arg;
+  };
+
+  for (const event of events) {
+    if (event.kind === 'message' && typeof event.fields.sessionId === 'string') generated.add(event.fields.sessionId);
+    if (event.kind === 'callback' && event.kept) kept.push(event.kept);
+    if (event.kind === 'clock') body.push(`sandbox_clock(${event.now});`);
+    if (event.kind === 'handshake') body.push(`sandbox_handshake(${event.connection}_client, ${event.connection}_server);`);
+    if (event.kind === 'call') body.push(...statement(event, use, declared, generated));
+  }
+
+  // Callbacks and destructions happen inside the call that caused them: the log lists them
+  // right after it (marked `during`), the native program prints them before the call's result.
+  const ordered: SandboxEvent[] = [];
+  for (const event of events) {
+    if (event.during !== undefined) {
+      const at = ordered.findIndex((e) => e.seq === event.during);
+      const before = ordered.filter((e, i) => i >= at && e.during === event.during).length;
+      ordered.splice(at + before, 0, event);
+    } else {
+      ordered.push(event);
+    }
+  }
+  const expected = ordered.flatMap(expectedLines);
+  const source = [
+    `/* ${title.replace(/\*\//g, '* /')}`,
+    ' * Exported by openssl-wasm-sandbox from the calls its WebAssembly OpenSSL made. Build with',
+    ' * wasm/native/sandbox.c and the glue\'s keys.c, library.c and clock.c, against libssl and libcrypto,',
+    ' * linked with -Wl,--wrap=time,--wrap=gettimeofday,--wrap=clock_gettime. */',
+    '#include <openssl/ssl.h>',
+    '#include "sandbox.h"',
+    '',
+    'int main(void) {',
+    '  unsigned char *der = NULL;',
+    '  const unsigned char *cursor;',
+    '  int der_len = 0;',
+    '  sandbox_start();',
+    ...body.map((line) => `  ${line}`),
+    '  (void)cursor;',
+    '  OPENSSL_free(der);',
+    '  return 0;',
+    '}',
+    '',
+  ].join('\n');
+  return { source, expected };
+}
+
+function statement(event: CallEvent, use: (arg: string) => string, declared: Set<string>, generated: Set<string>): string[] {
+  const { call } = event;
+  const args = event.args.map(use);
+  const report = (expr: string) => [`sandbox_report("${call}", (double)(${expr}));`];
+  const type = TYPES[call];
+  if (type && typeof event.result === 'string') {
+    declared.add(event.result);
+    if (call === 'd2i_SSL_SESSION') return [`cursor = der;`, `SSL_SESSION *${event.result} = d2i_SSL_SESSION(NULL, &cursor, der_len);`];
+    const lines = [`${type} *${event.result} = ${call}(${args.join(', ')});`];
+    if (call === 'SSL_new' && event.result.endsWith('_server')) {
+      const conn = event.result.slice(0, -'_server'.length);
+      lines.push(`sandbox_join(${conn}_client, ${conn}_server);`);
+    }
+    return lines;
+  }
+  switch (call) {
+    case 'SSL_free':
+      return args.map((a) => `SSL_free(${a});`);
+    case 'SSL_do_handshake': {
+      const conn = args[0].replace(/_(client|server)$/, '');
+      return [`sandbox_handshake(${conn}_client, ${conn}_server);`];
+    }
+    case 'SSL_shutdown': {
+      const conn = args[0].replace(/_(client|server)$/, '');
+      return [...report(`SSL_shutdown(${args[0]})`), `sandbox_transfer(${conn}_client, ${conn}_server);`];
+    }
+    case 'SSL_SESSION_up_ref':
+      declared.add(event.declares!);
+      return [`SSL_SESSION *${event.declares} = ${args[0]};`, ...report(`SSL_SESSION_up_ref(${event.declares})`)];
+    case 'i2d_SSL_SESSION':
+      return ['OPENSSL_free(der);', 'der = NULL;', `der_len = i2d_SSL_SESSION(${args[0]}, &der);`, ...report('der_len > 0')];
+    case 'SSL_CTX_set_session_id_context':
+      return report(`SSL_CTX_set_session_id_context(${args[0]}, (const unsigned char *)${args[1]}, ${args[2]})`);
+    case 'SSL_SESSION_set1_id':
+      if (generated.has(args[1].replace(/"/g, ''))) {
+        throw new NotExportable(`${call} uses an id OpenSSL generated during the run: a native run generates another`);
+      }
+      return report(`${call}(${args[0]}, sandbox_hex(${args[1]}), ${args[2]})`);
+    case 'SSL_SESSION_set1_id_context':
+      return report(`${call}(${args[0]}, sandbox_hex(${args[1]}), ${args[2]})`);
+    case 'SSL_CTX_set_client_hello_cb':
+      throw new NotExportable('SSL_CTX_set_client_hello_cb (an asynchronous get handler) has no native counterpart');
+  }
+  if (VOID_CALLS.has(call)) return [`${call}(${args.join(', ')});`];
+  if (typeof event.result !== 'number') throw new NotExportable(`${call} returns no value the export knows how to compare`);
+  return report(`${call}(${args.join(', ')})`);
+}

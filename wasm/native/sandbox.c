@@ -1,0 +1,156 @@
+/* See sandbox.h. The certificates and the clock are the glue's own code (wasm/glue), built
+ * natively here; link with -Wl,--wrap=time,--wrap=gettimeofday,--wrap=clock_gettime. */
+#include <stdio.h>
+#include <string.h>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include "sandbox.h"
+
+X509 *osb_keys_cert(int key_type);
+EVP_PKEY *osb_keys_key(int key_type);
+void osb_clock_configure(int is_frozen, double seconds);
+
+static void on_session_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp) {
+  (void)parent; (void)ptr; (void)ad; (void)idx; (void)argl; (void)argp;
+  printf("DESTROYED\n");
+}
+
+void sandbox_start(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  SSL_SESSION_get_ex_new_index(0, NULL, NULL, NULL, on_session_free);
+}
+
+X509 *sandbox_certificate(int key_type) {
+  return osb_keys_generate(key_type) ? osb_keys_cert(key_type) : NULL;
+}
+
+EVP_PKEY *sandbox_private_key(int key_type) {
+  return osb_keys_generate(key_type) ? osb_keys_key(key_type) : NULL;
+}
+
+void sandbox_clock(double seconds) {
+  osb_clock_configure(1, seconds);
+}
+
+void sandbox_join(SSL *client, SSL *server) {
+  SSL_set_bio(client, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+  SSL_set_bio(server, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+  SSL_set_connect_state(client);
+  SSL_set_accept_state(server);
+}
+
+static int move(SSL *from, SSL *to) {
+  char buf[16384];
+  int moved = 0, n;
+  while ((n = BIO_read(SSL_get_wbio(from), buf, sizeof buf)) > 0) {
+    BIO_write(SSL_get_rbio(to), buf, n);
+    moved += n;
+  }
+  return moved;
+}
+
+void sandbox_transfer(SSL *client, SSL *server) {
+  move(client, server);
+  move(server, client);
+}
+
+static const char *version_name(int v) {
+  switch (v) {
+    case TLS1_3_VERSION: return "TLSv1.3";
+    case TLS1_2_VERSION: return "TLSv1.2";
+    case TLS1_1_VERSION: return "TLSv1.1";
+    case TLS1_VERSION: return "TLSv1";
+    default: return "?";
+  }
+}
+
+int sandbox_handshake(SSL *client, SSL *server) {
+  int done[2] = { 0, 0 };
+  SSL *side[2] = { client, server };
+  for (int round = 0; round < 64 && !(done[0] && done[1]); round++) {
+    for (int i = 0; i < 2; i++) {
+      if (done[i]) continue;
+      int r = SSL_do_handshake(side[i]);
+      if (r == 1) {
+        done[i] = 1;
+      } else {
+        int e = SSL_get_error(side[i], r);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+          move(side[i], side[1 - i]);
+          printf("HANDSHAKE FAILED\n");
+          ERR_clear_error();
+          return 0;
+        }
+      }
+      move(side[i], side[1 - i]);
+    }
+  }
+  char scratch[512];
+  SSL_read(client, scratch, sizeof scratch); /* TLS 1.3 NewSessionTicket comes after Finished */
+  ERR_clear_error();
+  printf("HANDSHAKE %s %d\n", version_name(SSL_version(client)), SSL_session_reused(client));
+  return done[0] && done[1];
+}
+
+void sandbox_report(const char *call, double value) {
+  printf("CALL %s %.17g\n", call, value);
+}
+
+const unsigned char *sandbox_hex(const char *hex) {
+  static unsigned char bytes[256];
+  size_t n = strlen(hex) / 2;
+  for (size_t i = 0; i < n && i < sizeof bytes; i++) sscanf(hex + 2 * i, "%2hhx", &bytes[i]);
+  return bytes;
+}
+
+/* The kept sessions: the external cache the get callback answers from, as in the engine;
+ * every one ever kept, in order, for the program's variables. */
+static SSL_SESSION *kept[4096], *kept_all[4096];
+static int kept_count, kept_total;
+
+SSL_SESSION *sandbox_kept(int k) {
+  return k < kept_total ? kept_all[k] : NULL;
+}
+
+static int same_id(SSL_SESSION *s, const unsigned char *id, unsigned int length) {
+  unsigned int n;
+  const unsigned char *sid = SSL_SESSION_get_id(s, &n);
+  return n == length && memcmp(sid, id, n) == 0;
+}
+
+int new_session_keep_cb(SSL *ssl, SSL_SESSION *session) {
+  (void)ssl;
+  if (kept_total < (int)(sizeof kept_all / sizeof kept_all[0])) {
+    kept_all[kept_total++] = session;
+    kept[kept_count++] = session;
+  }
+  printf("CALLBACK new_session 1\n");
+  return 1;
+}
+
+int new_session_decline_cb(SSL *ssl, SSL_SESSION *session) {
+  (void)ssl; (void)session;
+  printf("CALLBACK new_session 0\n");
+  return 0;
+}
+
+void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *session) {
+  (void)ctx;
+  unsigned int n;
+  const unsigned char *id = SSL_SESSION_get_id(session, &n);
+  for (int i = 0; i < kept_count; i++) {
+    if (same_id(kept[i], id, n)) kept[i] = kept[--kept_count]; /* forget it, keep the reference */
+  }
+  printf("CALLBACK remove_session\n");
+}
+
+SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *id, int length, int *copy) {
+  (void)ssl;
+  *copy = 1;
+  SSL_SESSION *found = NULL;
+  for (int i = 0; i < kept_count && !found; i++) {
+    if (same_id(kept[i], id, (unsigned int)length)) found = kept[i];
+  }
+  printf("CALLBACK get_session %d\n", found != NULL);
+  return found;
+}

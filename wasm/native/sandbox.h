@@ -1,0 +1,37 @@
+/* The native side of a C program exported from the sandbox (src/scenario/to-c.ts): the same
+ * certificates, clock, in-memory wire and session callbacks as the WebAssembly glue, with
+ * every observation printed on stdout, one per line, so a run can be compared with WASM's. */
+#ifndef OSB_NATIVE_SANDBOX_H
+#define OSB_NATIVE_SANDBOX_H
+
+#include <openssl/ssl.h>
+#include "glue.h"  /* OSB_KEY_EC_P256, OSB_KEY_RSA_2048 */
+
+/** Once, before any other call: watches SSL_SESSION destruction. */
+void sandbox_start(void);
+/** The sandbox certificate and key of a key type (made on first use, valid for a century). */
+X509 *sandbox_certificate(int key_type);
+EVP_PKEY *sandbox_private_key(int key_type);
+/** Freezes the clock OpenSSL sees at `seconds` since the epoch. */
+void sandbox_clock(double seconds);
+/** Joins a client and a server SSL with memory BIOs: the in-memory wire. */
+void sandbox_join(SSL *client, SSL *server);
+/** Moves what each side wrote to the other. */
+void sandbox_transfer(SSL *client, SSL *server);
+/** SSL_do_handshake on both sides until both are done, then a client read (TLS 1.3 tickets); prints HANDSHAKE. */
+int sandbox_handshake(SSL *client, SSL *server);
+/** Prints a call's result: CALL <name> <value>. */
+void sandbox_report(const char *call, double value);
+/** Hex text to bytes, for ids (valid until the next call). */
+const unsigned char *sandbox_hex(const char *hex);
+
+/** The k-th session a new_session_keep_cb kept (the sandbox's handle for it). */
+SSL_SESSION *sandbox_kept(int k);
+
+/* The session callbacks the sandbox installs, by the names its trace uses. */
+int new_session_keep_cb(SSL *ssl, SSL_SESSION *session);
+int new_session_decline_cb(SSL *ssl, SSL_SESSION *session);
+void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *session);
+SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
+
+#endif
