@@ -15,24 +15,26 @@ const catalog = 'test/conformance';
 const explain = (report: ScenarioReport) =>
   report.failures.map((f) => `step ${f.step}: ${f.path}: expected ${JSON.stringify(f.expected)}, observed ${JSON.stringify(f.observed)}${f.message ? ` (${f.message})` : ''}`).join('\n');
 
-describe('the conformance catalog', async () => {
-  for (const file of await scenarioFiles([catalog])) {
-    const scenario = await loadScenario(file);
+const files = await scenarioFiles([catalog]);
+const title = (file: string) => file.slice(catalog.length + 1).replace(/\.json$/, '');
+
+// Each file loads inside its own test: a malformed one fails alone.
+describe('the conformance catalog', () => {
+  for (const file of files) {
     for (const openssl of VARIANTS) {
-      it(`${scenario.title} [OpenSSL ${openssl}]`, async () => {
-        const report = await runScenario(scenario, { openssl, file });
+      it(`${title(file)} [OpenSSL ${openssl}]`, async () => {
+        const report = await runScenario(await loadScenario(file), { openssl, file });
         assert.ok(report.ok, explain(report));
       });
     }
   }
 });
 
-describe('the conformance catalog against native OpenSSL (its C export, built with the system compiler)', async () => {
-  for (const file of await scenarioFiles([catalog])) {
-    const scenario = await loadScenario(file);
+describe('the conformance catalog against native OpenSSL (its C export, built with the system compiler)', () => {
+  for (const file of files) {
     for (const openssl of VARIANTS) {
-      it(`${scenario.title} [OpenSSL ${openssl}, native]`, async (t) => {
-        const report = await runNative(scenario, openssl, file);
+      it(`${title(file)} [OpenSSL ${openssl}, native]`, async (t) => {
+        const report = await runNative(await loadScenario(file), openssl, file);
         if (report.note) t.skip(report.note);
         assert.ok(report.ok, explain(report));
       });

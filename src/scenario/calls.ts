@@ -31,6 +31,7 @@ export const CALLS: Record<string, Call> = {
   SSL_CTX_get_timeout: onCtx(async (c) => (await c.settings()).timeout),
   SSL_CTX_set_session_id_context: onCtx((c, [id]) => c.configure({ sessionIdContext: id as string })),
   SSL_CTX_set_num_tickets: onCtx((c, [n]) => c.configure({ numTickets: n as number })),
+  SSL_CTX_get_num_tickets: onCtx(async (c) => (await c.settings()).numTickets),
   SSL_CTX_set_options: onCtx((c, [options]) => c.configure({ options: options as SslOption[] })),
   SSL_CTX_set_min_proto_version: onCtx((c, [v]) => c.configure({ minProtocol: v as ProtocolVersion })),
   SSL_CTX_set_max_proto_version: onCtx((c, [v]) => c.configure({ maxProtocol: v as ProtocolVersion })),
