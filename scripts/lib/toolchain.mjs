@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { root, run, step } from './util.mjs';
+import { aptInstall } from './debian.mjs';
+import { root, step } from './util.mjs';
 
 const MIN = [3, 1, 6];
 
@@ -30,14 +31,7 @@ export async function ensureEmscripten() {
   let version = emccVersion();
   if (!version && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     step('Installing emscripten (apt-get install emscripten)');
-    await run('apt-get', ['install', '-y', '-q', 'emscripten'], {
-      env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: '/tmp/openssl-wasm-sandbox-apt.log', label: 'apt-get',
-    }).catch(async () => {
-      await run('apt-get', ['update', '-q'], { logFile: '/tmp/openssl-wasm-sandbox-apt.log', label: 'apt-get update' });
-      await run('apt-get', ['install', '-y', '-q', 'emscripten'], {
-        env: { DEBIAN_FRONTEND: 'noninteractive' }, logFile: '/tmp/openssl-wasm-sandbox-apt.log', label: 'apt-get',
-      });
-    });
+    await aptInstall('emscripten');
     version = emccVersion();
   }
   if (!version) {

@@ -1,5 +1,6 @@
 // OpenSSL's session callbacks as events: new (keep or decline), remove, get (from the kept
 // sessions, or from an asynchronous handler on the caller's side), and SSL_SESSION destruction.
+import { hex } from '../core/bytes.js';
 import { SESSION_CACHE_MODES } from '../core/constants.js';
 import { SandboxError } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
@@ -15,7 +16,6 @@ const TLSEXT_TYPE_PSK = 41;
 /** Answers a get-session lookup: a session handle of this sandbox, or null. */
 export type GetSessionHandler = (id: string) => Promise<HandleRef<'SSL_SESSION'> | null> | HandleRef<'SSL_SESSION'> | null;
 
-export const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 interface ContextCallbacks {
   ref: HandleRef<'SSL_CTX'>;

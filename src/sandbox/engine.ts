@@ -3,7 +3,8 @@ import { ArgumentError, SandboxError, type OpenSSLError, type OpenSSLErrorEntry 
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
-import { SessionCallbacks, hex, type GetSessionHandler } from './callbacks.js';
+import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
+import { concat, fromHex, hex } from '../core/bytes.js';
 import {
   applySettings, count, finite, keyTypeCode, readSettings, versionConstant,
   type ContextConfig, type ContextSettings, type ContextState,
@@ -412,7 +413,7 @@ export class Engine {
     ] as const) {
       const value = fields[field];
       if (value === undefined) continue;
-      const bytes = fromHex(value, field);
+      const bytes = bytesOf(value, field);
       checked(fn, [`"${value}"`, String(bytes.length)], () => this.openssl.withBytes(bytes, (p, n) => set(s, p, n)));
     }
     if (fields.protocol !== undefined) {
@@ -733,21 +734,10 @@ export class Engine {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function fromHex(value: string, field: string): Uint8Array {
-  if (typeof value !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(value)) {
-    throw new ArgumentError(`${field} must be hex bytes, got ${JSON.stringify(value)}`);
-  }
-  return Uint8Array.from(value.match(/../g) ?? [], (b) => parseInt(b, 16));
+function bytesOf(value: string, field: string): Uint8Array {
+  const bytes = fromHex(value);
+  if (!bytes) throw new ArgumentError(`${field} must be hex bytes, got ${JSON.stringify(value)}`);
+  return bytes;
 }
 
 export type { ContextConfig, ContextSettings, ContextState, GetSessionHandler, SessionObject };

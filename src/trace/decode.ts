@@ -1,6 +1,7 @@
 // Decodes what crosses the wire: TLS records (from the transcript) and handshake messages
 // (as OpenSSL's message callback reports them, decrypted), keeping the fields that matter
 // for resumption.
+import { hex } from '../core/bytes.js';
 import { ALERTS, CIPHER_SUITES, CONTENT_TYPES, EXTENSIONS, GROUPS, HANDSHAKE_TYPES, VERSIONS, name } from './names.js';
 
 export interface TlsRecord {
@@ -69,7 +70,6 @@ class Reader {
   }
 }
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
 export interface Extension {

@@ -2,6 +2,7 @@
 // in-memory wire has no packets, so the bytes are carried by a synthetic IPv4/TCP connection
 // (10.0.0.1:49152 → 10.0.0.2:443). With a key log, a Decryption Secrets Block embeds it, so
 // TLS 1.3 decrypts without a separate key file. The output depends only on the input.
+import { concat } from '../core/bytes.js';
 import type { WireChunk } from '../sandbox/wire.js';
 
 export interface PcapngOptions {
@@ -168,12 +169,3 @@ function checksum(...parts: Uint8Array[]): number {
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

@@ -1,0 +1,38 @@
+// Finds a command the tests need; on Debian as root, installs the Debian package that has it.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { run, step } from './util.mjs';
+
+export function commandPath(command) {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** apt-get install; a failed install is most often a stale package list: refresh it once and retry. */
+export async function aptInstall(pkg) {
+  const apt = { logFile: '/tmp/openssl-wasm-sandbox-apt.log', label: 'apt-get' };
+  // noninteractive: debconf questions (wireshark-common's "may non-root users capture?") take their defaults.
+  const install = () => run('apt-get', ['install', '-y', '-q', pkg], { ...apt, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  await install().catch(async () => {
+    await run('apt-get', ['update', '-q'], { ...apt, label: 'apt-get update' });
+    await install();
+  });
+}
+
+/** The path of `command`, installing `pkg` first where it is missing and we may; else an error saying what to install. */
+export async function ensureCommand({ command, pkg, purpose, elsewhere }) {
+  let path = commandPath(command);
+  let failure = '';
+  if (!path && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    step(`Installing ${pkg} (apt-get install ${pkg})`);
+    await aptInstall(pkg).catch((error) => { failure = ` (${error.message})`; });
+    path = commandPath(command);
+  }
+  if (!path) {
+    throw new Error(`${command} was not found${failure}. ${purpose}: on Debian/Ubuntu \`sudo apt-get install ${pkg}\`, elsewhere ${elsewhere}.`);
+  }
+  return path;
+}
