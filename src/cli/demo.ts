@@ -9,8 +9,11 @@ const dim = style('2');
 const green = style('32');
 
 let shown = 0;
+/** Prints what happened since the last call: OpenSSL calls, callbacks and handshake messages (not every state change). */
 async function calls(sb: Sandbox) {
-  for (const event of await sb.events(shown)) console.log(dim(`      ${event.c}`));
+  for (const event of await sb.events(shown)) {
+    if (event.kind !== 'state' && event.kind !== 'record') console.log(dim(`      ${event.c}`));
+  }
   shown = await sb.eventCount();
 }
 
