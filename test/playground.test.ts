@@ -1,0 +1,164 @@
+// The playground (web/) in headless Chromium, driven as a person would: configure the contexts,
+// handshake, resume, remove and add the session, move the clock, read the C code, and reopen
+// the shared link. Assertions read what the page shows; screenshots go to test/artifacts/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
+
+const artifacts = new URL('./artifacts/', import.meta.url);
+mkdirSync(artifacts, { recursive: true });
+
+let headless: HeadlessPage;
+let page: Page;
+const pageErrors: string[] = [];
+
+/** Waits until every queued step has run and the panels are drawn. */
+const idle = (p: Page = page) => p.waitForSelector('body[data-busy="false"]', { timeout: 30_000 });
+async function press(locator: Locator): Promise<void> {
+  await locator.click();
+  await idle(locator.page());
+}
+const shot = (name: string, p: Page = page) => p.screenshot({ path: new URL(`${name}.png`, artifacts).pathname, fullPage: true });
+const text = async (testId: string, p: Page = page) => (await p.getByTestId(testId).textContent()) ?? '';
+const resumed = async (p: Page = page) => p.getByTestId('handshake-outcome').getAttribute('data-resumed');
+const cacheCount = async () => Number(await page.getByTestId('cache-server').getAttribute('data-count'));
+
+async function handshake(offer = ''): Promise<void> {
+  await page.getByLabel('Offer a session').selectOption(offer);
+  await press(page.getByRole('button', { name: 'Run handshake' }));
+}
+
+before(async () => {
+  headless = await openHeadless('web/index.html', (p) => p.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message)));
+  page = headless.page;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await idle();
+});
+
+after(() => headless?.close());
+
+describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
+  it('starts with both contexts and no steps', async () => {
+    assert.match(await text('version'), /OpenSSL 3\.5/);
+    assert.equal(await cacheCount(), 0);
+    await shot('01-initial');
+  });
+
+  it('configures a TLS 1.2 server with SSL_OP_NO_TICKET and a 300 s timeout through set calls', async () => {
+    const server = page.getByTestId('server-config');
+    await server.getByLabel('Maximum protocol').selectOption('TLSv1.2');
+    await server.getByLabel('SSL_OP_NO_TICKET').check();
+    await server.getByLabel('Timeout (s)').fill('300');
+    await press(page.getByRole('button', { name: 'Apply' }));
+    assert.match(await text('apply-note'), /Reconfigured with 3 calls/);
+    const code = await text('c-code');
+    assert.match(code, /SSL_CTX_set_max_proto_version\(server_ctx_1, TLS1_2_VERSION\)/);
+    assert.match(code, /SSL_CTX_set_options\(server_ctx_1, SSL_OP_NO_TICKET\)/);
+  });
+
+  it('runs a full handshake, then resumes its session', async () => {
+    await handshake();
+    assert.equal(await resumed(), 'false');
+    assert.match(await text('handshake-outcome'), /hs1: .*TLSv1\.2, full handshake/);
+    assert.equal(await cacheCount(), 1);
+    await handshake('hs1.session');
+    assert.equal(await resumed(), 'true');
+    assert.match(await text('handshake-outcome'), /hs2: .*resumed \(offered hs1\.session\)/);
+    const hits = page.getByTestId('counter-server-hits');
+    assert.equal((await hits.textContent())?.trim(), '1 (+1)');
+    assert.match((await hits.getAttribute('class')) ?? '', /changed/);
+    assert.ok((await page.getByTestId('message').count()) >= 4, 'the sequence diagram shows the messages');
+    assert.match(await text('sequence'), /ClientHello[\s\S]*session_id: [0-9a-f]{8}/);
+    await shot('02-resumed');
+  });
+
+  it('shows a record\'s bytes from the transcript', async () => {
+    await page.getByText(/Records on the wire/).click();
+    await press(page.getByRole('button', { name: /client flight 0 #0: handshake/ }));
+    assert.match(await text('record-bytes'), /^0000 {2}16 03 0[13]/);
+  });
+
+  it('SSL_CTX_remove_session returns 1 and the next handshake is a full one', async () => {
+    await press(page.getByRole('button', { name: 'SSL_CTX_remove_session(server, hs1.session)' }));
+    assert.match(await text('session-result-hs1.session'), /SSL_CTX_remove_session\(server_ctx_1, sess_\d+\) = 1/);
+    await handshake('hs1.session');
+    assert.equal(await resumed(), 'false');
+    assert.match(await text('handshake-outcome'), /hs3: .*full handshake/);
+    // SSL_CTX_remove_session marks the session it is given not resumable: the client no longer offers it.
+    assert.equal(await page.getByTestId('session-hs1.session').getAttribute('data-resumable'), 'false');
+    await shot('03-removed');
+  });
+
+  it('SSL_CTX_add_session returns 1; the cache takes the session back', async () => {
+    const count = await cacheCount();
+    await press(page.getByRole('button', { name: 'SSL_CTX_add_session(server, hs1.session)' }));
+    assert.match(await text('session-result-hs1.session'), /SSL_CTX_add_session\(server_ctx_1, sess_\d+\) = 1/);
+    assert.equal(await cacheCount(), count + 1);
+    assert.match(await text('c-code'), /SSL_CTX_add_session\(/);
+    await handshake('hs3.session');
+    assert.equal(await resumed(), 'true');
+  });
+
+  it('past the timeout the session expires: no resumption; later ones are flushed', async () => {
+    await press(page.getByRole('button', { name: '+301 s' }));
+    assert.match(await text('now'), /2027-01-15T08:05:01Z/);
+    const expired = page.getByTestId('cache-server').locator('tr[data-expired="true"]');
+    assert.equal(await expired.count(), 1, 'the 300 s server session is marked expired');
+    await shot('04-expired');
+    const count = await cacheCount();
+    await handshake('hs3.session');
+    assert.equal(await resumed(), 'false');
+    assert.equal((await page.getByTestId('counter-server-timeouts').textContent())?.trim(), '1 (+1)');
+    // The lookup dropped the expired session; the full handshake cached a new one.
+    assert.equal(await expired.count(), 0);
+    assert.equal(await cacheCount(), count);
+    // hs1.session, added by hand, keeps the client context's 2 h timeout: a day later it is expired too.
+    await press(page.getByRole('button', { name: '+1 day' }));
+    assert.equal(await expired.count(), await cacheCount());
+    await press(page.getByRole('button', { name: 'SSL_CTX_flush_sessions(server)' }));
+    assert.equal(await cacheCount(), 0, 'the flush drops every expired session');
+    await shot('05-flushed');
+  });
+
+  it('a shared link reopens the same state, replayed in a fresh seeded sandbox', async () => {
+    await press(page.getByRole('button', { name: 'Copy share link' }));
+    const url = await page.getByTestId('share-url').inputValue();
+    assert.match(url, /#scenario=/);
+    const again = await page.context().browser()!.newPage();
+    again.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
+    await again.setViewportSize({ width: 1440, height: 900 });
+    await again.goto(url);
+    await idle(again);
+    for (const id of ['history', 'handshake-outcome', 'cache-server', 'cache-client', 'counters', 'sessions', 'c-code', 'now']) {
+      assert.equal(await text(id, again), await text(id, page), `${id} is the same`);
+    }
+    await shot('06-shared', again);
+    await again.close();
+  });
+
+  it('replays to an earlier step', async () => {
+    // Steps 1-3 are Apply's set calls, 4 the full handshake, 5 the resumption.
+    await press(page.getByRole('button', { name: 'Replay to step 5' }));
+    assert.equal(await page.getByTestId('history').locator('li').count(), 5);
+    assert.equal(await resumed(), 'true');
+    assert.match(await text('handshake-outcome'), /hs2: /);
+  });
+
+  it('refuses a damaged or oversized link before running anything', async () => {
+    const base = page.url().replace(/#.*/, '');
+    const other = await page.context().browser()!.newPage();
+    await other.goto(`${base}#scenario=${'A'.repeat(100_001)}`);
+    await idle(other);
+    assert.match(await text('error', other), /too long/);
+    await other.goto(`${base}#scenario=${Buffer.from('{"title":1}').toString('base64url')}`);
+    await idle(other);
+    assert.match(await text('error', other), /not a valid scenario[\s\S]*Nothing was run/);
+    await other.close();
+  });
+
+  it('logged no uncaught errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,273 @@
+// The playground page: wires the controls to the Playground and redraws every panel after each
+// step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
+import { parseRecords, type RecordEvent, type Variant } from '../src/index.js';
+import { toC } from '../src/scenario/to-c.js';
+import type { Scenario, Step } from '../src/scenario/types.js';
+import { ROLES, type Role } from './context-settings.js';
+import { byId, download, fill, h } from './dom.js';
+import { Playground, SEED, newScenario } from './playground.js';
+import type { Snapshot } from './runtime.js';
+import { checkScenario, hasScenarioHash, scenarioFromHash, scenarioHash } from './share.js';
+import { renderCache } from './panels/cache.js';
+import { contextForm } from './panels/context-form.js';
+import { renderCounters } from './panels/counters.js';
+import { eventFilters, renderEvents } from './panels/event-log.js';
+import { renderHistory } from './panels/history.js';
+import { renderSessions, type SessionAction } from './panels/sessions.js';
+import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
+
+const forms = { server: contextForm('server'), client: contextForm('client') };
+byId('forms').append(forms.server.element, forms.client.element);
+const variantSelect = byId<HTMLSelectElement>('variant');
+const offer = byId<HTMLSelectElement>('offer');
+const target = byId<HTMLSelectElement>('target');
+const connectionSelect = byId<HTMLSelectElement>('connection');
+const status = byId('status');
+const alertBox = byId('alert');
+
+const defaults = (variant: Variant = '3.5') => newScenario(variant, { server: { role: 'server' }, client: { role: 'client' } });
+const playground = new Playground(defaults());
+let snapshot: Snapshot | undefined;
+/** The hash this page wrote itself, so that only a pasted link reloads. */
+let writtenHash = '';
+/** After a new handshake the diagram shows it; otherwise it keeps the connection chosen. */
+let followLatest = true;
+
+// ---- running steps one at a time ------------------------------------------------------
+
+let queue: Promise<void> = Promise.resolve();
+let pending = 0;
+
+function showError(message: string | undefined): void {
+  alertBox.hidden = !message;
+  alertBox.textContent = message ?? '';
+}
+
+/** Queues `work`; the page shows it busy (body[data-busy]) until every queued step is drawn. */
+function perform(what: string, work: () => Promise<Snapshot | undefined>): void {
+  pending++;
+  document.body.dataset.busy = 'true';
+  status.textContent = `${what}…`;
+  queue = queue.then(async () => {
+    try {
+      const next = await work();
+      if (next) await render(next);
+      status.textContent = 'Ready.';
+    } catch (error) {
+      showError((error as Error).message);
+      status.textContent = 'Failed: see the message above.';
+    } finally {
+      if (--pending === 0) document.body.dataset.busy = 'false';
+    }
+  });
+}
+
+function act(what: string, step: Step): void {
+  perform(what, async () => {
+    showError(undefined);
+    return playground.act(step);
+  });
+}
+
+function load(what: string, scenario: Scenario, upTo?: number): void {
+  perform(what, async () => {
+    const next = await playground.load(scenario, upTo);
+    writeForms();
+    followLatest = true;
+    return next;
+  });
+}
+
+function writeForms(): void {
+  variantSelect.value = playground.variant;
+  for (const role of ROLES) forms[role].write(playground.config(role));
+}
+
+// ---- drawing --------------------------------------------------------------------------
+
+async function render(next: Snapshot): Promise<void> {
+  snapshot = next;
+  byId('version').textContent = `${next.opensslVersion}.`;
+  for (const role of ROLES) forms[role].showState(next.contexts[role].settings);
+
+  const chosen = offer.value;
+  fill(offer, h('option', { value: '' }, 'none: a full handshake'),
+    ...next.sessions.map((s) => h('option', { value: s.ref }, `${s.ref} (${s.info.name}, ${s.info.protocol}${s.info.resumable ? '' : ', not resumable'})`)));
+  offer.value = next.sessions.some((s) => s.ref === chosen) ? chosen : '';
+
+  const last = [...next.records].reverse().find((r) => 'handshake' in r.step);
+  const outcome = byId('outcome');
+  outcome.textContent = last ? last.text : 'No handshake yet.';
+  outcome.dataset.resumed = String(last?.handshake?.reused ?? false);
+  outcome.className = last?.error ? 'error' : last?.handshake?.reused ? 'resumed' : '';
+
+  byId('now').textContent = `${new Date(next.now * 1000).toISOString().replace('.000Z', 'Z')} (${next.now})`;
+  byId('last-result').textContent = next.records.at(-1)?.text ?? '';
+
+  renderSessions(byId('sessions-body'), next, target.value, sessionAction);
+  renderCache(byId('cache-server'), next.contexts.server, next.now);
+  renderCache(byId('cache-client'), next.contexts.client, next.now);
+  renderCounters(byId('counters-body'), next);
+  renderEvents(byId('event-log'), next, kinds());
+  renderHistory(byId('history-list'), next.records, (n) => load(`Replaying to step ${n}`, playground.scenario, n));
+  drawSequence();
+  await drawCode();
+  shareInHash();
+}
+
+function drawSequence(): void {
+  if (!snapshot) return;
+  const connections = handshakeConnections(snapshot.events);
+  const chosen = followLatest ? connections.at(-1) : connectionSelect.value;
+  fill(connectionSelect, ...connections.map((c) => h('option', { value: c }, c)));
+  connectionSelect.value = chosen ?? '';
+  followLatest = false;
+  byId<HTMLButtonElement>('capture').disabled = !chosen;
+  renderSequence(byId('sequence-body'), snapshot.events, chosen, showRecord);
+}
+
+async function drawCode(): Promise<void> {
+  const code = byId('c-code');
+  try {
+    code.textContent = toC(await playground.runtime.allEvents(), 'playground').source;
+  } catch (error) {
+    code.textContent = `/* This run cannot be exported as C: ${(error as Error).message} */`;
+  }
+}
+
+/** Keeps the address bar a link to this state, when it fits in one. */
+function shareInHash(): void {
+  try {
+    writtenHash = scenarioHash(playground.scenario);
+    history.replaceState(null, '', writtenHash);
+  } catch {
+    writtenHash = '';
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+}
+
+function showRecord(record: RecordEvent): void {
+  perform('Reading the transcript', async () => {
+    const flights = await playground.runtime.sb.transcript(record.connection);
+    const bytes = parseRecords(flights[record.flight].bytes)[record.index]?.bytes ?? new Uint8Array(0);
+    byId('record-view').hidden = false;
+    byId('record-title').textContent = `${record.connection}, ${record.from} flight ${record.flight}, record ${record.index}: ${record.type} ${record.version}, ${bytes.length} bytes with its header`;
+    byId('record-bytes').textContent = hexDump(bytes);
+    return undefined;
+  });
+}
+
+// ---- controls -------------------------------------------------------------------------
+
+const kinds = eventFilters(byId('event-kinds'), () => snapshot && renderEvents(byId('event-log'), snapshot, kinds()));
+
+function sessionAction(call: SessionAction, ref: string): void {
+  const ctx = target.value as Role;
+  const step: Step = call === 'SSL_SESSION_dup' ? { call, args: [ref], as: playground.nextName('dup') }
+    : call === 'SSL_SESSION_free' ? { call, args: [ref] } : { call, args: [ctx, ref] };
+  act(call, step);
+}
+
+byId('apply').addEventListener('click', () => perform('Applying', async () => {
+  showError(undefined);
+  const configs = { server: forms.server.read(), client: forms.client.read() };
+  const { snapshot: next, how } = await playground.apply(variantSelect.value as Variant, configs);
+  byId('apply-note').textContent = how;
+  writeForms();
+  followLatest = true;
+  return next;
+}));
+
+byId('handshake').addEventListener('click', () => {
+  const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value as 'clean' | 'unclean';
+  const step: Step = {
+    handshake: { client: 'client', server: 'server', ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown } : {}) },
+    as: playground.nextName('hs'),
+  };
+  followLatest = true;
+  act('Handshaking', step);
+});
+
+for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-advance]'))) {
+  button.addEventListener('click', () => act('Moving the clock', { clock: `+${button.dataset.advance}` }));
+}
+for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-flush]'))) {
+  button.addEventListener('click', () => act('Flushing', { call: 'SSL_CTX_flush_sessions', args: [button.dataset.flush] }));
+}
+target.addEventListener('change', () => snapshot && renderSessions(byId('sessions-body'), snapshot, target.value, sessionAction));
+connectionSelect.addEventListener('change', drawSequence);
+
+byId('reset').addEventListener('click', () => {
+  byId('record-view').hidden = true;
+  load('Starting over', newScenario(playground.variant, { server: playground.config('server'), client: playground.config('client') }));
+});
+
+byId('share').addEventListener('click', async () => {
+  try {
+    const url = new URL(scenarioHash(playground.scenario), location.href).href;
+    byId('share-box').hidden = false;
+    const field = byId<HTMLInputElement>('share-url');
+    field.value = url;
+    field.select();
+    await navigator.clipboard?.writeText(url).catch(() => {});
+    status.textContent = 'Share link copied (and selected).';
+  } catch (error) {
+    showError((error as Error).message);
+  }
+});
+
+byId('export').addEventListener('click', () =>
+  download('playground-scenario.json', `${JSON.stringify(playground.scenario, null, 2)}\n`, 'application/json'));
+
+byId<HTMLInputElement>('import').addEventListener('change', async (event) => {
+  const input = event.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  try {
+    const scenario = checkScenario(await file.text(), file.name);
+    showError(undefined);
+    load(`Running ${file.name}`, { ...scenario, seed: scenario.seed ?? SEED });
+  } catch (error) {
+    showError((error as Error).message);
+  }
+});
+
+byId('capture').addEventListener('click', () => perform('Capturing', async () => {
+  const connection = connectionSelect.value;
+  const { pcapng } = await playground.runtime.sb.capture(connection);
+  download(`${connection}.pcapng`, pcapng as BlobPart, 'application/vnd.tcpdump.pcap');
+  return undefined;
+}));
+
+byId('copy-code').addEventListener('click', async () => {
+  const text = byId('c-code').textContent ?? '';
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = 'C code copied.';
+  } catch {
+    // Without clipboard access (http, permissions): select it for Ctrl+C.
+    getSelection()?.selectAllChildren(byId('c-code'));
+    status.textContent = 'C code selected: press Ctrl+C to copy.';
+  }
+});
+
+// ---- start: a shared link, or the defaults ----------------------------------------------
+
+function openHash(): void {
+  if (hasScenarioHash(location.hash)) {
+    try {
+      const scenario = scenarioFromHash(location.hash);
+      load('Replaying the shared session', { ...scenario, seed: scenario.seed ?? SEED });
+      return;
+    } catch (error) {
+      showError((error as Error).message);
+    }
+  }
+  load('Loading OpenSSL', defaults());
+}
+
+window.addEventListener('hashchange', () => {
+  if (location.hash !== writtenHash) openHash();
+});
+openHash();

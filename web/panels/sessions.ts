@@ -1,0 +1,34 @@
+// The sessions the user holds (a handshake's client session, dups, sessions the new-session
+// callback kept), each with the calls one can make on it and their return value, shown at once.
+import type { Snapshot } from '../runtime.js';
+import { duration, fill, h, shortId } from '../dom.js';
+
+export type SessionAction = 'SSL_CTX_add_session' | 'SSL_CTX_remove_session' | 'SSL_SESSION_free' | 'SSL_SESSION_dup';
+
+export function renderSessions(body: HTMLElement, snapshot: Snapshot, target: string, act: (call: SessionAction, ref: string) => void): void {
+  const last = snapshot.records.at(-1);
+  if (!snapshot.sessions.length) {
+    fill(body, h('p', { class: 'empty' }, 'No sessions yet: run a handshake.'));
+    return;
+  }
+  const rows = snapshot.sessions.map(({ ref, origin, info }) => {
+    // The last step's result stays next to the session it was about.
+    const result = last && 'call' in last.step && last.step.args?.includes(ref) ? last.text : '';
+    const button = (call: SessionAction, args: string) =>
+      h('button', { type: 'button', 'aria-label': `${call}(${args})`, onclick: () => act(call, ref) }, call);
+    const age = snapshot.now - info.time;
+    return h('tr', { 'data-testid': `session-${ref}`, 'data-resumable': String(info.resumable) },
+      h('th', { scope: 'row' }, h('code', {}, ref), h('div', { class: 'muted' }, `${info.name} · object ${info.object} · ${origin}`)),
+      h('td', {}, h('code', { title: info.id }, shortId(info.id)), h('div', { class: 'muted' }, `${info.protocol} ${info.cipher}`)),
+      h('td', {}, info.resumable ? 'yes' : h('strong', {}, 'no'), info.hasTicket ? h('div', { class: 'muted' }, `ticket, hint ${info.ticketLifetimeHint} s`) : null),
+      h('td', {}, `${duration(age)} / ${duration(info.timeout)}`),
+      h('td', { class: 'actions' },
+        button('SSL_CTX_add_session', `${target}, ${ref}`), button('SSL_CTX_remove_session', `${target}, ${ref}`),
+        button('SSL_SESSION_dup', ref), button('SSL_SESSION_free', ref),
+        result ? h('output', { class: last?.error ? 'result error' : 'result', 'data-testid': `session-result-${ref}` }, result) : null),
+    );
+  });
+  fill(body, h('table', {},
+    h('thead', {}, h('tr', {}, ...['Session', 'Id', 'Resumable', 'Age / timeout', 'Calls'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, ...rows)));
+}

@@ -1,0 +1,94 @@
+// The playground's state: a scenario (contexts plus the steps done so far) and the runtime that
+// ran it. Every action appends a step; reset, replay and shared links rebuild a fresh runtime from
+// the steps, seeded, so the same steps always give the same bytes, ids and counters.
+import type { ContextConfig, Variant } from '../src/index.js';
+import type { Scenario, Step } from '../src/scenario/types.js';
+import { ROLES, afterStep, reconfigureCalls, type Role } from './context-settings.js';
+import { Runtime, type Snapshot } from './runtime.js';
+
+/** The seed of every playground run: fixed, so replays and shared links agree byte for byte. */
+export const SEED = 1;
+
+export function newScenario(variant: Variant, contexts: Record<Role, ContextConfig>): Scenario {
+  return { title: 'playground', openssl: [variant], seed: SEED, contexts: { server: contexts.server, client: contexts.client }, steps: [] };
+}
+
+export class Playground {
+  #runtime: Runtime | undefined;
+  #scenario: Scenario;
+
+  constructor(scenario: Scenario) {
+    this.#scenario = scenario;
+  }
+
+  get scenario(): Scenario {
+    return this.#scenario;
+  }
+
+  get runtime(): Runtime {
+    if (!this.#runtime) throw new Error('the playground has not started');
+    return this.#runtime;
+  }
+
+  get variant(): Variant {
+    return this.#scenario.openssl?.[0] ?? '3.5';
+  }
+
+  /** Each context's configuration now: as created, then changed by the set calls among the steps. */
+  config(role: Role): ContextConfig {
+    const { role: _, ...start } = this.#scenario.contexts[role];
+    return this.#scenario.steps.reduce((config, step) => afterStep(role, config, step), { role, ...start } as ContextConfig);
+  }
+
+  /** How many handshakes (or dups) the steps made: the next one's name follows. */
+  nextName(prefix: 'hs' | 'dup'): string {
+    const taken = new Set(this.#scenario.steps.map((s) => ('as' in s ? s.as : undefined)));
+    let n = 1;
+    while (taken.has(`${prefix}${n}`)) n++;
+    return `${prefix}${n}`;
+  }
+
+  /** Rebuilds from `scenario` (all its steps, or the first `upTo`): a fresh seeded sandbox. */
+  async load(scenario: Scenario, upTo = scenario.steps.length): Promise<Snapshot> {
+    await this.#runtime?.dispose();
+    this.#runtime = undefined;
+    const steps = scenario.steps.slice(0, upTo);
+    this.#scenario = { ...scenario, steps: [] };
+    const runtime = await Runtime.start(this.#scenario);
+    this.#runtime = runtime;
+    // Observed after each step as a live run is: reading the caches names objects (#1, #2…) in
+    // the order they are first seen, and counter changes are per step, so a replay matches exactly.
+    let snapshot = await runtime.snapshot();
+    for (const step of steps) {
+      await runtime.run(step);
+      this.#scenario.steps.push(step);
+      snapshot = await runtime.snapshot();
+    }
+    return snapshot;
+  }
+
+  /** Runs one more step. */
+  async act(step: Step): Promise<Snapshot> {
+    await this.runtime.run(step);
+    this.#scenario.steps.push(step);
+    return this.runtime.snapshot();
+  }
+
+  /**
+   * Applies new context configurations: with set calls (Context.configure) where OpenSSL has
+   * them, recorded as steps; otherwise (another variant, a setting cleared, callbacks changed)
+   * with new contexts, which starts the history over. Says which it did.
+   */
+  async apply(variant: Variant, configs: Record<Role, ContextConfig>): Promise<{ snapshot: Snapshot; how: string }> {
+    const calls = ROLES.map((role) => reconfigureCalls(role, this.config(role), configs[role]));
+    if (variant !== this.variant || calls.some((c) => c === null)) {
+      const snapshot = await this.load(newScenario(variant, configs));
+      return { snapshot, how: `New SSL_CTXs created (OpenSSL ${variant}): the history starts over.` };
+    }
+    const steps = calls.flat() as Step[];
+    if (!steps.length) return { snapshot: await this.runtime.snapshot(), how: 'Nothing changed.' };
+    let snapshot: Snapshot | undefined;
+    for (const step of steps) snapshot = await this.act(step);
+    return { snapshot: snapshot!, how: `Reconfigured with ${steps.length} call${steps.length > 1 ? 's' : ''} (Context.configure).` };
+  }
+}
