@@ -1,9 +1,16 @@
-// Vite serves the project from its root: the browser test harness (test/browser/) now, the
-// playground (web/) later. Both import the TypeScript sources and wasm/dist directly.
+// Vite serves the project from its root: the browser test harness (test/browser/) and the
+// playground (web/, `npm start`). Both import the TypeScript sources and wasm/dist directly.
+// `npm run build` makes the playground a static site in web/dist.
 import { defineConfig } from 'vite';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   // The sandbox worker uses top-level await and dynamic imports: a build with Vite's default
   // (iife) workers fails on them.
   worker: { format: 'es' },
-});
+  ...(command === 'build' ? {
+    // Only the playground is built; relative URLs let any static host serve it from any path.
+    root: 'web',
+    base: './',
+    build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', assetsInlineLimit: 0 },
+  } : {}),
+}));

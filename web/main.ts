@@ -123,6 +123,8 @@ function drawSequence(): void {
   connectionSelect.value = chosen ?? '';
   followLatest = false;
   byId<HTMLButtonElement>('capture').disabled = !chosen;
+  // A record's bytes stay on show only with their own connection's diagram.
+  if (byId('record-view').dataset.connection !== chosen) byId('record-view').hidden = true;
   renderSequence(byId('sequence-body'), snapshot.events, chosen, showRecord);
 }
 
@@ -151,6 +153,7 @@ function showRecord(record: RecordEvent): void {
     const flights = await playground.runtime.sb.transcript(record.connection);
     const bytes = parseRecords(flights[record.flight].bytes)[record.index]?.bytes ?? new Uint8Array(0);
     byId('record-view').hidden = false;
+    byId('record-view').dataset.connection = record.connection;
     byId('record-title').textContent = `${record.connection}, ${record.from} flight ${record.flight}, record ${record.index}: ${record.type} ${record.version}, ${bytes.length} bytes with its header`;
     byId('record-bytes').textContent = hexDump(bytes);
     return undefined;

@@ -24,4 +24,5 @@ export function renderHistory(list: HTMLElement, records: StepRecord[], replay: 
     h('div', { class: 'muted' }, h('code', {}, r.text)),
     i < records.length - 1 ? h('button', { type: 'button', onclick: () => replay(i + 1), 'aria-label': `Replay to step ${i + 1}` }, 'Replay to here') : h('span', { class: 'muted' }, 'current'),
   )));
+  list.scrollTop = list.scrollHeight;
 }

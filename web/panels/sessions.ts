@@ -11,24 +11,26 @@ export function renderSessions(body: HTMLElement, snapshot: Snapshot, target: st
     fill(body, h('p', { class: 'empty' }, 'No sessions yet: run a handshake.'));
     return;
   }
-  const rows = snapshot.sessions.map(({ ref, origin, info }) => {
+  // Cards rather than a table: four buttons per session fit a narrow column this way.
+  const cards = snapshot.sessions.map(({ ref, origin, info }) => {
     // The last step's result stays next to the session it was about.
     const result = last && 'call' in last.step && last.step.args?.includes(ref) ? last.text : '';
     const button = (call: SessionAction, args: string) =>
       h('button', { type: 'button', 'aria-label': `${call}(${args})`, onclick: () => act(call, ref) }, call);
     const age = snapshot.now - info.time;
-    return h('tr', { 'data-testid': `session-${ref}`, 'data-resumable': String(info.resumable) },
-      h('th', { scope: 'row' }, h('code', {}, ref), h('div', { class: 'muted' }, `${info.name} · object ${info.object} · ${origin}`)),
-      h('td', {}, h('code', { title: info.id }, shortId(info.id)), h('div', { class: 'muted' }, `${info.protocol} ${info.cipher}`)),
-      h('td', {}, info.resumable ? 'yes' : h('strong', {}, 'no'), info.hasTicket ? h('div', { class: 'muted' }, `ticket, hint ${info.ticketLifetimeHint} s`) : null),
-      h('td', {}, `${duration(age)} / ${duration(info.timeout)}`),
-      h('td', { class: 'actions' },
+    return h('li', { class: 'session', 'data-testid': `session-${ref}`, 'data-resumable': String(info.resumable) },
+      h('div', {}, h('strong', {}, h('code', {}, ref)), ' ', h('span', { class: 'muted' }, `${info.name} · object ${info.object} · ${origin}`)),
+      h('div', { class: 'facts' },
+        h('span', {}, 'id ', h('code', { title: info.id }, shortId(info.id))),
+        h('span', {}, `${info.protocol} ${info.cipher}`),
+        h('span', { class: info.resumable ? '' : 'error' }, info.resumable ? 'resumable' : 'not resumable'),
+        h('span', {}, `age ${duration(age)} of ${duration(info.timeout)}`),
+        info.hasTicket ? h('span', {}, `ticket (hint ${info.ticketLifetimeHint} s)`) : null),
+      h('div', { class: 'actions' },
         button('SSL_CTX_add_session', `${target}, ${ref}`), button('SSL_CTX_remove_session', `${target}, ${ref}`),
-        button('SSL_SESSION_dup', ref), button('SSL_SESSION_free', ref),
-        result ? h('output', { class: last?.error ? 'result error' : 'result', 'data-testid': `session-result-${ref}` }, result) : null),
+        button('SSL_SESSION_dup', ref), button('SSL_SESSION_free', ref)),
+      result ? h('output', { class: last?.error ? 'result error' : 'result', 'data-testid': `session-result-${ref}` }, result) : null,
     );
   });
-  fill(body, h('table', {},
-    h('thead', {}, h('tr', {}, ...['Session', 'Id', 'Resumable', 'Age / timeout', 'Calls'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, ...rows)));
+  fill(body, h('ul', { class: 'sessions' }, ...cards));
 }
