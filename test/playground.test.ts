@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
 
@@ -152,10 +153,59 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await other.goto(`${base}#scenario=${'A'.repeat(100_001)}`);
     await idle(other);
     assert.match(await text('error', other), /too long/);
+    await other.goto('about:blank'); // a new document, not a hashchange racing the wait below
     await other.goto(`${base}#scenario=${Buffer.from('{"title":1}').toString('base64url')}`);
     await idle(other);
     assert.match(await text('error', other), /not a valid scenario[\s\S]*Nothing was run/);
     await other.close();
+  });
+
+  it('a failed handshake says why', async () => {
+    await page.getByTestId('client-config').getByLabel('Minimum protocol').selectOption('TLSv1.3');
+    await press(page.getByRole('button', { name: 'Apply' }));
+    await handshake();
+    assert.match(await text('handshake-outcome'), /handshake failed: .*(protocol|version)/i);
+    assert.match((await page.getByTestId('handshake-outcome').getAttribute('class')) ?? '', /error/);
+  });
+
+  it('keyboard: a session button keeps the focus after the panels are redrawn', async () => {
+    const button = page.getByRole('button', { name: 'SSL_SESSION_dup(hs1.session)' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await idle();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'SSL_SESSION_dup(hs1.session)');
+    assert.match(await text('session-result-hs1.session'), /SSL_SESSION \*sess_\d+ = SSL_SESSION_dup\(sess_1\)/);
+    assert.equal(await page.getByTestId('session-dup1').count(), 1);
+  });
+
+  it('downloads a capture of the chosen handshake as pcapng', async () => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download capture (.pcapng)' }).click()]);
+    await idle();
+    const bytes = await readFile(await file.path());
+    assert.match(file.suggestedFilename(), /^conn_\d+\.pcapng$/);
+    assert.equal(bytes.readUInt32LE(0), 0x0a0d0d0a, 'a pcapng section header block');
+  });
+
+  it('exports the steps as a scenario file, which imports into a fresh page', async () => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export scenario' }).click()]);
+    const scenario = JSON.parse(await readFile(await file.path(), 'utf8'));
+    assert.equal(scenario.seed, 1);
+    assert.ok(scenario.steps.some((s: { handshake?: unknown }) => s.handshake));
+    const other = await page.context().browser()!.newPage();
+    await other.goto(page.url().replace(/#.*/, ''));
+    await idle(other);
+    await other.getByLabel('Import scenario').setInputFiles(await file.path());
+    await idle(other);
+    assert.equal(await text('history', other), await text('history', page));
+    assert.equal(await text('c-code', other), await text('c-code', page));
+    await other.close();
+  });
+
+  it('stacks into one column in a narrow window, without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.deepEqual(await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]), [390, 390]);
+    await shot('07-narrow');
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('logged no uncaught errors', () => {

@@ -70,12 +70,14 @@ function act(what: string, step: Step): void {
 }
 
 function load(what: string, scenario: Scenario, upTo?: number): void {
-  perform(what, async () => {
-    const next = await playground.load(scenario, upTo);
-    writeForms();
-    followLatest = true;
-    return next;
-  });
+  perform(what, () => loadNow(scenario, upTo));
+}
+
+async function loadNow(scenario: Scenario, upTo?: number): Promise<Snapshot> {
+  const next = await playground.load(scenario, upTo);
+  writeForms();
+  followLatest = true;
+  return next;
 }
 
 function writeForms(): void {
@@ -85,7 +87,25 @@ function writeForms(): void {
 
 // ---- drawing --------------------------------------------------------------------------
 
+/** How to find the focused control again once the panels are redrawn (its id, or its accessible name). */
+function focusKey(): string | undefined {
+  const active = document.activeElement;
+  if (!active || active === document.body) return undefined;
+  if (active.id) return `#${CSS.escape(active.id)}`;
+  const label = active.getAttribute('aria-label');
+  return label ? `[aria-label="${CSS.escape(label)}"]` : undefined;
+}
+
 async function render(next: Snapshot): Promise<void> {
+  // Redrawing replaces the session and step buttons: keyboard users keep their place.
+  const focused = focusKey();
+  await draw(next);
+  if (focused && (document.activeElement === document.body || !document.activeElement?.isConnected)) {
+    document.querySelector<HTMLElement>(focused)?.focus();
+  }
+}
+
+async function draw(next: Snapshot): Promise<void> {
   snapshot = next;
   byId('version').textContent = `${next.opensslVersion}.`;
   for (const role of ROLES) forms[role].showState(next.contexts[role].settings);
@@ -181,6 +201,15 @@ byId('apply').addEventListener('click', () => perform('Applying', async () => {
   return next;
 }));
 
+// On a laptop screen the settings push the panels below the fold: they fold away.
+byId('fold').addEventListener('click', (event) => {
+  const button = event.currentTarget as HTMLButtonElement;
+  const open = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  button.textContent = open ? 'Hide the settings' : 'Show the settings';
+  byId('forms').hidden = !open;
+});
+
 byId('handshake').addEventListener('click', () => {
   const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value as 'clean' | 'unclean';
   const step: Step = {
@@ -222,18 +251,17 @@ byId('share').addEventListener('click', async () => {
 byId('export').addEventListener('click', () =>
   download('playground-scenario.json', `${JSON.stringify(playground.scenario, null, 2)}\n`, 'application/json'));
 
-byId<HTMLInputElement>('import').addEventListener('change', async (event) => {
+byId<HTMLInputElement>('import').addEventListener('change', (event) => {
   const input = event.target as HTMLInputElement;
   const file = input.files?.[0];
   input.value = '';
   if (!file) return;
-  try {
+  // Queued at once (not after reading the file), so that the page is busy from the first moment.
+  perform(`Running ${file.name}`, async () => {
     const scenario = checkScenario(await file.text(), file.name);
     showError(undefined);
-    load(`Running ${file.name}`, { ...scenario, seed: scenario.seed ?? SEED });
-  } catch (error) {
-    showError((error as Error).message);
-  }
+    return loadNow({ ...scenario, seed: scenario.seed ?? SEED });
+  });
 });
 
 byId('capture').addEventListener('click', () => perform('Capturing', async () => {
