@@ -4,7 +4,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
 
@@ -210,5 +214,56 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
 
   it('logged no uncaught errors', () => {
     assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('playground static build [vite build, any static host]', () => {
+  let out = '';
+  let server: Server | undefined;
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), 'playground-dist-'));
+    const { build } = await import('vite');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    await build({ configFile: join(root, 'vite.config.ts'), root: join(root, 'web'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+  });
+  after(async () => {
+    server?.close();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('emits the page, the worker and both OpenSSL modules, with relative URLs', async () => {
+    const assets = await readdir(join(out, 'assets'));
+    assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2);
+    assert.ok(assets.some((f) => /^entry-.*\.js$/.test(f)), 'the worker entry');
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    assert.match(html, /src="\.\/assets\//);
+    assert.doesNotMatch(html, /https?:\/\//, 'nothing from a CDN');
+  });
+
+  it('runs from a plain static server under a sub-path, offline', async () => {
+    const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+    server = createServer(async (req, res) => {
+      const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^\/sub\//, '');
+      try {
+        const body = await readFile(join(out, path));
+        res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const built = await page.context().browser()!.newPage();
+    try {
+      await built.goto(`http://127.0.0.1:${port}/sub/index.html`);
+      await idle(built);
+      await press(built.getByRole('button', { name: 'Run handshake' }));
+      await built.getByLabel('Offer a session').selectOption('hs1.session');
+      await press(built.getByRole('button', { name: 'Run handshake' }));
+      assert.equal(await resumed(built), 'true');
+      assert.match(await text('version', built), /OpenSSL 3\.5/);
+    } finally {
+      await built.close();
+    }
   });
 });
