@@ -85,12 +85,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     const names = new Map<string, unknown>();
     for (const [name, config] of Object.entries(scenario.contexts)) names.set(name, await sb.context(config));
+    // An expect step sees the events since the last action step began: what that step caused.
     let mark = await sb.eventCount();
     for (const [index, step] of scenario.steps.entries()) {
       const fail = (f: Omit<Failure, 'step'>) => failures.push({ step: index, ...f });
+      if (!isExpectStep(step)) mark = await sb.eventCount();
       const observed = await perform(sb, step, names, mark, options.openssl, fail);
       if (observed !== undefined) observations.push({ step: index, observed });
-      mark = await sb.eventCount();
     }
   } catch (error) {
     failures.push({ step: -1, path: 'scenario', expected: 'to run', observed: describe(error) });
@@ -190,6 +191,8 @@ async function perform(
   const events = expected.events ? { events: matchEvents(expected.events, await sb.events(mark), fail) } : {};
   return { ...observed, ...events };
 }
+
+const isExpectStep = (step: Step) => !('call' in step) && !('handshake' in step) && !('clock' in step);
 
 /** Results as data: handles become their names, bytes their length. */
 function plain(value: unknown): unknown {

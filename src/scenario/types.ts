@@ -68,7 +68,7 @@ export interface StateExpectation {
   cache?: Record<string, { count?: number; contains?: string[]; lacks?: string[] }>;
   /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, …). */
   sessions?: Record<string, Record<string, unknown>>;
-  /** The events since the previous step, in order, matching on the fields given. */
+  /** The events the last call, handshake or clock step caused (and reads since), in order, matching on the fields given. */
   events?: Record<string, unknown>[];
 }
 
