@@ -1,19 +1,19 @@
-import { COUNTERS, PROTOCOL_VERSIONS, SIDES, SSL_ERROR, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, SandboxError, type OpenSSLError, type OpenSSLErrorEntry } from '../core/errors.js';
+import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
+import { ArgumentError, SandboxError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
 import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
-import { concat, fromHex, hex } from '../core/bytes.js';
+import { fromHex, hex } from '../core/bytes.js';
 import {
   applySettings, count, finite, keyTypeCode, readSettings, versionConstant,
   type ContextConfig, type ContextSettings, type ContextState,
 } from './config.js';
 import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
 import { SslNames } from './ssl-names.js';
-import { Wire, peer, type WireChunk } from './wire.js';
+import { Wire, type WireChunk } from './wire.js';
+import { Driver, type Flight, type HandshakeResult } from './driver.js';
 import { Tracer } from '../trace/tracer.js';
-import { parseRecords } from '../trace/decode.js';
 
 /** What can be observed of an SSL_SESSION. */
 export interface SessionInfo {
@@ -60,48 +60,6 @@ export interface SessionFields {
   timeout?: number;
 }
 
-/** One flight of a handshake run step by step: what a side wrote, held until deliver(). */
-export interface Flight {
-  connection: string;
-  /** The side that ran (and wrote the records, if any). */
-  from: Side;
-  /** Its records, parsed; deliver() takes these bytes (or others). */
-  records: { type: string; version: string; length: number; bytes: Uint8Array }[];
-  /**
-   * continue: more steps to come; done: the handshake finished (and the client read what
-   * followed); failed: a side failed, `error` says why (its alert, if any, is in `records`);
-   * stalled: neither side can move (a flight was dropped).
-   */
-  outcome: 'continue' | 'done' | 'failed' | 'stalled';
-  /** Which sides have finished their handshake. */
-  done: Record<Side, boolean>;
-  error?: { message: string; queue: OpenSSLErrorEntry[] };
-}
-
-interface StepState {
-  turn: Side;
-  done: Record<Side, boolean>;
-  held?: WireChunk;
-  failed?: OpenSSLError;
-  /** Steps in a row in which a side wrote nothing. */
-  idle: number;
-}
-
-export interface HandshakeResult {
-  connection: string;
-  /** SSL_version, for example "TLSv1.3" */
-  version: string;
-  /** SSL_get_cipher_name */
-  cipher: string;
-  /** SSL_session_reused on each side */
-  reused: Record<Side, boolean>;
-  /** The id of each side's session (SSL_SESSION_get_id), hex. */
-  sessionId: Record<Side, string>;
-  /** Transfers over the wire (each a flight of one or more records) and bytes sent by each side. */
-  flights: number;
-  bytes: Record<Side, number>;
-}
-
 export type ContextRef = HandleRef<'SSL_CTX'>;
 export type SessionRef = HandleRef<'SSL_SESSION'>;
 export type ConnectionRef = HandleRef<'osb_conn'>;
@@ -112,7 +70,6 @@ export type BatchMethod = typeof BATCHABLE[number];
 export type BatchCall = { [M in BatchMethod]: [M, ...Parameters<Engine[M]>] }[BatchMethod];
 export type BatchResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-const MAX_STEPS = 64;
 /** How many connections keep their transcript and key log after they close. */
 const ARCHIVED = 256;
 
@@ -132,7 +89,6 @@ export interface ConnectOptions {
   /** Report every message, record, state change and alert as events (default: the sandbox's `trace`, true). */
   trace?: boolean;
 }
-const SSL_ERROR_WANT_CLIENT_HELLO_CB = 11;
 const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 
 /**
@@ -143,9 +99,8 @@ const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 export class Engine {
   readonly handles = new HandleRegistry();
   readonly log = new EventLog();
-  readonly #wires = new Map<number, Wire>();
+  readonly #drivers = new Map<number, Driver>();
   readonly #ssls = new SslNames();
-  readonly #steps = new Map<number, StepState>();
   readonly #callbacks: SessionCallbacks;
   readonly #tracer: Tracer;
   /** Transcripts and key logs of the latest connections, open or closed, for captures. */
@@ -474,8 +429,8 @@ export class Engine {
     if (!conn) throw this.openssl.failure('SSL_new');
     const ref = this.handles.issue('osb_conn', conn, 'conn');
     const wire = new Wire(this.openssl, conn, (chunk, flight) => this.#tracer.flight(ref.name, chunk, flight));
-    this.#wires.set(ref.id, wire);
-    this.#steps.set(ref.id, { turn: 'client', done: { client: false, server: false }, idle: 0 });
+    // The driver re-checks the handle after waiting: close() or freeAll() may have run meanwhile.
+    this.#drivers.set(ref.id, new Driver(this.openssl, this.log, this.#callbacks, wire, ref.name, () => this.handles.pointer(ref, 'osb_conn')));
     this.#remember(ref.name, wire.transcript);
     for (const side of ['client', 'server'] as const) {
       this.#ssls.set(glue.osb_conn_ssl(conn, SIDES[side]), ref.name, side);
@@ -496,124 +451,29 @@ export class Engine {
   /**
    * Runs the next side's SSL_do_handshake and holds back what it wrote: the flight is shown
    * to the caller, who then delivers it as it is, changed, reordered, duplicated or not at
-   * all (deliver()). OpenSSL's reaction shows in the next step. Waits where an asynchronous
-   * get-session handler is answering.
+   * all (deliver()). OpenSSL's reaction shows in the next step.
    */
-  async step(connection: ConnectionRef): Promise<Flight> {
-    let conn = this.handles.pointer(connection, 'osb_conn');
-    const state = this.#steps.get(connection.id)!;
-    if (state.held) throw new SandboxError('FLIGHT_HELD', `${connection.name}: deliver() the held ${state.held.from} flight first`);
-    if (state.failed) return this.#flight(connection, state, state.turn, new Uint8Array(0), 'failed');
-    const glue = this.#glue;
-    if (state.done.client && state.done.server) {
-      // After the handshake the client reads once more: TLS 1.3 tickets come after Finished.
-      const r = glue.osb_conn_read(conn, SIDES.client);
-      if (r < 0 && -r !== SSL_ERROR.SSL_ERROR_WANT_READ) return this.#fail(connection, state, 'client', 'SSL_read', r);
-      this.#finish(connection, conn);
-      return this.#flight(connection, state, 'client', new Uint8Array(0), 'done');
-    }
-    const side = state.done[state.turn] ? peer(state.turn) : state.turn;
-    glue.osb_err_clear();
-    let r = glue.osb_conn_handshake(conn, SIDES[side]);
-    while (-r === SSL_ERROR_WANT_CLIENT_HELLO_CB) {
-      await this.#callbacks.awaitLookup(glue.osb_conn_ssl(conn, SIDES[side]));
-      conn = this.handles.pointer(connection, 'osb_conn'); // still open? (dispose() may have run meanwhile)
-      r = this.#glue.osb_conn_handshake(conn, SIDES[side]);
-    }
-    state.turn = peer(side);
-    if (r === 1) state.done[side] = true;
-    else if (-r !== SSL_ERROR.SSL_ERROR_WANT_READ && -r !== SSL_ERROR.SSL_ERROR_WANT_WRITE) {
-      return this.#fail(connection, state, side, 'SSL_do_handshake', r);
-    }
-    const bytes = this.#wires.get(connection.id)!.take(side);
-    state.idle = bytes.length === 0 && !state.done[side] ? state.idle + 1 : 0;
-    const outcome = state.idle >= 2 ? 'stalled' : 'continue';
-    if (bytes.length) state.held = { from: side, bytes };
-    return this.#flight(connection, state, side, bytes, outcome);
+  step(connection: ConnectionRef): Promise<Flight> {
+    this.handles.pointer(connection, 'osb_conn');
+    return this.#drivers.get(connection.id)!.step();
   }
 
-  /**
-   * Delivers the held flight to the other side: as it was (no argument), or the records the
-   * caller gives instead (some dropped, changed, duplicated or reordered).
-   */
+  /** Delivers the held flight: as it was (no argument), or the records given instead. */
   deliver(connection: ConnectionRef, records?: Uint8Array[]): void {
     this.handles.pointer(connection, 'osb_conn');
-    const state = this.#steps.get(connection.id)!;
-    const held = state.held;
-    if (!held) throw new SandboxError('NO_FLIGHT', `${connection.name}: no flight is held; step() first`);
-    if (records !== undefined && (!Array.isArray(records) || !records.every((r) => r instanceof Uint8Array))) {
-      throw new ArgumentError('deliver() takes an array of Uint8Array records');
-    }
-    const bytes = records === undefined ? held.bytes : concat(records);
-    state.held = undefined;
-    this.#wires.get(connection.id)!.deliver(held.from, bytes);
+    this.#drivers.get(connection.id)!.deliver(records);
   }
 
-  /**
-   * Drives SSL_do_handshake on both sides in turn, moving each flight over the wire as it
-   * is, until both are done; then lets the client read what follows (TLS 1.3 tickets).
-   */
-  async handshake(connection: ConnectionRef): Promise<HandshakeResult> {
-    for (let steps = 0; ; steps++) {
-      const flight = await this.step(connection);
-      if (flight.outcome === 'done') return this.result(connection);
-      if (flight.outcome === 'failed') throw this.#steps.get(connection.id)!.failed!;
-      if (flight.outcome === 'stalled' || steps > MAX_STEPS) {
-        throw new SandboxError('STALLED', `the handshake of ${connection.name} stopped making progress after ${steps + 1} steps`);
-      }
-      if (flight.records.length) this.deliver(connection);
-    }
+  /** SSL_do_handshake on both sides in turn, each flight delivered as it is, until both are done. */
+  handshake(connection: ConnectionRef): Promise<HandshakeResult> {
+    this.handles.pointer(connection, 'osb_conn');
+    return this.#drivers.get(connection.id)!.handshake();
   }
 
   /** The outcome of a finished handshake: version, cipher, reuse on each side, session ids, traffic. */
   result(connection: ConnectionRef): HandshakeResult {
-    const conn = this.handles.pointer(connection, 'osb_conn');
-    const glue = this.#glue;
-    const sessionId = (side: Side) => {
-      const s = glue.osb_conn_get0_session(conn, SIDES[side]);
-      return s ? hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out))) : '';
-    };
-    const chunks = this.#wires.get(connection.id)!.transcript;
-    const sent = (side: Side) => chunks.filter((c) => c.from === side).reduce((n, c) => n + c.bytes.length, 0);
-    const reused = (side: Side) => this.log.call('SSL_session_reused', [`${connection.name}_${side}`],
-      () => glue.osb_conn_session_reused(conn, SIDES[side])) === 1;
-    return {
-      connection: connection.name,
-      version: protocolName(glue.osb_conn_version(conn, SIDES.client)),
-      cipher: glue.osb_conn_cipher_name(conn, SIDES.client),
-      reused: { client: reused('client'), server: reused('server') },
-      sessionId: { client: sessionId('client'), server: sessionId('server') },
-      flights: chunks.length,
-      bytes: { client: sent('client'), server: sent('server') },
-    };
-  }
-
-  #finish(connection: ConnectionRef, conn: Ptr<'osb_conn'>) {
-    const glue = this.#glue;
-    this.log.add({
-      kind: 'handshake', connection: connection.name, version: protocolName(glue.osb_conn_version(conn, SIDES.client)),
-      reused: glue.osb_conn_session_reused(conn, SIDES.client) === 1,
-      c: `SSL_do_handshake(${connection.name}_client) = 1; SSL_do_handshake(${connection.name}_server) = 1`,
-    });
-  }
-
-  #fail(connection: ConnectionRef, state: StepState, side: Side, call: string, r: number): Flight {
-    const error = this.openssl.failure(call, `${connection.name}_${side}, SSL_get_error = ${-r}`);
-    this.log.call(call, [`${connection.name}_${side}`], () => -1);
-    state.failed = error;
-    // What the failing side wrote (its alert) is held like any flight.
-    const bytes = this.#wires.get(connection.id)!.take(side);
-    if (bytes.length) state.held = { from: side, bytes };
-    return this.#flight(connection, state, side, bytes, 'failed');
-  }
-
-  #flight(connection: ConnectionRef, state: StepState, from: Side, bytes: Uint8Array, outcome: Flight['outcome']): Flight {
-    return {
-      connection: connection.name, from, outcome,
-      records: parseRecords(bytes).map(({ type, version, length, bytes: record }) => ({ type, version, length, bytes: record })),
-      done: { ...state.done },
-      ...(state.failed ? { error: { message: state.failed.message, queue: state.failed.queue } } : {}),
-    };
+    this.handles.pointer(connection, 'osb_conn');
+    return this.#drivers.get(connection.id)!.result();
   }
 
   /** SSL_get1_session: a new reference to one side's session. */
@@ -636,13 +496,12 @@ export class Engine {
     if (how === 'clean') {
       for (const side of ['client', 'server'] as const) {
         this.log.call('SSL_shutdown', [`${connection.name}_${side}`], () => glue.osb_conn_shutdown(conn, SIDES[side]));
-        this.#wires.get(connection.id)!.transfer(side);
+        this.#drivers.get(connection.id)!.wire.transfer(side);
       }
       glue.osb_err_clear();
     }
     this.handles.release(connection, 'osb_conn');
-    this.#wires.delete(connection.id);
-    this.#steps.delete(connection.id);
+    this.#drivers.delete(connection.id);
     const ssls = (['client', 'server'] as const).map((side) => glue.osb_conn_ssl(conn, SIDES[side]));
     const [client, server] = [`${connection.name}_client`, `${connection.name}_server`];
     this.log.around(() => glue.osb_conn_free(conn), () => ({
@@ -740,4 +599,4 @@ function bytesOf(value: string, field: string): Uint8Array {
   return bytes;
 }
 
-export type { ContextConfig, ContextSettings, ContextState, GetSessionHandler, SessionObject };
+export type { ContextConfig, ContextSettings, ContextState, Flight, GetSessionHandler, HandshakeResult, SessionObject };
