@@ -37,3 +37,114 @@ describe('lessons as data', () => {
     });
   }
 });
+
+describe('lesson page [Chromium, OpenSSL in a Web Worker]', () => {
+  const artifacts = new URL('./artifacts/', import.meta.url);
+  mkdirSync(artifacts, { recursive: true });
+  const shot = (name: string) => page.screenshot({ path: new URL(`lessons-${name}.png`, artifacts).pathname, fullPage: true });
+  const idle = () => page.waitForSelector('body[data-busy="false"]', { timeout: 60_000 });
+  const lesson = (n: number) => checkLesson(JSON.parse(readFileSync(new URL(files[n], dataDir), 'utf8')));
+  let headless: HeadlessPage;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    headless = await openHeadless('web/lessons/index.html', (p) => p.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message)));
+    page = headless.page;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.waitForSelector('#lesson-list li');
+  });
+  after(() => headless?.close());
+
+  /** Follows a link to a lesson and waits until the page shows it. */
+  async function open(link: ReturnType<Page['getByRole']>, title: string): Promise<void> {
+    await link.click();
+    await page.waitForFunction((t) => document.getElementById('lesson-title')?.textContent === t && !document.getElementById('lesson-view')?.hidden, title);
+  }
+
+  async function runLesson(): Promise<void> {
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.waitForSelector('#result:not([hidden])', { timeout: 60_000 });
+    await idle();
+  }
+
+  it('lists every lesson, none started', async () => {
+    assert.equal(await page.locator('#lesson-list li').count(), files.length);
+    assert.equal(await page.locator('#lesson-list li[data-state="new"]').count(), files.length);
+    await shot('01-index');
+  });
+
+  it('a wrong prediction: the run shows what OpenSSL did, why, and the steps', async () => {
+    const first = lesson(0);
+    await open(page.getByRole('link', { name: first.title }), first.title);
+    const run = page.getByRole('button', { name: 'Run' });
+    assert.equal(await run.isDisabled(), true, 'no run before a prediction');
+    const wrong = first.question.answer === 0 ? 1 : 0;
+    await page.getByLabel(first.question.choices[wrong]).check();
+    assert.equal(await run.isDisabled(), false);
+    await runLesson();
+    const verdict = page.getByTestId('verdict');
+    assert.equal(await verdict.getAttribute('data-correct'), 'false');
+    const said = (await verdict.textContent()) ?? '';
+    assert.match(said, /not what OpenSSL did/);
+    assert.ok(said.includes(first.question.choices[first.question.answer]), 'the real outcome is shown');
+    assert.match(said, /all \d+ checks of the experiment held/);
+    assert.match((await page.getByTestId('explanation').textContent()) ?? '', /ssl_update_cache/);
+    assert.match((await page.getByTestId('status').textContent()) ?? '', /Ran on OpenSSL 3\.5/);
+    // Steps, one at a time, by button and by keyboard.
+    const steps = first.scenario.steps.length;
+    assert.equal((await page.getByTestId('step-position').textContent())?.trim(), `Step 1 of ${steps}`);
+    assert.match((await page.locator('#steps li[aria-current="step"]').textContent()) ?? '', /handshake client → server, full[\s\S]*✓ OpenSSL returned \{reused: false, version: TLSv1\.2\}/);
+    await page.getByRole('button', { name: 'Forward →' }).click();
+    assert.equal((await page.getByTestId('step-position').textContent())?.trim(), `Step 2 of ${steps}`);
+    await page.getByRole('button', { name: 'Forward →' }).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal((await page.getByTestId('step-position').textContent())?.trim(), `Step 3 of ${steps}`);
+    assert.match((await page.locator('#steps li[aria-current="step"]').textContent()) ?? '', /SSL_CTX_sess_number\(server\)[\s\S]*returned 1/);
+    await page.getByRole('button', { name: 'Back' }).click();
+    assert.equal((await page.getByTestId('step-position').textContent())?.trim(), `Step 2 of ${steps}`);
+    await page.getByRole('button', { name: 'Show all steps' }).click();
+    assert.equal(await page.locator('#steps li:visible').count(), steps);
+    assert.match((await page.getByTestId('c-log').textContent()) ?? '', /SSL_CTX_new/);
+    const href = (await page.getByTestId('playground-link').getAttribute('href')) ?? '';
+    assert.match(href, /^\.\.\/index\.html#scenario=[A-Za-z0-9_-]+$/);
+    await shot('02-wrong-prediction');
+  });
+
+  it('a right prediction on OpenSSL 3.0, reached with "Next lesson"', async () => {
+    const second = lesson(1);
+    await open(page.getByRole('link', { name: 'Next lesson →' }), second.title);
+    assert.equal(await page.locator('#result').isHidden(), true);
+    await page.getByTestId('variant').selectOption('3.0');
+    await page.getByLabel(second.question.choices[second.question.answer]).check();
+    await runLesson();
+    assert.equal(await page.getByTestId('verdict').getAttribute('data-correct'), 'true');
+    assert.match((await page.getByTestId('verdict').textContent()) ?? '', /prediction was right[\s\S]*OpenSSL 3\.0 did/);
+    assert.match((await page.getByTestId('status').textContent()) ?? '', /Ran on OpenSSL 3\.0/);
+    assert.match((await page.locator('#steps li[aria-current="step"]').textContent()) ?? '', /bytes: \{client: 281, server: 582\}/);
+    await shot('03-right-prediction');
+  });
+
+  it('remembers progress after a reload, and reads on a narrow screen', async () => {
+    await page.goto(page.url().replace(/#.*$/, '#'));
+    await page.reload();
+    await page.waitForSelector('#lesson-list li');
+    const state = (n: number) => page.locator('#lesson-list li').nth(n).getAttribute('data-state');
+    assert.equal(await state(0), 'completed');
+    assert.equal(await state(1), 'completed');
+    assert.equal(await state(2), 'new');
+    assert.match((await page.locator('#lesson-list li').nth(1).textContent()) ?? '', /predicted right/);
+    assert.match((await page.getByTestId('progress-summary').textContent()) ?? '', new RegExp(`2 of ${files.length} lessons completed, 1 predicted right`));
+    await shot('04-progress');
+    // The first lesson reopens with the prediction made.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const first = lesson(0);
+    await open(page.getByRole('link', { name: first.title }), first.title);
+    const wrong = first.question.answer === 0 ? 1 : 0;
+    assert.equal(await page.getByLabel(first.question.choices[wrong]).isChecked(), true);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling on a phone (${overflow}px)`);
+    await shot('05-narrow');
+    assert.deepEqual(pageErrors, []);
+  });
+});
