@@ -4,7 +4,8 @@
 import type { ContextConfig, Variant } from '../src/index.js';
 import type { Scenario, Step } from '../src/scenario/types.js';
 import { ROLES, afterStep, reconfigureCalls, type Role } from './context-settings.js';
-import { Runtime, type Snapshot } from './runtime.js';
+import { Runtime, type HandshakeStep, type SteppedHandshake, type Snapshot } from './runtime.js';
+import type { Flight } from '../src/index.js';
 
 /** The seed of every playground run: fixed, so replays and shared links agree byte for byte. */
 export const SEED = 1;
@@ -71,6 +72,18 @@ export class Playground {
   async act(step: Step): Promise<Snapshot> {
     await this.runtime.run(step);
     this.#scenario.steps.push(step);
+    return this.runtime.snapshot();
+  }
+
+  /** Starts a handshake to run flight by flight; it becomes a step only if it ends untampered (endStepped). */
+  startStepped(step: HandshakeStep): Promise<SteppedHandshake> {
+    return this.runtime.openStepped(step);
+  }
+
+  /** Closes a stepped handshake: untampered, it joins the steps as the handshake step it was; tampered, it stays out of them. */
+  async endStepped(stepped: SteppedHandshake, last: Flight): Promise<Snapshot> {
+    const record = await this.runtime.closeStepped(stepped, last);
+    if (record) this.#scenario.steps.push(stepped.step);
     return this.runtime.snapshot();
   }
 

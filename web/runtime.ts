@@ -2,8 +2,8 @@
 // and the steps done so far, each a conformance-scenario step, so that any state can be rebuilt
 // by replaying them.
 import {
-  Context, Session, createSandbox, type CachedSession, type ContextState, type Counter, type Sandbox, type SandboxEvent,
-  type SessionInfo, type Variant,
+  Connection, Context, Session, createSandbox, type CachedSession, type ContextState, type Counter, type Sandbox, type SandboxEvent,
+  type Flight, type HandshakeResult, type SessionInfo, type Variant,
 } from '../src/index.js';
 import { CALLS } from '../src/scenario/calls.js';
 import type { Scenario, Step } from '../src/scenario/types.js';
@@ -15,6 +15,18 @@ export interface LiveSession {
   ref: string;
   session: Session;
   origin: string;
+}
+
+export type HandshakeStep = Extract<Step, { handshake: unknown }>;
+
+/** A handshake run flight by flight: the open connection and the step it stands for. */
+export interface SteppedHandshake {
+  connection: Connection;
+  step: HandshakeStep;
+  /** The log's length before it connected. */
+  eventsFrom: number;
+  /** A flight was delivered changed: dropped, modified, duplicated or reordered records. */
+  tampered: boolean;
 }
 
 export interface HandshakeOutcome {
@@ -126,28 +138,42 @@ export class Runtime {
     return record;
   }
 
-  async #handshake(step: Extract<Step, { handshake: unknown }>, record: StepRecord): Promise<void> {
+  #offered(session: string | undefined): Session | undefined {
+    const offered = session === undefined ? undefined : this.#resolve(session);
+    if (session !== undefined && !(offered instanceof Session)) throw new Error(`no session named '${session}'`);
+    return offered as Session | undefined;
+  }
+
+  async #handshake(step: HandshakeStep, record: StepRecord): Promise<void> {
     const { client, server, session, shutdown } = step.handshake;
-    const name = step.as ?? '_';
     try {
-      const offered = session === undefined ? undefined : this.#resolve(session);
-      if (session !== undefined && !(offered instanceof Session)) throw new Error(`no session named '${session}'`);
       const hs = await this.sb.handshake({
-        client: this.names.get(client) as Context, server: this.names.get(server) as Context, session: offered as Session | undefined, shutdown,
+        client: this.names.get(client) as Context, server: this.names.get(server) as Context, session: this.#offered(session), shutdown,
       });
-      this.names.set(name, { ...hs, id: hs.sessionId.server });
-      this.sessions.set(`${name}.session`, { ref: `${name}.session`, session: hs.session, origin: `client session of handshake ${name}` });
-      record.handshake = {
-        connection: hs.connection, version: hs.version, cipher: hs.cipher,
-        reused: hs.reused.client && hs.reused.server, reusedBy: hs.reused,
-      };
-      const how = record.handshake.reused ? 'resumed' : 'full handshake';
-      record.text = `${name}: ${hs.connection}, ${hs.version}, ${how}${session ? ` (offered ${session})` : ''}`;
+      this.#handshakeDone(step, record, hs);
     } catch (error) {
       record.error = describeError(error);
-      record.text = `${name}: handshake failed: ${record.error}`;
+      record.text = `${step.as ?? '_'}: handshake failed: ${record.error}`;
     }
-    // Sessions the new-session callback kept belong to the application now: list them too.
+    await this.#keptSessions();
+  }
+
+  /** What a handshake step leaves behind: its name, its client session, the record's outcome. */
+  #handshakeDone(step: HandshakeStep, record: StepRecord, hs: HandshakeResult & { session: Session }): void {
+    const { session } = step.handshake;
+    const name = step.as ?? '_';
+    this.names.set(name, { ...hs, id: hs.sessionId.server });
+    this.sessions.set(`${name}.session`, { ref: `${name}.session`, session: hs.session, origin: `client session of handshake ${name}` });
+    record.handshake = {
+      connection: hs.connection, version: hs.version, cipher: hs.cipher,
+      reused: hs.reused.client && hs.reused.server, reusedBy: hs.reused,
+    };
+    const how = record.handshake.reused ? 'resumed' : 'full handshake';
+    record.text = `${name}: ${hs.connection}, ${hs.version}, ${how}${session ? ` (offered ${session})` : ''}`;
+  }
+
+  /** Sessions the new-session callback kept belong to the application now: list them too. */
+  async #keptSessions(): Promise<void> {
     for (const role of ROLES) {
       for (const kept of await this.context(role).keptSessions()) {
         if (this.names.has(kept.name)) continue;
@@ -155,6 +181,57 @@ export class Runtime {
         this.sessions.set(kept.name, { ref: kept.name, session: kept, origin: `kept by the ${role}'s new-session callback` });
       }
     }
+  }
+
+  /** Opens a connection to run flight by flight; its events join the log as they happen (pullEvents). */
+  async openStepped(step: HandshakeStep): Promise<SteppedHandshake> {
+    const eventsFrom = await this.sb.eventCount();
+    const { client, server, session } = step.handshake;
+    const connection = await this.sb.connect(this.context(client as Role), this.context(server as Role), this.#offered(session));
+    await this.pullEvents();
+    return { connection, step, eventsFrom, tampered: false };
+  }
+
+  /** The events since the last look, appended to the log (the stepped connection's, while it runs); returns them. */
+  async pullEvents(): Promise<SandboxEvent[]> {
+    const more = await this.sb.events(this.#events.at(-1)?.seq ?? 0);
+    this.#events.push(...more);
+    return more;
+  }
+
+  /**
+   * Ends a stepped handshake. Untampered, it is what the handshake step would have done, in the
+   * same order (result, SSL_get1_session, shutdown): recorded as that step, its session listed.
+   * Tampered, the connection closes uncleanly (or cleanly once done) and nothing is recorded:
+   * no scenario step can say what was changed.
+   */
+  async closeStepped(stepped: SteppedHandshake, flight: Flight): Promise<StepRecord | undefined> {
+    const { connection, step, tampered } = stepped;
+    if (tampered) {
+      try {
+        await connection.close(flight.outcome === 'done' ? 'clean' : 'unclean');
+      } finally {
+        await this.pullEvents();
+      }
+      return undefined;
+    }
+    const record: StepRecord = { step, eventsFrom: stepped.eventsFrom, eventsTo: stepped.eventsFrom, text: '' };
+    try {
+      if (flight.outcome === 'done') {
+        const result = await connection.result();
+        this.#handshakeDone(step, record, { ...result, session: await connection.session('client') });
+      } else {
+        record.error = flight.error ? describeError(flight.error) : `the handshake of ${flight.connection} stopped making progress`;
+        record.text = `${step.as ?? '_'}: handshake failed: ${record.error}`;
+      }
+    } finally {
+      await connection.close(step.handshake.shutdown ?? 'clean');
+    }
+    await this.#keptSessions();
+    record.eventsTo = await this.sb.eventCount();
+    await this.pullEvents();
+    this.records.push(record);
+    return record;
   }
 
   async #call(step: Extract<Step, { call: string }>, record: StepRecord): Promise<void> {
