@@ -1,12 +1,12 @@
 // The playground page: wires the controls to the Playground and redraws every panel after each
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
-import { parseRecords, type RecordEvent, type Variant } from '../src/index.js';
+import { parseRecords, type Flight, type RecordEvent, type Variant } from '../src/index.js';
 import { toC } from '../src/scenario/to-c.js';
 import type { Scenario, Step } from '../src/scenario/types.js';
 import { ROLES, type Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
 import { Playground, SEED, newScenario } from './playground.js';
-import type { Snapshot } from './runtime.js';
+import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { checkScenario, hasScenarioHash, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
 import { contextForm } from './panels/context-form.js';
@@ -15,6 +15,7 @@ import { eventFilters, renderEvents } from './panels/event-log.js';
 import { renderHistory } from './panels/history.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
 import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
+import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
 
 const forms = { server: contextForm('server'), client: contextForm('client') };
 byId('forms').append(forms.server.element, forms.client.element);
@@ -62,7 +63,15 @@ function perform(what: string, work: () => Promise<Snapshot | undefined>): void 
   });
 }
 
+/** While a handshake is being stepped, other steps would land in the middle of it: they wait. */
+function busyStepping(): boolean {
+  if (!stepping || stepping.view.ended) return false;
+  showError('Finish or close the stepped handshake first (Handshake panel).');
+  return true;
+}
+
 function act(what: string, step: Step): void {
+  if (busyStepping()) return;
   perform(what, async () => {
     showError(undefined);
     return playground.act(step);
@@ -74,6 +83,11 @@ function load(what: string, scenario: Scenario, upTo?: number): void {
 }
 
 async function loadNow(scenario: Scenario, upTo?: number): Promise<Snapshot> {
+  // A new sandbox: a stepped connection in the old one is gone with it.
+  if (stepping) {
+    stepping = undefined;
+    drawStepper();
+  }
   const next = await playground.load(scenario, upTo);
   writeForms();
   followLatest = true;
@@ -191,7 +205,7 @@ function sessionAction(call: SessionAction, ref: string): void {
   act(call, step);
 }
 
-byId('apply').addEventListener('click', () => perform('Applying', async () => {
+byId('apply').addEventListener('click', () => !busyStepping() && perform('Applying', async () => {
   showError(undefined);
   const configs = { server: forms.server.read(), client: forms.client.read() };
   const { snapshot: next, how } = await playground.apply(variantSelect.value as Variant, configs);
@@ -218,6 +232,158 @@ byId('handshake').addEventListener('click', () => {
   };
   followLatest = true;
   act('Handshaking', step);
+});
+
+// ---- step through: a handshake flight by flight ------------------------------------------
+
+let stepping: { handshake: SteppedHandshake; view: StepperView } | undefined;
+const stepNext = byId<HTMLButtonElement>('step-next');
+const stepDeliver = byId<HTMLButtonElement>('step-deliver');
+const stepClose = byId<HTMLButtonElement>('step-close');
+const stepOutcome = byId('step-outcome');
+
+function drawStepper(): void {
+  const focused = focusKey();
+  const view = stepping?.view;
+  byId('stepper').hidden = !view;
+  renderStepper(byId('stepper-body'), view, drawStepper);
+  const open = !!view && !view.ended;
+  byId<HTMLButtonElement>('handshake').disabled = open;
+  byId<HTMLButtonElement>('step-start').disabled = open;
+  const stuck = view?.last?.outcome === 'failed' || view?.last?.outcome === 'stalled';
+  stepNext.disabled = !open || !!view?.held || stuck;
+  stepDeliver.disabled = !open || !view?.held || editedRecords(view.held, view.edits).invalid;
+  stepClose.hidden = !open || !stuck;
+  stepClose.textContent = view?.tampered ? 'Close (unclean)' : 'Close';
+  if (focused && (document.activeElement === document.body || !document.activeElement?.isConnected)) {
+    document.querySelector<HTMLElement>(focused)?.focus();
+  }
+  if (stuck && document.activeElement === stepNext) stepClose.focus();
+}
+
+function showStepOutcome(text: string, kind: '' | 'error' | 'done'): void {
+  stepOutcome.textContent = text;
+  stepOutcome.className = kind;
+}
+
+/** The event log and the diagram follow the stepped connection as it goes (no snapshot: that belongs to whole steps). */
+function drawLive(): void {
+  if (!snapshot) return;
+  renderEvents(byId('event-log'), snapshot, kinds());
+  followLatest = true;
+  drawSequence();
+}
+
+byId('step-start').addEventListener('click', () => {
+  if (busyStepping()) return;
+  const name = playground.nextName('hs');
+  const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value;
+  const step = {
+    handshake: { client: 'client', server: 'server', ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown: 'unclean' as const } : {}) },
+    as: name,
+  };
+  perform('Connecting (SSL_new on both sides)', async () => {
+    showError(undefined);
+    const handshake = await playground.startStepped(step);
+    const connection = handshake.connection.name;
+    stepping = { handshake, view: { connection, name, lines: [], edits: [], tampered: false, ended: false } };
+    showStepOutcome(`Connected${offer.value ? `, offering ${offer.value}` : ''}: press Next step to run the client's SSL_do_handshake.`, '');
+    drawStepper();
+    drawLive();
+    stepNext.focus();
+    return undefined;
+  });
+});
+
+stepNext.addEventListener('click', () => {
+  const current = stepping;
+  if (!current || current.view.ended) return;
+  perform('Running SSL_do_handshake', async () => {
+    const { view, handshake } = current;
+    const flight = await handshake.connection.step();
+    const events = await playground.runtime.pullEvents();
+    const { messages, alerts } = describeEvents(events, flight.from);
+    view.last = flight;
+    const records = flight.records.map((r) => r.type).join(', ');
+    const wrote = flight.records.length ? `wrote ${records}${messages.length ? ` (${messages.join(', ')})` : ''}` : 'wrote nothing';
+    view.lines.push({ text: `${flight.from}: ${flight.outcome === 'failed' ? 'failed' : wrote}${alerts.length ? `; ${alerts.join('; ')}` : ''}`, kind: flight.outcome === 'failed' ? 'error' : undefined });
+    if (flight.outcome === 'failed') {
+      const reasons = flight.error?.queue.map((q) => q.reason).filter(Boolean).join('; ') || flight.error?.message || 'no reason given';
+      showStepOutcome(`The ${flight.from} failed: ${reasons}.${alerts.length ? ` Alert: ${alerts.join('; ')}.` : ''} Close the connection to go on.`, 'error');
+    } else if (flight.outcome === 'stalled') {
+      showStepOutcome('Stalled: neither side can move (a flight was dropped). Close the connection to go on.', 'error');
+    } else if (flight.outcome === 'done') {
+      await finishStepping(current, flight);
+      return undefined;
+    } else if (flight.records.length) {
+      view.held = flight;
+      view.edits = flight.records.map((_, source) => ({ source, action: 'keep', flip: '' }));
+      showStepOutcome(`The ${flight.from}'s flight is held: keep, drop, duplicate, move or modify its records, then Deliver.`, '');
+    } else {
+      showStepOutcome(`The ${flight.from} wrote nothing: Next step.`, '');
+    }
+    drawStepper();
+    drawLive();
+    if (view.held) stepDeliver.focus();
+    return undefined;
+  });
+});
+
+stepDeliver.addEventListener('click', () => {
+  const current = stepping;
+  const held = current?.view.held;
+  if (!current || !held) return;
+  const { records, tampered, invalid } = editedRecords(held, current.view.edits);
+  if (invalid) return;
+  perform('Delivering', async () => {
+    const { view, handshake } = current;
+    await handshake.connection.deliver(tampered ? records : undefined);
+    const changes = view.edits.flatMap((e) => [
+      ...(e.action !== 'keep' ? [`record ${e.source + 1} ${e.action === 'drop' ? 'dropped' : 'duplicated'}`] : []),
+      ...(e.flip.trim() ? [`record ${e.source + 1} byte ${e.flip} flipped`] : []),
+    ]);
+    if (view.edits.some((e, i) => e.source !== i)) changes.push('records reordered');
+    view.lines.push(tampered
+      ? { text: `delivered to the ${held.from === 'client' ? 'server' : 'client'}, changed: ${changes.join(', ')} (${records.length} record${records.length === 1 ? '' : 's'})`, kind: 'tampered' }
+      : { text: `delivered to the ${held.from === 'client' ? 'server' : 'client'} as written` });
+    if (tampered) handshake.tampered = view.tampered = true;
+    view.held = undefined;
+    view.edits = [];
+    showStepOutcome('Delivered: Next step runs the other side.', '');
+    await playground.runtime.pullEvents();
+    drawStepper();
+    drawLive();
+    stepNext.focus();
+    return undefined;
+  });
+});
+
+/** Takes the client session and closes: a whole step if nothing was changed. */
+async function finishStepping(current: NonNullable<typeof stepping>, last: Flight): Promise<void> {
+  const { view, handshake } = current;
+  const next = await playground.endStepped(handshake, last);
+  view.ended = true;
+  view.held = undefined;
+  const record = next.records.at(-1);
+  if (!handshake.tampered && record?.step === handshake.step) {
+    view.lines.push({ text: record.text, kind: record.error ? 'error' : 'done' });
+    const how = last.outcome === 'done' ? `Done: ${record.text}.` : `Closed: ${record.text}.`;
+    showStepOutcome(`${how} Recorded as step ${view.name}${record.handshake ? `; its client session is ${view.name}.session` : ''}.`, record.error ? 'error' : 'done');
+  } else {
+    view.lines.push({ text: `closed (${last.outcome === 'done' ? 'clean' : 'unclean'} shutdown)`, kind: 'tampered' });
+    const result = last.outcome === 'done' ? 'Done, though tampered' : `Closed after the ${last.from} ${last.outcome === 'failed' ? 'failed' : 'stalled'}`;
+    showStepOutcome(`${result}. Tampered handshakes are not part of the shared link / scenario: not recorded as a step, no session kept.`, last.outcome === 'done' ? 'done' : 'error');
+  }
+  await render(next);
+  drawStepper();
+  byId('step-start').focus();
+}
+
+stepClose.addEventListener('click', () => {
+  const current = stepping;
+  const last = current?.view.last;
+  if (!current || !last || current.view.ended) return;
+  perform('Closing the connection', () => finishStepping(current, last).then(() => undefined));
 });
 
 for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-advance]'))) {
