@@ -26,9 +26,25 @@ async function press(locator: Locator): Promise<void> {
   await idle(locator.page());
 }
 const shot = (name: string, p: Page = page) => p.screenshot({ path: new URL(`${name}.png`, artifacts).pathname, fullPage: true });
+/** The Handshake panel alone, legible at its own size (the stepped handshake lives there). */
+const panelShot = (name: string) => page.locator('#actions').screenshot({ path: new URL(`${name}-panel.png`, artifacts).pathname });
 const text = async (testId: string, p: Page = page) => (await p.getByTestId(testId).textContent()) ?? '';
 const resumed = async (p: Page = page) => p.getByTestId('handshake-outcome').getAttribute('data-resumed');
 const cacheCount = async () => Number(await page.getByTestId('cache-server').getAttribute('data-count'));
+
+/** Step through: Next step until a flight is held (or the handshake ends); `held` sees each held flight before Deliver. */
+async function stepUntil(stop: (from: string, clientDone: boolean) => boolean, deliver = true): Promise<void> {
+  const held = page.getByTestId('held-flight');
+  for (let n = 0; n < 20; n++) {
+    await press(page.getByRole('button', { name: 'Next step' }));
+    if (await page.getByRole('button', { name: 'Next step' }).isDisabled() && !(await held.count())) return; // ended, failed or stalled
+    if (!(await held.count())) continue;
+    const from = (await held.getAttribute('data-from')) ?? '';
+    if (stop(from, (await held.getAttribute('data-client-done')) === 'true')) return;
+    if (deliver) await press(page.getByRole('button', { name: 'Deliver' }));
+  }
+  throw new Error('the stepped handshake did not end in 20 steps');
+}
 
 async function handshake(offer = ''): Promise<void> {
   await page.getByLabel('Offer a session').selectOption(offer);
@@ -203,6 +219,95 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.equal(await text('history', other), await text('history', page));
     assert.equal(await text('c-code', other), await text('c-code', page));
     await other.close();
+  });
+
+  it('steps through a TLS 1.3 handshake flight by flight, untampered: recorded as a handshake step', async () => {
+    // The client wants TLS 1.3 (the test above): the server may offer it again.
+    await page.getByTestId('server-config').getByLabel('Maximum protocol').selectOption('TLSv1.3');
+    await press(page.getByRole('button', { name: 'Apply' }));
+    const steps = await page.getByTestId('history').locator('li').count();
+    await page.getByLabel('Offer a session').selectOption('');
+    await press(page.getByRole('button', { name: 'Step through' }));
+    assert.equal(await page.getByRole('button', { name: 'Run handshake' }).isDisabled(), true, 'one handshake at a time');
+    await press(page.getByRole('button', { name: 'Next step' }));
+    const held = page.getByTestId('held-flight');
+    assert.equal(await held.getAttribute('data-from'), 'client');
+    assert.match(await held.textContent() ?? '', /#1 handshake TLSv1(\.[0-2])?, \d+ bytes/);
+    assert.match(await text('step-lines'), /client: wrote handshake \(ClientHello\)/);
+    await shot('08-step-held');
+    await panelShot('08-step-held');
+    await press(page.getByRole('button', { name: 'Deliver' }));
+    await stepUntil(() => false);
+    assert.match(await text('step-outcome'), /^Done: hs\d+: conn_\d+, TLSv1\.3, full handshake\. Recorded as step hs\d+/);
+    assert.match(await text('step-lines'), /server: wrote .*ServerHello/);
+    assert.equal(await page.getByTestId('history').locator('li').count(), steps + 1);
+    const name = (await text('step-outcome')).match(/Recorded as step (hs\d+)/)![1];
+    assert.equal(await page.getByTestId(`session-${name}.session`).count(), 1, 'its client session is listed');
+    assert.match(await text('event-log'), /SSL_shutdown/);
+    await shot('09-step-done');
+    await panelShot('09-step-done');
+    // Recorded as the handshake step it was: a replay of the shared link shows the same state.
+    const again = await page.context().browser()!.newPage();
+    again.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
+    await again.goto(page.url());
+    await idle(again);
+    for (const id of ['history', 'cache-server', 'cache-client', 'counters', 'sessions', 'c-code']) {
+      assert.equal(await text(id, again), await text(id, page), `${id} is the same`);
+    }
+    await again.close();
+  });
+
+  it('steps through a handshake and flips a byte of the client\'s Finished: the server fails with its own bad_record_mac alert', async () => {
+    const steps = await text('history');
+    await press(page.getByRole('button', { name: 'Step through' }));
+    // The client's last flight: [change_cipher_spec,] Finished (encrypted, as application_data).
+    await stepUntil((from, clientDone) => from === 'client' && clientDone);
+    const records = page.getByTestId('held-flight').locator('.held-record');
+    const n = await records.count();
+    const size = Number((await records.nth(n - 1).textContent())!.match(/(\d+) bytes/)![1]) + 5;
+    const flip = page.getByLabel(`Record ${n}: flip the byte at offset`);
+    await flip.fill(String(size - 1));
+    await flip.press('Enter');
+    await flip.blur();
+    assert.match(await records.nth(n - 1).textContent() ?? '', new RegExp(`byte ${size - 1}: [0-9a-f]{2} → [0-9a-f]{2}`));
+    assert.match(await text('deliver-summary'), /not be part of the shared link/);
+    await shot('10-step-modified');
+    await panelShot('10-step-modified');
+    await press(page.getByRole('button', { name: 'Deliver' }));
+    assert.match(await text('step-lines'), new RegExp(`changed: record ${n} byte ${size - 1} flipped`));
+    await press(page.getByRole('button', { name: 'Next step' }));
+    const outcome = await text('step-outcome');
+    assert.match(outcome, /^The server failed: .*(decrypt|bad record mac)/i);
+    assert.match(outcome, /server sent a fatal alert: bad_record_mac/);
+    assert.match(await text('event-log'), /alert[\s\S]*bad_record_mac/);
+    assert.equal(await page.getByRole('button', { name: 'Next step' }).isDisabled(), true);
+    await shot('11-step-failed');
+    await panelShot('11-step-failed');
+    await press(page.getByRole('button', { name: 'Close (unclean)' }));
+    assert.match(await text('step-outcome'), /not part of the shared link \/ scenario/);
+    assert.equal(await text('history'), steps, 'the tampered handshake is not a step');
+    await shot('12-step-closed');
+    await panelShot('12-step-closed');
+    // The page goes on: a normal handshake still succeeds.
+    await handshake();
+    assert.match(await text('handshake-outcome'), /hs\d+: conn_\d+, TLSv1\.3, full handshake/);
+  });
+
+  it('keyboard: a stepped handshake with a dropped flight stalls, and closes', async () => {
+    await page.getByRole('button', { name: 'Step through' }).focus();
+    await page.keyboard.press('Enter');
+    await idle();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Next step');
+    await page.keyboard.press('Enter');
+    await idle();
+    const action = page.getByLabel('Record 1: keep, drop or duplicate');
+    await action.focus();
+    await action.selectOption('drop');
+    await press(page.getByRole('button', { name: 'Deliver' }));
+    for (let i = 0; i < 3 && !/Stalled/.test(await text('step-outcome')); i++) await press(page.getByRole('button', { name: 'Next step' }));
+    assert.match(await text('step-outcome'), /Stalled/);
+    await press(page.getByRole('button', { name: 'Close (unclean)' }));
+    assert.equal(await page.getByRole('button', { name: 'Run handshake' }).isDisabled(), false);
   });
 
   it('stacks into one column in a narrow window, without sideways scrolling', async () => {
