@@ -85,6 +85,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     const names = new Map<string, unknown>();
     for (const [name, config] of Object.entries(scenario.contexts)) names.set(name, await sb.context(config));
+    for (const [name, { delayMs = 10 }] of Object.entries(scenario.asyncGetSession ?? {})) {
+      await answerAsynchronously(names.get(name) as Context, delayMs);
+    }
     // An expect step sees the events since the last action step began: what that step caused.
     let mark = await sb.eventCount();
     for (const [index, step] of scenario.steps.entries()) {
@@ -190,6 +193,15 @@ async function perform(
   }
   const events = expected.events ? { events: matchEvents(expected.events, await sb.events(mark), fail) } : {};
   return { ...observed, ...events };
+}
+
+/** An external cache on the caller's side: answers from the sessions the context's new-session callback kept, after a delay. */
+async function answerAsynchronously(context: Context, delayMs: number): Promise<void> {
+  await context.setGetSessionHandler(async (id) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    for (const session of await context.keptSessions()) if ((await session.info()).id === id) return session;
+    return null;
+  });
 }
 
 const isExpectStep = (step: Step) => !('call' in step) && !('handshake' in step) && !('clock' in step);

@@ -49,6 +49,7 @@ export const scenarioSchema = {
     seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
     clock: { type: 'number', minimum: 0, maximum: 2147483647 },
     contexts: { type: 'object', additionalProperties: context, propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, maxProperties: 32 },
+    asyncGetSession: { type: 'object', additionalProperties: strict({ delayMs: { type: 'integer', minimum: 0, maximum: 10000 } }), maxProperties: 32 },
     steps: {
       type: 'array', maxItems: 2000,
       items: {

@@ -18,6 +18,12 @@ export interface Scenario {
   clock?: number;
   /** Named SSL_CTX configurations. */
   contexts: Record<string, ContextConfig>;
+  /**
+   * Contexts whose get-session lookups are answered asynchronously on the caller's side (an
+   * external cache, across the worker): from the sessions their new-session callback kept,
+   * after `delayMs`. The handshake waits through SSL_CTX_set_client_hello_cb.
+   */
+  asyncGetSession?: Record<string, { delayMs?: number }>;
   steps: Step[];
 }
 

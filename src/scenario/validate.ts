@@ -32,6 +32,9 @@ export function validateScenario(input: unknown, file = 'scenario'): Scenario {
   const scenario = data as unknown as Scenario;
   const problems: string[] = [];
   const known = new Set(Object.keys(scenario.contexts));
+  for (const name of Object.keys(scenario.asyncGetSession ?? {})) {
+    if (!known.has(name)) problems.push(`/asyncGetSession/${name}: no context named '${name}'`);
+  }
   scenario.steps.forEach((step, i) => {
     if ('call' in step && !(step.call in CALLS)) {
       problems.push(`/steps/${i}/call: '${step.call}' is not a call scenarios can make (known: ${Object.keys(CALLS).join(', ')})`);
