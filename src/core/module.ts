@@ -17,7 +17,8 @@ const artifacts: Record<Variant, { factory: () => Promise<{ default: ModuleFacto
   },
 };
 
-const compiled = new Map<Variant, Promise<{ factory: ModuleFactory; wasm: WebAssembly.Module }>>();
+const factories = new Map<Variant, Promise<ModuleFactory>>();
+const compiled = new Map<Variant, Promise<WebAssembly.Module>>();
 
 async function wasmBytes(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === 'file:') {
@@ -31,22 +32,27 @@ async function wasmBytes(url: URL): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-/** Compiles a variant's module once per JavaScript realm; every sandbox instantiates it anew. */
-function compile(variant: Variant) {
-  let entry = compiled.get(variant);
+/** Loads once per JavaScript realm; a failure is not cached, so a later build can be picked up. */
+function once<T>(cache: Map<Variant, Promise<T>>, variant: Variant, load: () => Promise<T>): Promise<T> {
+  let entry = cache.get(variant);
   if (!entry) {
-    const { factory, wasm } = artifacts[variant];
-    entry = Promise.all([factory(), wasmBytes(wasm).then((b) => WebAssembly.compile(b))])
-      .then(([js, module]) => ({ factory: js.default, wasm: module }))
-      .catch((cause: Error) => {
-        compiled.delete(variant);
-        throw new SandboxError('MODULE_MISSING',
-          `the OpenSSL ${variant} WebAssembly module could not be loaded (${cause.message}); `
-          + `build it with \`OPENSSL=${variant} npm run setup\``);
-      });
-    compiled.set(variant, entry);
+    entry = load().catch((cause: Error) => {
+      cache.delete(variant);
+      throw new SandboxError('MODULE_MISSING',
+        `the OpenSSL ${variant} WebAssembly module could not be loaded (${cause.message}); `
+        + `build it with \`OPENSSL=${variant} npm run setup\``);
+    });
+    cache.set(variant, entry);
   }
   return entry;
+}
+
+/**
+ * The variant's compiled WebAssembly module, compiled once per realm. It can be posted to a
+ * worker, which then skips compiling it again.
+ */
+export function compiledModule(variant: Variant): Promise<WebAssembly.Module> {
+  return once(compiled, variant, () => wasmBytes(artifacts[variant].wasm).then((b) => WebAssembly.compile(b)));
 }
 
 export interface LoadedModule {
@@ -55,21 +61,24 @@ export interface LoadedModule {
   aborted(): string | undefined;
 }
 
-/** Instantiates a fresh module (its own heap, its own OpenSSL state) of the variant. */
-export async function loadModule(variant: Variant): Promise<LoadedModule> {
+/** Instantiates a fresh module (its own heap, its own OpenSSL state) of the variant, from `precompiled` when given. */
+export async function loadModule(variant: Variant, precompiled?: WebAssembly.Module): Promise<LoadedModule> {
   if (!VARIANTS.includes(variant)) {
     throw new SandboxError('ARGUMENT', `unknown OpenSSL variant '${String(variant)}' (choose ${VARIANTS.join(' or ')})`);
   }
-  const { factory, wasm } = await compile(variant);
+  const [factory, wasm] = await Promise.all([
+    once(factories, variant, () => artifacts[variant].factory().then((js) => js.default)),
+    precompiled ?? compiledModule(variant),
+  ]);
   let abortReason: string | undefined;
-  const output: string[] = [];
   const module = await factory({
     instantiateWasm(imports, receive) {
       WebAssembly.instantiate(wasm, imports).then(receive);
       return {};
     },
-    print: (text) => output.push(text),
-    printErr: (text) => output.push(text),
+    // OpenSSL writes nothing the sandbox shows (errors come through the error queue).
+    print: () => {},
+    printErr: () => {},
     onAbort: (what) => { abortReason = String(what); },
   });
   return { module, aborted: () => abortReason };

@@ -15,8 +15,8 @@ export class OpenSSL {
     private readonly abortReason: () => string | undefined,
   ) {}
 
-  static async load(variant: Variant): Promise<OpenSSL> {
-    const { module, aborted } = await loadModule(variant);
+  static async load(variant: Variant, precompiled?: WebAssembly.Module): Promise<OpenSSL> {
+    const { module, aborted } = await loadModule(variant, precompiled);
     return new OpenSSL(variant, bindGlue(module), module, aborted);
   }
 

@@ -22,8 +22,8 @@ function transferringBytes(engine: Engine): Engine {
 }
 
 export const workerApi = {
-  async create(variant: Variant, options: EngineOptions) {
-    return proxy(transferringBytes(new Engine(await OpenSSL.load(variant), options)));
+  async create(variant: Variant, options: EngineOptions, compiled?: WebAssembly.Module) {
+    return proxy(transferringBytes(new Engine(await OpenSSL.load(variant, compiled), options)));
   },
 };
 export type WorkerApi = typeof workerApi;

@@ -1,7 +1,7 @@
 // The caller's side of a sandbox worker: starts it (Web Worker in browsers, worker_threads
 // in Node), wraps the engine it exposes, and makes every call fail cleanly once it dies.
 import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink/dist/esm/comlink.mjs';
-import type { Variant } from '../core/module.js';
+import { compiledModule, type Variant } from '../core/module.js';
 import type { Engine, EngineOptions } from '../sandbox/engine.js';
 import { Lifetime, type Transport } from '../sandbox/transport.js';
 import type { WorkerApi } from './entry.js';
@@ -51,12 +51,14 @@ function spawnBrowser(): Spawned {
 /** Starts a worker running OpenSSL `variant` and returns the engine behind it. */
 export async function startWorker(variant: Variant, options: EngineOptions): Promise<Transport> {
   installErrorTransfer();
+  // Compiled here once and posted to each worker, which then only instantiates it.
+  const compiled = await compiledModule(variant);
   const spawned = isNode ? await spawnNode() : spawnBrowser();
   const life = new Lifetime();
   spawned.watch((reason) => life.end('WORKER_DEAD', reason));
 
   const api = wrap<WorkerApi>(spawned.endpoint);
-  const remote = (await life.guard(() => api.create(variant, options))) as unknown as Remote<Engine>;
+  const remote = (await life.guard(() => api.create(variant, options, compiled))) as unknown as Remote<Engine>;
   return {
     engine: life.api((name, args) => (remote[name] as unknown as (...a: unknown[]) => Promise<unknown>)(...args)),
     callback: (fn) => proxy(fn),
