@@ -1,0 +1,634 @@
+// A bounded fuzz test: bad input (mutated session DER, mutated flights on the wire, mutated
+// scenarios) never crashes the sandbox. Every case ends in a typed error (a SandboxError) or an
+// OpenSSL failure outcome; afterwards a normal handshake still succeeds and, after reset(), the
+// heap in use is back where it was.
+//
+// The cases come from a seeded PRNG: FUZZ_SEED picks the seed (default fixed), FUZZ_CASES the
+// number of cases per target and variant (default small, for CI). A failure names the seed, the
+// target and the case number; replay with FUZZ_SEED=<seed>. Inputs that once crashed or hung are
+// kept in test/fuzz/ and replayed first.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { OpenSSLError, SandboxError, VARIANTS, createSandbox, type Context, type Sandbox, type Session, type Variant } from '../src/index.js';
+import { runScenario } from '../src/scenario/run.js';
+import type { Scenario } from '../src/scenario/types.js';
+import { ScenarioError, validateScenario } from '../src/scenario/validate.js';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1234) >>> 0;
+const CASES = Math.max(1, Number(process.env.FUZZ_CASES ?? 0) || 0);
+const casesFor = (fallback: number) => (process.env.FUZZ_CASES ? CASES : fallback);
+const MAX_WIRE_STEPS = 40;
+const SCENARIO_MAX_STEPS = 12;
+const SCENARIO_TIMEOUT_MS = 15_000;
+
+// ---------------------------------------------------------------------------------------------
+// A small seeded PRNG (mulberry32): the same seed gives the same cases.
+
+export class Rng {
+  #s: number;
+  constructor(seed: number) { this.#s = seed >>> 0; }
+  next(): number {
+    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number { return Math.floor(this.next() * n); }
+  range(lo: number, hi: number): number { return lo + this.int(hi - lo + 1); }
+  pick<T>(items: readonly T[]): T { return items[this.int(items.length)]; }
+  chance(p: number): boolean { return this.next() < p; }
+  bytes(n: number): Uint8Array { return Uint8Array.from({ length: n }, () => this.int(256)); }
+}
+
+/** A per-target, per-variant generator, so that each target replays alone. */
+const rngFor = (target: string, variant: Variant) => {
+  let h = SEED;
+  for (const c of `${target}/${variant}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return new Rng(h);
+};
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const fromHex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+const where = (target: string, variant: Variant, n: number | string) => `[fuzz seed=${SEED} target=${target} variant=${variant} case=${n}]`;
+const describeError = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message}\n${e.stack ?? ''}` : String(e));
+
+function assertTyped(error: unknown, at: string, what: string): asserts error is SandboxError {
+  assert.ok(error instanceof SandboxError, `${at} ${what} threw a non-typed error: ${describeError(error)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Byte mutations.
+
+export function mutateBytes(rng: Rng, input: Uint8Array): { bytes: Uint8Array; how: string } {
+  let b: Uint8Array = Uint8Array.from(input);
+  const hows: string[] = [];
+  const rounds = rng.range(1, 3);
+  for (let r = 0; r < rounds; r++) {
+    const op = rng.int(9);
+    const at = b.length ? rng.int(b.length) : 0;
+    switch (op) {
+      case 0: { // flip random bytes
+        const n = rng.range(1, 4);
+        for (let i = 0; i < n && b.length; i++) b[rng.int(b.length)] ^= 1 << rng.int(8) | (rng.chance(0.3) ? 0xff : 0);
+        hows.push(`flip${n}`);
+        break;
+      }
+      case 1: // truncate
+        b = b.slice(0, at);
+        hows.push(`truncate@${at}`);
+        break;
+      case 2: { // extend
+        const extra = rng.bytes(rng.range(1, 64));
+        b = concat([b, extra]);
+        hows.push(`extend+${extra.length}`);
+        break;
+      }
+      case 3: { // splice a random run
+        const run = rng.bytes(rng.range(1, 16));
+        b = concat([b.slice(0, at), run, b.slice(Math.min(b.length, at + rng.int(run.length + 1)))]);
+        hows.push(`splice@${at}`);
+        break;
+      }
+      case 4: { // a DER length byte (or a record length) to an extreme
+        if (b.length) b[at] = rng.pick([0x00, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0x88, 0xff]);
+        if (b.length > at + 1 && rng.chance(0.5)) b[at + 1] = rng.pick([0x00, 0xff]);
+        hows.push(`length@${at}`);
+        break;
+      }
+      case 5: { // duplicate a slice
+        const end = Math.min(b.length, at + rng.range(1, 32));
+        b = concat([b.slice(0, end), b.slice(at, end), b.slice(end)]);
+        hows.push(`dup@${at}`);
+        break;
+      }
+      case 6: { // delete a slice
+        b = concat([b.slice(0, at), b.slice(Math.min(b.length, at + rng.range(1, 16)))]);
+        hows.push(`delete@${at}`);
+        break;
+      }
+      case 7: // a random tag byte
+        if (b.length) b[at] = rng.pick([0x02, 0x04, 0x05, 0x06, 0x30, 0x31, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xaa, 0xbf]);
+        hows.push(`tag@${at}`);
+        break;
+      default: // overwrite with a constant run
+        for (let i = at, end = Math.min(b.length, at + rng.range(1, 8)); i < end; i++) b[i] = rng.pick([0, 0xff, 0x7f, 0x80]);
+        hows.push(`fill@${at}`);
+    }
+  }
+  return { bytes: b, how: hows.join(',') };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/** Mutates a flight (its records). */
+export function mutateFlight(rng: Rng, records: Uint8Array[]): { records: Uint8Array[]; how: string } {
+  const r: Uint8Array[] = records.map((x) => Uint8Array.from(x));
+  const i = rng.int(r.length);
+  switch (rng.int(8)) {
+    case 0: return { records: r.map((x, j) => (j === i ? mutateBytes(rng, x).bytes : x)), how: `mutate record ${i}` };
+    case 1: { const cut = rng.int(r[i].length); r[i] = r[i].slice(0, cut); return { records: r, how: `truncate record ${i} at ${cut}` }; }
+    case 2: r.splice(i, 0, r[i]); return { records: r, how: `duplicate record ${i}` };
+    case 3: { // reorder
+      for (let k = r.length - 1; k > 0; k--) { const j = rng.int(k + 1); [r[k], r[j]] = [r[j], r[k]]; }
+      if (r.length > 1 && r.every((x, k) => x === records[k])) r.reverse();
+      return { records: r, how: 'reorder' };
+    }
+    case 4: r.splice(i, 1); return { records: r, how: `drop record ${i}` };
+    case 5: return { records: [], how: 'drop the flight' };
+    case 6: { // insert random bytes, as a random record or raw
+      const junk = rng.chance(0.5)
+        ? concat([Uint8Array.of(rng.pick([20, 21, 22, 23, 24, 0, 255]), 3, rng.pick([0, 1, 3, 4]), 0, 0), rng.bytes(rng.range(0, 40))])
+        : rng.bytes(rng.range(1, 40));
+      if (junk.length >= 5 && junk[1] === 3) { const n = junk.length - 5; junk[3] = n >> 8; junk[4] = n & 0xff; }
+      r.splice(rng.int(r.length + 1), 0, junk);
+      return { records: r, how: `insert ${junk.length} bytes` };
+    }
+    default: { // the record header's length to an extreme
+      if (r[i].length >= 5) { r[i][3] = rng.pick([0, 0xff, 0x40, 0x48]); r[i][4] = rng.pick([0, 0xff, 1]); }
+      return { records: r, how: `length of record ${i}` };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression inputs kept in test/fuzz/. Each file: { target, variant?, note, todo?, ... }.
+
+interface Regression {
+  file: string;
+  target: 'session' | 'wire' | 'scenario';
+  variant?: Variant;
+  note?: string;
+  /** Set while the crash it shows is not fixed: the case is then reported, not failed. */
+  todo?: string;
+  /** session: the DER (hex); scenario: the JSON text or value. */
+  der?: string;
+  scenario?: unknown;
+  /** wire: which handshake, which flight (0-based), and the records delivered instead (hex). */
+  kind?: WireKind;
+  flight?: number;
+  records?: string[];
+}
+
+const regressionDir = new URL('./fuzz/', import.meta.url);
+const regressions: Regression[] = (() => {
+  try {
+    return readdirSync(regressionDir).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => ({ file: f, ...JSON.parse(readFileSync(new URL(f, regressionDir), 'utf8')) }));
+  } catch {
+    return [];
+  }
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces.
+
+type WireKind = 'tls12-full' | 'tls12-id-resumed' | 'tls12-ticket-resumed' | 'tls13-full' | 'tls13-resumed' | 'tls13-hrr';
+const WIRE_KINDS: WireKind[] = ['tls12-full', 'tls12-id-resumed', 'tls12-ticket-resumed', 'tls13-full', 'tls13-resumed', 'tls13-hrr'];
+
+interface Peers { client: Context; tls12: Context; tls12ids: Context; tls13: Context; hrrClient: Context; hrrServer: Context }
+
+async function peers(sb: Sandbox): Promise<Peers> {
+  return {
+    client: await sb.context({ role: 'client' }),
+    tls12: await sb.context({ role: 'server', maxProtocol: 'TLSv1.2' }),
+    tls12ids: await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'] }),
+    tls13: await sb.context({ role: 'server' }),
+    hrrClient: await sb.context({ role: 'client', groups: 'X25519:P-256' }),
+    hrrServer: await sb.context({ role: 'server', groups: 'P-256' }),
+  };
+}
+
+/** A normal handshake and a resumption: the sandbox still works. */
+async function assertUsable(sb: Sandbox, at: string) {
+  const p = await peers(sb);
+  for (const server of [p.tls12ids, p.tls13]) {
+    const first = await sb.handshake({ client: p.client, server });
+    const again = await sb.handshake({ client: p.client, server, session: first.session });
+    assert.equal(again.reused.server, true, `${at} a resumption after the fuzz cases`);
+  }
+}
+
+/**
+ * Memory in use after reset(), once warmed up (OpenSSL allocates some tables lazily, once).
+ * OpenSSL's error queue outlives reset(): a failed call leaves its entries (and their data
+ * strings) allocated until the next call clears the queue. A successful handshake first (each
+ * step clears the queue, and it fails nowhere) empties it, so that only objects count.
+ */
+async function settledInUse(sb: Sandbox): Promise<number> {
+  await sb.reset();
+  const p = await peers(sb);
+  await (await sb.handshake({ client: p.client, server: p.tls13 })).session.dispose();
+  await sb.reset();
+  return (await sb.memory()).inUse;
+}
+
+/**
+ * Runs the cases twice. The first pass may leave OpenSSL's lasting caches bigger (3.5 caches a
+ * decoder per public-key algorithm OID it was asked about, so every new OID in a mutated
+ * certificate costs about 190 bytes once; a few error paths allocate their state the first
+ * time); the second pass repeats the very same inputs and must leave the heap in use, after
+ * reset(), where the first left it: a leak per case shows up there.
+ *
+ * "Where" allows ERR_RING_SLACK bytes: OpenSSL's per-thread error queue is a ring of 16 slots
+ * whose error-data buffers outlive ERR_clear_error() (they are emptied, not freed, and
+ * ERR_add_error_data() reallocates them to fit the longest text that slot held), so the heap in
+ * use moves by a few bytes with the slot each error text happens to land in (seen: 8 to 24).
+ * That state is bounded (16 buffers); a leak of a handle or a session is hundreds of bytes.
+ */
+const ERR_RING_SLACK = 128;
+
+async function leakCheck(sb: Sandbox, target: string, variant: Variant, pass: () => Promise<void>) {
+  const baseline = await settledInUse(sb);
+  await pass();
+  const first = await settledInUse(sb);
+  await pass();
+  const second = await settledInUse(sb);
+  console.log(`# fuzz ${target} [${variant}] heap in use after reset: ${baseline} before, ${first} after pass 1 (lasting caches), ${second} after pass 2`);
+  assert.ok(second - first <= ERR_RING_SLACK,
+    `${where(target, variant, 'end')} heap in use after reset grew in the second, identical pass: ${first} -> ${second} (before the cases: ${baseline})`);
+}
+
+async function offer(sb: Sandbox, client: Context, server: Context, session: Session, at: string) {
+  try {
+    const hs = await sb.handshake({ client, server, session });
+    await hs.session.dispose();
+  } catch (error) {
+    assertTyped(error, at, 'a handshake offering the decoded session');
+  }
+}
+
+/** Runs one wire case: steps and delivers, replacing flight `target` by `mutate(records)`. */
+async function wireCase(
+  sb: Sandbox, p: Peers, kind: WireKind, target: number, mutate: (records: Uint8Array[]) => Uint8Array[], at: string,
+): Promise<string> {
+  const [client, server] = kind.startsWith('tls12-id') ? [p.client, p.tls12ids]
+    : kind.startsWith('tls12') ? [p.client, p.tls12]
+      : kind === 'tls13-hrr' ? [p.hrrClient, p.hrrServer] : [p.client, p.tls13];
+  let session: Session | undefined;
+  if (kind.endsWith('resumed')) session = (await sb.handshake({ client, server })).session;
+  const conn = await sb.connect(client, server, session);
+  let outcome = 'step limit';
+  try {
+    for (let n = 0; n < MAX_WIRE_STEPS; n++) {
+      let flight;
+      try {
+        flight = await conn.step();
+      } catch (error) {
+        assertTyped(error, at, `step ${n}`);
+        outcome = `step threw ${error.code}`;
+        break;
+      }
+      if (flight.outcome !== 'continue') { outcome = flight.outcome; break; }
+      if (!flight.records.length) continue;
+      try {
+        if (n === target) await conn.deliver(mutate(flight.records.map((r) => r.bytes)));
+        else await conn.deliver();
+      } catch (error) {
+        assertTyped(error, at, `deliver ${n}`);
+        outcome = `deliver threw ${error.code}`;
+        break;
+      }
+    }
+  } finally {
+    try {
+      await conn.close('unclean');
+    } catch (error) {
+      assertTyped(error, at, 'close');
+    }
+    if (session) await session.dispose().catch((e) => assertTyped(e, at, 'dispose'));
+  }
+  return outcome;
+}
+
+/**
+ * KNOWN CRASH (test/fuzz/scenario-*.json, kept as todo cases): JSON.stringify() of a value that
+ * holds a handle. Error messages in src/scenario/calls.ts sess() ("expected a session name, got
+ * ${JSON.stringify(v)}") and src/sandbox/engine.ts bytesOf() ("must be hex bytes, got …") quote
+ * the value they refuse; when it is a Context, a Session or a handshake result (which holds a
+ * Session), JSON.stringify walks the handle's `link.engine`, an engine Proxy whose every
+ * property is a method: it calls `toJSON`, which invokes the engine method 'toJSON', which does
+ * not exist. The TypeError ("Cannot read properties of undefined (reading 'apply')") rejects a
+ * promise nobody holds: an unhandled rejection, fatal in a plain Node process. JSON.stringify(context)
+ * on the public API does the same, in process and through a worker. Until it is fixed, the fuzz
+ * loop validates such scenarios but does not run them.
+ */
+function knownCrash(scenario: Scenario): string | undefined {
+  const contexts = new Set(Object.keys(scenario.contexts));
+  const results = new Set<string>(); // handshake results: objects holding a Session
+  const sessions = new Set<string>();
+  for (const step of scenario.steps) {
+    if ('handshake' in step) { results.add(step.as ?? '_'); sessions.add(`${step.as ?? '_'}.session`); }
+    if ('call' in step && step.as) sessions.add(step.as);
+  }
+  for (const step of scenario.steps) {
+    if (!('call' in step)) continue;
+    for (const [i, arg] of (step.args ?? []).entries()) {
+      if (typeof arg !== 'string') continue;
+      const expects = i === 0 && step.call.startsWith('SSL_CTX_') ? 'context'
+        : (i === 1 && (step.call === 'SSL_CTX_add_session' || step.call === 'SSL_CTX_remove_session'))
+          || (i === 0 && (step.call.startsWith('SSL_SESSION_') || step.call === 'i2d_SSL_SESSION')) ? 'session' : 'value';
+      if (expects === 'context') continue; // ctx() refuses without quoting the value
+      if (contexts.has(arg) || results.has(arg) || (expects === 'value' && sessions.has(arg))) {
+        return 'known crash (a handle passed to JSON.stringify)';
+      }
+    }
+  }
+  return undefined;
+}
+
+async function checkedScenario(text: string | unknown, variant: Variant, at: string): Promise<string> {
+  let scenario: Scenario;
+  try {
+    scenario = validateScenario(text, 'fuzz');
+  } catch (error) {
+    assert.ok(error instanceof ScenarioError, `${at} validateScenario threw a ${describeError(error)}`);
+    return 'invalid';
+  }
+  const bug = knownCrash(scenario);
+  if (bug) return `valid, not run: ${bug}`;
+  if (scenario.steps.length > SCENARIO_MAX_STEPS || Object.keys(scenario.contexts).length > 8) return 'valid, too big to run';
+  // An asynchronous handler that answers after `delayMs` holds the handshake that long: bounded by the schema (10 s), but too slow for CI.
+  if (Object.values(scenario.asyncGetSession ?? {}).some((a) => (a.delayMs ?? 10) > 100)) return 'valid, too slow to run';
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const report = await Promise.race([
+      runScenario(scenario, { openssl: variant, file: 'fuzz' }),
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('HANG: runScenario did not return')), SCENARIO_TIMEOUT_MS); }),
+    ]);
+    assert.equal(typeof report.ok, 'boolean', `${at} runScenario returned no report`);
+    return report.ok ? 'ran, ok' : 'ran, failures';
+  } catch (error) {
+    assert.fail(`${at} runScenario threw: ${describeError(error)}\nscenario: ${JSON.stringify(scenario)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario mutations.
+
+const SCENARIO_SEEDS = [
+  'add-identical-twice.json',
+  'tls12/session-id-resumption-reuses-the-cached-entry.json',
+  'tls13/stateful-one-ticket-one-cached-session.json',
+  'hand-made/set1-id-longer-than-32-bytes-fails.json',
+  'callbacks/internal-hit-does-not-consult-the-get-callback.json',
+  'counters/failed-handshake-counts-the-attempt-not-the-success.json',
+].map((f) => JSON.parse(readFileSync(new URL(`./conformance/${f}`, import.meta.url), 'utf8')) as Record<string, unknown>);
+
+const CALL_NAMES = ['SSL_CTX_add_session', 'SSL_CTX_remove_session', 'SSL_SESSION_free', 'SSL_SESSION_dup', 'SSL_SESSION_set1_id', 'SSL_SESSION_set_time',
+  'SSL_SESSION_set_timeout', 'SSL_CTX_set_timeout', 'SSL_CTX_sess_set_cache_size', 'SSL_CTX_set_session_cache_mode', 'SSL_CTX_free', 'i2d_SSL_SESSION',
+  'd2i_SSL_SESSION', 'SSL_SESSION_new', 'SSL_CTX_set_options', 'SSL_CTX_set_num_tickets', 'SSL_SESSION_set_protocol_version', 'SSL_CTX_flush_sessions',
+  'SSL_CTX_set_min_proto_version', 'SSL_SESSION_set1_id_context', 'SSL_connect', 'system', '__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
+function randomValue(rng: Rng, depth = 0): unknown {
+  switch (rng.int(depth > 2 ? 8 : 11)) {
+    case 0: return null;
+    case 1: return rng.chance(0.5);
+    case 2: return rng.pick([0, -1, 1, 2 ** 31, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, 2 ** 53, -(2 ** 53), 1e308, -1e308, 0.5, -0.0, 4294967296, 1e-300]);
+    case 3: return rng.range(-1000, 100000);
+    case 4: return rng.pick(['', 'server', 'client', 'first.session', 'a.b.c', '+301', '-5', 'TLSv1.3', 'SSL3', 'TLSv1.2', 'SSL_OP_NO_TICKET',
+      'SSL_SESS_CACHE_OFF', '__proto__', 'constructor', 'x'.repeat(rng.pick([33, 300, 5000])), '\u0000', '\ud800', '00'.repeat(rng.range(0, 80))]);
+    case 5: return rng.pick(CALL_NAMES);
+    case 6: return 'abcdef0123456789'.slice(0, rng.range(0, 16)).repeat(rng.range(1, 8));
+    case 7: return rng.pick([[], {}, [null], { byVariant: {} }]);
+    case 8: return Array.from({ length: rng.range(0, 4) }, () => randomValue(rng, depth + 1));
+    case 9: return Object.fromEntries(Array.from({ length: rng.range(0, 3) }, () => [rng.pick(['role', 'call', 'args', 'as', 'expect', 'handshake', 'clock', 'x', '__proto__', 'byVariant']), randomValue(rng, depth + 1)]));
+    default: { // deep nesting
+      let v: unknown = 1;
+      for (let i = rng.range(10, 3000); i > 0; i--) v = rng.chance(0.5) ? [v] : { a: v };
+      return v;
+    }
+  }
+}
+
+/** Every container (object or array) in a value, with the key of each child. */
+function containers(value: unknown, out: (Record<string, unknown> | unknown[])[] = [], depth = 0): (Record<string, unknown> | unknown[])[] {
+  if (value && typeof value === 'object' && depth < 50) {
+    out.push(value as Record<string, unknown>);
+    for (const v of Object.values(value)) containers(v, out, depth + 1);
+  }
+  return out;
+}
+
+function mutateScenario(rng: Rng, seed: Record<string, unknown>): { input: string | unknown; how: string } {
+  if (rng.chance(0.1)) { // the JSON text itself
+    const { bytes, how } = mutateBytes(rng, new TextEncoder().encode(JSON.stringify(seed)));
+    return { input: new TextDecoder().decode(bytes), how: `text ${how}` };
+  }
+  if (rng.chance(0.04)) return { input: randomValue(rng), how: 'random value' };
+  const value = structuredClone(seed);
+  const hows: string[] = [];
+  for (let r = rng.range(1, 3); r > 0; r--) {
+    const all = containers(value);
+    const node = rng.pick(all);
+    const keys = Object.keys(node);
+    const key = keys.length ? rng.pick(keys) : '0';
+    const set = (k: string, v: unknown) => { (node as Record<string, unknown>)[k] = v; };
+    switch (rng.int(9)) {
+      case 0:
+        if (Array.isArray(node)) node.splice(Number(key), 1); else delete node[key];
+        hows.push(`delete ${key}`);
+        break;
+      case 1:
+        if (!Array.isArray(node)) { const v = node[key]; delete node[key]; set(rng.pick([`${key}x`, key.toUpperCase(), 'call', 'handshake', 'expect', 'unknown']), v); }
+        hows.push(`rename ${key}`);
+        break;
+      case 2: case 3:
+        set(key, randomValue(rng));
+        hows.push(`replace ${key}`);
+        break;
+      case 4: { // a step calling something (known or not) with random arguments
+        const steps = (value as { steps?: unknown }).steps;
+        if (Array.isArray(steps)) {
+          steps.splice(rng.int(steps.length + 1), 0, { call: rng.pick(CALL_NAMES), args: Array.from({ length: rng.range(0, 3) }, () => rng.chance(0.5) ? randomValue(rng) : rng.pick(Object.keys((value as unknown as Scenario).contexts ?? {}).concat(['first.session', '_.session']))), as: rng.pick(['first', 'x', 'y']) });
+        }
+        hows.push('insert call');
+        break;
+      }
+      case 5: { // numbers to extremes where a number was
+        const numbers = all.flatMap((c) => Object.keys(c).filter((k) => typeof (c as Record<string, unknown>)[k] === 'number').map((k) => [c, k] as const));
+        if (numbers.length) { const [c, k] = rng.pick(numbers); (c as Record<string, unknown>)[k] = rng.pick([-1, 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 31), 1e308, 0.5, 0, 4294967295]); }
+        hows.push('extreme number');
+        break;
+      }
+      case 6: // a clock step
+        (value as { steps: unknown[] }).steps?.splice?.(0, 0, { clock: rng.pick(['+0', '+1', '+4294967296', '99999999999999999999', '0', '+2147483648', '1800000000', '18446744073709551616']) });
+        hows.push('clock');
+        break;
+      case 7: { // duplicate an element
+        if (Array.isArray(node) && node.length) node.splice(rng.int(node.length), 0, structuredClone(node[rng.int(node.length)]));
+        hows.push('duplicate');
+        break;
+      }
+      default: // swap types
+        set(key, Array.isArray(node[key as never]) ? {} : typeof node[key as never] === 'string' ? rng.range(-5, 5) : typeof node[key as never] === 'number' ? String(node[key as never]) : [node[key as never]]);
+        hows.push(`swap type of ${key}`);
+    }
+  }
+  return { input: rng.chance(0.5) ? JSON.stringify(value) : value, how: hows.join(', ') };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+for (const variant of VARIANTS) {
+  describe(`fuzz [OpenSSL ${variant}]`, () => {
+    it(`d2i_SSL_SESSION with mutated session DER resolves to a session or rejects with an OpenSSLError (seed ${SEED})`, async () => {
+      const rng = rngFor('session', variant);
+      const cases = casesFor(400);
+      const sb = await createSandbox({ openssl: variant, worker: false });
+      try {
+        // Real DER of a TLS 1.2 (ticket and id) and a TLS 1.3 session, and a warm-up of everything the loop does.
+        const p = await peers(sb);
+        const seeds: { der: Uint8Array; server: 'tls12' | 'tls12ids' | 'tls13' }[] = [];
+        for (const server of ['tls12', 'tls12ids', 'tls13'] as const) {
+          const hs = await sb.handshake({ client: p.client, server: p[server] });
+          seeds.push({ der: await hs.session.encode(), server });
+          const back = await sb.decodeSession(seeds.at(-1)!.der.slice());
+          await back.info();
+          await offer(sb, p.client, p[server], back, 'warm-up');
+        }
+        await sb.decodeSession(new Uint8Array([0x30, 0x00])).catch(() => {});
+        const inputs = Array.from({ length: cases }, () => {
+          const seed = rng.pick(seeds);
+          return { ...mutateBytes(rng, seed.der), server: seed.server };
+        });
+        const stats = { decoded: 0, rejected: 0 };
+        const pass = async () => {
+          const q = await peers(sb);
+          for (const [n, { bytes, how, server }] of inputs.entries()) {
+            const at = `${where('session', variant, n)} (${how}) der=${hex(bytes)}`;
+            let session: Session;
+            try {
+              session = await sb.decodeSession(bytes.slice());
+            } catch (error) {
+              assert.ok(error instanceof OpenSSLError, `${at} decodeSession rejected with ${describeError(error)}`);
+              stats.rejected++;
+              continue;
+            }
+            stats.decoded++;
+            try {
+              await session.info();
+              await session.encode();
+            } catch (error) {
+              assertTyped(error, at, 'info()/encode() of a decoded session');
+            }
+            await offer(sb, q.client, q[server], session, at);
+            await session.dispose();
+          }
+        };
+        await leakCheck(sb, 'session', variant, pass);
+        await assertUsable(sb, where('session', variant, 'end'));
+        console.log(`# fuzz session [${variant}] ${cases} cases, twice: ${JSON.stringify(stats)}`);
+      } finally {
+        await sb.dispose();
+      }
+    });
+
+    it(`mutated flights on the wire end in a typed error or a failed/stalled outcome (seed ${SEED})`, async () => {
+      const cases = casesFor(300);
+      const sb = await createSandbox({ openssl: variant, worker: false });
+      try {
+        const w = await peers(sb);
+        for (const kind of WIRE_KINDS) await wireCase(sb, w, kind, 0, (r) => r.slice(1), 'warm-up');
+        for (const kind of WIRE_KINDS) await wireCase(sb, w, kind, 99, (r) => r, 'warm-up');
+        const outcomes: Record<string, number> = {};
+        // Each pass draws the same cases from the same generator.
+        const pass = async () => {
+          const rng = rngFor('wire', variant);
+          const p = await peers(sb);
+          for (let n = 0; n < cases; n++) {
+            const kind = rng.pick(WIRE_KINDS);
+            const target = rng.int(7);
+            let how = '';
+            let delivered: Uint8Array[] = [];
+            const at = `${where('wire', variant, n)} ${kind}, flight ${target}`;
+            const outcome = await wireCase(sb, p, kind, target, (records) => {
+              const m = mutateFlight(rng, records);
+              how = m.how;
+              delivered = m.records;
+              return m.records;
+            }, at).catch((error) => assert.fail(`${at}: ${how} records=${JSON.stringify(delivered.map(hex))}\n${describeError(error)}`));
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          }
+        };
+        await leakCheck(sb, 'wire', variant, pass);
+        await assertUsable(sb, where('wire', variant, 'end'));
+        console.log(`# fuzz wire [${variant}] ${cases} cases, twice: ${JSON.stringify(outcomes)}`);
+      } finally {
+        await sb.dispose();
+      }
+    });
+
+    it(`mutated scenarios validate or throw a ScenarioError, and valid ones run to a report (seed ${SEED})`, async () => {
+      const rng = rngFor('scenario', variant);
+      const cases = casesFor(400);
+      const outcomes: Record<string, number> = {};
+      let ran = 0;
+      for (let n = 0; n < cases; n++) {
+        const { input, how } = mutateScenario(rng, rng.pick(SCENARIO_SEEDS));
+        const shown = typeof input === 'string' ? input : JSON.stringify(input);
+        const at = `${where('scenario', variant, n)} (${how}) input=${shown && shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown}`;
+        // Running is the slow part (a fresh sandbox each time): at most a third of the cases run.
+        let outcome: string;
+        if (ran * 3 > n + 3) {
+          try {
+            validateScenario(input, 'fuzz');
+            outcome = 'valid, not run';
+          } catch (error) {
+            assert.ok(error instanceof ScenarioError, `${at} validateScenario threw a ${describeError(error)}`);
+            outcome = 'invalid';
+          }
+        } else {
+          outcome = await checkedScenario(input, variant, at);
+          if (outcome.startsWith('ran')) ran++;
+        }
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+      console.log(`# fuzz scenario [${variant}] ${cases} cases: ${JSON.stringify(outcomes)}`);
+    });
+  });
+}
+
+describe('fuzz regressions (test/fuzz/)', () => {
+  for (const r of regressions) {
+    const variants = r.variant ? [r.variant] : VARIANTS;
+    for (const variant of variants) {
+      it(`${r.file} [OpenSSL ${variant}]${r.note ? `: ${r.note}` : ''}`, r.todo ? { todo: r.todo } : {}, async () => {
+        const at = `[fuzz regression ${r.file} variant=${variant}]`;
+        if (r.target === 'scenario') {
+          // Run it even where the loop would skip it as a known crash; let an unhandled rejection surface inside this test.
+          const scenario = validateScenario(r.scenario, r.file);
+          const report = await runScenario(scenario, { openssl: variant, file: r.file });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          assert.equal(typeof report.ok, 'boolean', `${at} runScenario returned no report`);
+          return;
+        }
+        const sb = await createSandbox({ openssl: variant, worker: false });
+        try {
+          const p = await peers(sb);
+          if (r.target === 'session') {
+            try {
+              const session = await sb.decodeSession(fromHex(r.der ?? ''));
+              await session.info();
+              await offer(sb, p.client, p.tls13, session, at);
+            } catch (error) {
+              assertTyped(error, at, 'decodeSession');
+            }
+          } else {
+            await wireCase(sb, p, r.kind ?? 'tls13-full', r.flight ?? 0, () => (r.records ?? []).map(fromHex), at);
+          }
+          await assertUsable(sb, at);
+        } finally {
+          await sb.dispose();
+        }
+      });
+    }
+  }
+});
