@@ -215,6 +215,15 @@ export class Engine {
   addSession(ctx: ContextRef, session: SessionRef): number {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
     const s = this.handles.pointer(session, 'SSL_SESSION');
+    // OpenSSL links a cached SSL_SESSION into its context's list through the object itself: in a
+    // second cache those links are overwritten, and the first list loops (SSL_CTX_free never returns).
+    const holder = this.handles.live().find((r): r is ContextRef => r.kind === 'SSL_CTX' && r.id !== ctx.id
+      && this.openssl.listSessions(this.handles.pointer(r, 'SSL_CTX')).includes(s));
+    if (holder) {
+      throw new SandboxError('SESSION_IN_ANOTHER_CACHE', `${session.name} is in ${holder.name}'s cache already: OpenSSL keeps one `
+        + `cache list per SSL_SESSION object, so adding it to ${ctx.name} as well would corrupt ${holder.name}'s list (SSL_CTX_free `
+        + 'would then never return). Remove it there first (SSL_CTX_remove_session), or add a copy (SSL_SESSION_dup).');
+    }
     return this.log.call('SSL_CTX_add_session', [ctx.name, session.name], () => this.#glue.osb_ctx_add_session(c, s));
   }
 

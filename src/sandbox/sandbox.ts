@@ -8,7 +8,7 @@ import {
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
-import { inProcess, type EngineApi, type Transport } from './transport.js';
+import { inProcess, isEngineMethod, type EngineApi, type Transport } from './transport.js';
 import type { WireChunk } from './wire.js';
 
 export interface SandboxOptions {
@@ -55,6 +55,11 @@ abstract class Handle<K extends HandleRef['kind']> {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
+  }
+
+  /** As JSON a handle is its plain reference (kind, owner, id, name). */
+  toJSON(): HandleRef<K> {
+    return this.ref;
   }
 
   /** Frees without waiting; calls are processed in order, so later calls see it freed. */
@@ -271,7 +276,7 @@ export class Sandbox {
   private constructor(readonly options: FullOptions, transport: Transport) {
     this.#transport = transport;
     // Handles reach the engine through this link, so that restart() can replace what is behind it.
-    const engine = new Proxy({} as EngineApi, { get: (_, name: keyof EngineApi) => this.#transport.engine[name] });
+    const engine = new Proxy({} as EngineApi, { get: (_, name) => (isEngineMethod(name) ? this.#transport.engine[name] : undefined) });
     this.#link = { engine, callback: (fn) => this.#transport.callback(fn), bytes: (data) => this.#transport.bytes(data) };
     this.clock = new Clock(this.#link);
   }

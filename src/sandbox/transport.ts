@@ -1,5 +1,5 @@
 import { SandboxError } from '../core/errors.js';
-import type { Engine } from './engine.js';
+import { Engine } from './engine.js';
 
 /** The engine as the public API sees it: every method asynchronous, whether it runs here or in a worker. */
 export type EngineApi = { [K in keyof Engine]: Engine[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
@@ -39,13 +39,19 @@ export class Lifetime {
     });
   }
 
-  /** An EngineApi whose every method calls `invoke(name, args)` under this lifetime. */
+  /**
+   * An EngineApi whose every method calls `invoke(name, args)` under this lifetime. Only the
+   * engine's methods exist on it: not `then` (it is no promise) nor `toJSON`.
+   */
   api(invoke: (name: keyof Engine, args: unknown[]) => Promise<unknown>): EngineApi {
     return new Proxy({} as EngineApi, {
-      get: (_, name: keyof Engine) => (...args: unknown[]) => this.guard(() => invoke(name, args)),
+      get: (_, name) => (isEngineMethod(name) ? (...args: unknown[]) => this.guard(() => invoke(name, args)) : undefined),
     });
   }
 }
+
+const ENGINE_METHODS = new Set(Object.getOwnPropertyNames(Engine.prototype).filter((n) => n !== 'constructor'));
+export const isEngineMethod = (name: string | symbol): name is keyof Engine => typeof name === 'string' && ENGINE_METHODS.has(name);
 
 /** Runs `engine` in this thread behind the same asynchronous interface a worker offers. */
 export function inProcess(engine: Engine): Transport {

@@ -1,4 +1,4 @@
-import { ArgumentError, HandleError, OpenSSLError } from '../../src/index.js';
+import { ArgumentError, HandleError, OpenSSLError, SandboxError } from '../../src/index.js';
 import * as check from './check.js';
 import { tls12SessionIdPair, type ApiSuite } from './suite.js';
 
@@ -58,6 +58,23 @@ export const errors: ApiSuite = {
       check.ok(e instanceof OpenSSLError, `an OpenSSLError, not ${e.name}`);
       check.equal(e.call, 'SSL_CTX_set_cipher_list');
       check.ok(e.queue.some((entry) => entry.reason === 'no cipher match'), JSON.stringify(e.queue));
+    } },
+
+    { name: 'one SSL_SESSION object in two caches is refused before OpenSSL corrupts a cache list', run: async (sb) => {
+      const { server, client } = await tls12SessionIdPair(sb);
+      const { session } = await sb.handshake({ client, server });
+      const other = await sb.context({ role: 'server' });
+      check.equal(await server.addSession(session), 1);
+      const e = await check.rejects(other.addSession(session));
+      check.ok(e instanceof SandboxError && e.code === 'SESSION_IN_ANOTHER_CACHE', e.message);
+      check.equal(await other.addSession(await session.dup()), 1, 'a copy may go in');
+      await sb.reset(); // SSL_CTX_free of both contexts returns
+    } },
+
+    { name: 'a handle as JSON is its plain reference', run: async (sb) => {
+      const server = await sb.context({ role: 'server' });
+      const json = JSON.parse(JSON.stringify({ server }));
+      check.deepEqual([json.server.kind, json.server.name], ['SSL_CTX', server.name]);
     } },
 
     { name: 'unknown flag names and bad numbers are argument errors naming the value', run: async (sb) => {
