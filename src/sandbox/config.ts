@@ -149,7 +149,7 @@ export function keyTypeCode(keyType: KeyType): number {
   return code;
 }
 
-function protocol(name: ProtocolVersion, field: string): number {
+export function protocol(name: ProtocolVersion, field: string): number {
   const v = PROTOCOL_VERSIONS[name];
   if (v === undefined) throw new ArgumentError(`${field}: unknown protocol '${name}' (${Object.keys(PROTOCOL_VERSIONS).join(', ')})`);
   return v;

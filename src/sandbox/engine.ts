@@ -6,7 +6,7 @@ import type { Ptr } from '../core/pointers.js';
 import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
 import { fromHex, hex } from '../core/bytes.js';
 import {
-  applySettings, count, finite, keyTypeCode, readSettings, versionConstant,
+  applySettings, count, finite, keyTypeCode, protocol, readSettings, versionConstant,
   type ContextConfig, type ContextSettings, type ContextState,
 } from './config.js';
 import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
@@ -381,8 +381,7 @@ export class Engine {
       checked(fn, [`"${value}"`, String(bytes.length)], () => this.openssl.withBytes(bytes, (p, n) => set(s, p, n)));
     }
     if (fields.protocol !== undefined) {
-      const version = PROTOCOL_VERSIONS[fields.protocol];
-      if (version === undefined) throw new ArgumentError(`unknown protocol '${fields.protocol}'`);
+      const version = protocol(fields.protocol, 'protocol');
       checked('SSL_SESSION_set_protocol_version', [versionConstant(fields.protocol)], () => glue.osb_session_set_protocol_version(s, version));
     }
     if (fields.time !== undefined) {
