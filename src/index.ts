@@ -1,4 +1,8 @@
-// openssl-wasm-sandbox: real OpenSSL in WebAssembly, to watch how TLS session caching behaves.
+/**
+ * Real OpenSSL in WebAssembly, to watch how TLS session caching behaves: `createSandbox()`,
+ * then contexts, sessions and connections whose methods each name the OpenSSL call they make.
+ * @module openssl-wasm-sandbox
+ */
 export { createSandbox, Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall } from './sandbox/sandbox.js';
 export type { EngineApi } from './sandbox/transport.js';
