@@ -1,7 +1,7 @@
 import type { Counter, KeyType, Side } from '../core/constants.js';
 import type { HandleRef } from '../core/handles.js';
 import type { Variant } from '../core/module.js';
-import { OpenSSL } from '../core/openssl.js';
+import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
   Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
@@ -29,6 +29,18 @@ export interface SandboxOptions {
   seed?: number;
   /** Report every handshake message, record, state change and alert as events (default true). */
   trace?: boolean;
+  /**
+   * Bytes OpenSSL may hold at once (default: no limit). An allocation beyond it is refused:
+   * OpenSSL sees a malloc failure, the call fails with a MemoryLimitError (code `MEMORY_LIMIT`)
+   * and the sandbox stays usable once something is freed.
+   */
+  memoryLimit?: number;
+  /**
+   * Bytes the module's WebAssembly memory may grow to (default: no limit; it must exceed the
+   * 16 MiB a module starts with). Growing past it aborts the module, as running out of memory
+   * does: calls then fail with code `ABORTED` until restart().
+   */
+  heapLimit?: number;
 }
 
 /** What a handle needs of its sandbox: the engine, and how to pass callbacks and bytes to it. */
@@ -383,8 +395,11 @@ export class Sandbox {
     return this.#engine.serverCredentials(keyType);
   }
 
-  /** The module's memory: bytes in use by malloc (OpenSSL's objects) and the heap's size. No OpenSSL call (mallinfo). */
-  memory(): Promise<{ inUse: number; heapSize: number }> {
+  /**
+   * The module's memory: OpenSSL's live allocations and bytes, malloc's bytes in use, the heap's
+   * size. No OpenSSL call: the allocator given to CRYPTO_set_mem_functions keeps the counts.
+   */
+  memory(): Promise<MemoryUse> {
     return this.#engine.memory();
   }
 
@@ -429,23 +444,29 @@ export class Sandbox {
     return this.#engine.freeAll();
   }
 
-  /** Frees every OpenSSL object the sandbox still holds (SSL_free, SSL_SESSION_free, SSL_CTX_free) and stops its worker. */
-  async dispose(): Promise<void> {
+  /**
+   * Frees every OpenSSL object the sandbox still holds (SSL_free, SSL_SESSION_free, SSL_CTX_free),
+   * then OpenSSL's own state (OPENSSL_cleanup), and stops its
+   * worker. Resolves with the OpenSSL allocations still live afterwards: `{ allocations: 0,
+   * bytes: 0 }` unless something leaked (null when the module had aborted).
+   */
+  async dispose(): Promise<LeakReport | null> {
     try {
-      await this.reset();
+      return await this.#engine.release();
     } finally {
       this.#transport.terminate();
     }
   }
 
   /** dispose(), for `await using`: SSL_free, SSL_SESSION_free and SSL_CTX_free of what is left. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose();
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
   }
 }
 
 async function connect(options: FullOptions): Promise<Transport> {
-  const engineOptions = { trace: options.trace, seed: options.seed, clock: options.clock };
+  const { trace, seed, clock, memoryLimit, heapLimit } = options;
+  const engineOptions = { trace, seed, clock, memoryLimit, heapLimit };
   if (options.worker) {
     const { startWorker } = await import('../worker/host.js');
     return startWorker(options.openssl, engineOptions);
@@ -458,4 +479,5 @@ export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return Sandbox.create(options);
 }
 
+export type { LeakReport, MemoryUse };
 export type { CachedSession, ConnectOptions, ConnectionRef, Flight, ContextConfig, ContextRef, ContextSettings, ContextState, HandshakeResult, SessionFields, SessionInfo, SessionRef };
