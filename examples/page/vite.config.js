@@ -1,0 +1,10 @@
+// What a Vite app needs to use the package: `npx vite` serves it, `npx vite build` makes a static site.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // The sandbox's worker uses top-level await: ES module workers, and a target that has it.
+  worker: { format: 'es' },
+  build: { target: 'es2022' },
+  // The dev server must not pre-bundle the package: its URLs to the .wasm files are relative to its own modules.
+  optimizeDeps: { exclude: ['openssl-wasm-sandbox'] },
+});
