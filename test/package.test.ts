@@ -1,6 +1,6 @@
 // The npm package as a user gets it: `npm pack` (prepack compiles dist/), installed from the
 // tarball into a fresh project beside Vite, then used the ways examples/ shows: a Node script,
-// a conformance test in the user's own runner, the CLI, and a Vite page opened in Chromium.
+// a conformance test in the user's own runner, the CLI, and pages in Chromium (Vite built and dev, plain).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createServer, preview, type PreviewServer } from 'vite';
 import { launchChromium } from '../src/browser/headless.js';
 
 const exec = promisify(execFile);
@@ -119,30 +121,72 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     assert.match(native.stderr, /--native needs a source checkout/);
   });
 
-  it('builds the Vite page example, which runs OpenSSL in a Web Worker in Chromium', async () => {
-    const page = join(project, 'examples/page');
-    succeeded(await run('npx', ['vite', 'build', '--logLevel', 'warn'], page));
-    const assets = await readdir(join(page, 'dist/assets'));
-    assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, 'both OpenSSL modules');
-    const { preview } = await import('vite');
-    const server = await preview({ root: page, configFile: false, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
-    const browser = await launchChromium();
-    try {
+  describe('in Chromium', () => {
+    let browser: Browser;
+    let site: PreviewServer;
+    before(async () => {
+      succeeded(await run('npx', ['vite', 'build', '--logLevel', 'warn'], join(project, 'examples/page')));
+      // A plain static server over the whole project: the built page, and the plain page beside node_modules.
+      site = await preview({ root: work, configFile: false, logLevel: 'warn', build: { outDir: project }, preview: { host: '127.0.0.1', port: 0 } });
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+      await site?.close();
+    });
+
+    /** Opens `url`, runs the page's sandbox on each variant, and returns what it printed. */
+    async function runPage(url: string, variants: string[]): Promise<string[]> {
       const tab = await browser.newPage();
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(error.message));
-      await tab.goto(server.resolvedUrls!.local[0]);
-      for (const variant of ['3.5', '3.0']) {
-        await tab.selectOption('#openssl', variant);
-        await tab.click('#run');
-        await tab.waitForSelector('#out[data-done]', { timeout: 60_000 });
-        const out = await tab.textContent('#out');
-        assert.match(out ?? '', new RegExp(`^OpenSSL ${variant.replace('.', '\\.')}\\.\\d+ [^\\n]*\\nresumed: true\\nsessions cached: 1\\n`), out ?? '');
+      try {
+        await tab.goto(url);
+        const printed = [];
+        for (const variant of variants) {
+          await tab.selectOption('#openssl', variant);
+          await tab.click('#run');
+          await tab.waitForSelector('#out[data-done]', { timeout: 60_000 });
+          printed.push(await tab.textContent('#out') ?? '');
+        }
+        assert.deepEqual(errors, []);
+        return printed;
+      } finally {
+        await tab.close();
       }
-      assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-      await server.close();
     }
+
+    const handshakes = (variant: string) => new RegExp(`^OpenSSL ${variant.replace('.', '\\.')}\\.\\d+ [^\\n]*\\nresumed: true\\nsessions cached: 1\\n`);
+
+    it('the Vite page, built (vite build) and served as static files, runs OpenSSL in a Web Worker', async () => {
+      const assets = await readdir(join(project, 'examples/page/dist/assets'));
+      assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, 'both OpenSSL modules');
+      const [on35, on30] = await runPage(new URL('examples/page/dist/index.html', site.resolvedUrls!.local[0]).href, ['3.5', '3.0']);
+      assert.match(on35, handshakes('3.5'));
+      assert.match(on30, handshakes('3.0'));
+    });
+
+    it('the Vite page runs from the dev server (npx vite)', async () => {
+      const page = join(project, 'examples/page');
+      const dev = await createServer({ root: page, configFile: join(page, 'vite.config.js'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+      try {
+        await dev.listen();
+        const [printed] = await runPage(dev.resolvedUrls!.local[0], ['3.0']);
+        assert.match(printed, handshakes('3.0'));
+      } finally {
+        await dev.close();
+      }
+    });
+
+    it('the plain page imports the installed modules without a bundler', async () => {
+      const tab = await browser.newPage();
+      try {
+        await tab.goto(new URL('examples/plain-page/index.html', site.resolvedUrls!.local[0]).href);
+        await tab.waitForSelector('#out[data-done]', { timeout: 60_000 });
+        assert.match(await tab.textContent('#out') ?? '', /^OpenSSL 3\.5\.\d+ .*\nprotocol: TLSv1\.3\nresumed: true$/);
+      } finally {
+        await tab.close();
+      }
+    });
   });
 });

@@ -2,6 +2,8 @@
 import { defineConfig } from 'vite';
 
 export default defineConfig({
+  // Relative URLs: the built page (dist/) works from any folder of any static host.
+  base: './',
   // The sandbox's worker uses top-level await: ES module workers, and a target that has it.
   worker: { format: 'es' },
   build: { target: 'es2022' },
