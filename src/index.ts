@@ -22,4 +22,4 @@ export {
   PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, COUNTERS,
   type ProtocolVersion, type SessionCacheMode, type SslOption, type Counter, type Side, type KeyType,
 } from './core/constants.js';
-export type { HandleRef } from './core/handles.js';
+export type { HandleRef, HandleKind } from './core/handles.js';

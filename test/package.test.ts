@@ -69,10 +69,17 @@ describe('npm package [packed, installed from the tarball into a new project]', 
       assert.ok(paths.includes(`dist/${entry}.js`) && paths.includes(`dist/${entry}.d.ts`), entry);
     }
     assert.ok(paths.includes('dist/cli/openssl-sandbox.js'));
+    assert.ok(paths.includes('CHANGELOG.md'));
     const strays = paths.filter((p) => /\.map$/.test(p) || (/\.ts$/.test(p) && !p.endsWith('.d.ts')) || !/^(dist|wasm\/dist)\/|^[^/]+$/.test(p));
     assert.deepEqual(strays, [], 'no sources, tests, maps or build files');
     // The WebAssembly is almost all of it: a stray folder would show here first.
     assert.ok(packed.unpackedSize < 6e6, `unpacked ${packed.unpackedSize} bytes`);
+  });
+
+  it('has a semantic version, and the CHANGELOG has its section', async () => {
+    const { version } = JSON.parse(await readFile(join(project, 'node_modules/openssl-wasm-sandbox/package.json'), 'utf8'));
+    assert.match(version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
+    assert.match(await readFile(join(project, 'node_modules/openssl-wasm-sandbox/CHANGELOG.md'), 'utf8'), new RegExp(`^## ${version.replaceAll('.', '\\.')} `, 'm'));
   });
 
   it('the exports map gives Node its entries: the library, the conformance runner with file loading, the worker', async () => {

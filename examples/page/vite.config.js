@@ -7,6 +7,6 @@ export default defineConfig({
   // The sandbox's worker uses top-level await: ES module workers, and a target that has it.
   worker: { format: 'es' },
   build: { target: 'es2022' },
-  // The dev server must not pre-bundle the package: its URLs to the .wasm files are relative to its own modules.
+  // The dev server serves the package's modules as shipped, beside their .wasm files, rather than pre-bundled.
   optimizeDeps: { exclude: ['openssl-wasm-sandbox'] },
 });
