@@ -92,6 +92,20 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     assert.deepEqual(resolved.trim().split('\n'), ['dist/index.js', 'dist/conformance-node.js', 'dist/worker/entry.js', 'wasm/dist/3.0/versions.json', 'function']);
   });
 
+  it('the exports map gives browsers (as Vite resolves for them) the conformance build without file loading', async () => {
+    const server = await createServer({ root: project, configFile: false, logLevel: 'silent', optimizeDeps: { exclude: ['openssl-wasm-sandbox'] }, server: { middlewareMode: true, ws: false } });
+    try {
+      const resolved = [];
+      for (const name of ['openssl-wasm-sandbox', 'openssl-wasm-sandbox/conformance', 'openssl-wasm-sandbox/worker']) {
+        const found = await server.environments.client.pluginContainer.resolveId(name, join(project, 'index.js'));
+        resolved.push(found?.id.replace(/^.*openssl-wasm-sandbox\//, '').replace(/\?.*$/, ''));
+      }
+      assert.deepEqual(resolved, ['dist/index.js', 'dist/conformance.js', 'dist/worker/entry.js']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('runs the Node example on both variants (in a worker thread, without tsx)', async () => {
     for (const variant of ['3.5', '3.0']) {
       const out = succeeded(await run('node', ['examples/node/resumption.mjs', variant]));
