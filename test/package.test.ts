@@ -72,6 +72,8 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     assert.ok(paths.includes('CHANGELOG.md'));
     const strays = paths.filter((p) => /\.map$/.test(p) || (/\.ts$/.test(p) && !p.endsWith('.d.ts')) || !/^(dist|wasm\/dist)\/|^[^/]+$/.test(p));
     assert.deepEqual(strays, [], 'no sources, tests, maps or build files');
+    // What drives Vite, Chromium and a C compiler from a checkout (the CLI's --browser and --native) stays out.
+    assert.deepEqual(paths.filter((p) => /^dist\/(browser|scenario\/(browser|native))/.test(p)), []);
     // The WebAssembly is almost all of it: a stray folder would show here first.
     assert.ok(packed.unpackedSize < 6e6, `unpacked ${packed.unpackedSize} bytes`);
   });
