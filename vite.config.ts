@@ -2,11 +2,47 @@
 // playground (web/, `npm start`). Both import the TypeScript sources and wasm/dist directly.
 // `npm run build` makes the playground a static site in web/dist.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 
 const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * The pages' Content-Security-Policy: scripts and styles from this origin only, no inline
+ * script, no eval ('wasm-unsafe-eval' allows compiling WebAssembly, not eval), no other origin,
+ * nothing framed, posted or plugged in. connect-src 'self' lets the page fetch openssl.wasm (and,
+ * in development, reach Vite's own socket).
+ */
+const PAGE_POLICY = [
+  "default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "connect-src 'self'",
+  "style-src 'self'", "img-src 'self' data:", "base-uri 'none'", "form-action 'none'", "object-src 'none'",
+];
+/**
+ * The sandbox worker's own policy (a worker follows its response's headers, not the page's):
+ * its modules and WebAssembly, and no network at all (it gets the compiled module from the page).
+ */
+const WORKER_POLICY = ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'"];
+
+/** The worker's script: Vite's `?worker_file` in development, `assets/entry-<hash>.js` once built. */
+const isWorkerScript = (url = '') => /[?&]worker_file\b/.test(url) || /\/assets\/entry-[\w-]+\.js(\?|$)/.test(url);
+
+const sendPolicy: Connect.NextHandleFunction = (req, res, next) => {
+  res.setHeader('Content-Security-Policy', [...(isWorkerScript(req.url) ? WORKER_POLICY : PAGE_POLICY), "frame-ancestors 'none'"].join('; '));
+  next();
+};
+
+/**
+ * The policy as headers from Vite's servers (development and preview) and, for static hosts
+ * that send no headers, as a meta tag in each page (a meta tag cannot cover the worker: see web/README.md).
+ */
+const contentSecurityPolicy: Plugin = {
+  name: 'content-security-policy',
+  configureServer: (server) => { server.middlewares.use(sendPolicy); },
+  configurePreviewServer: (server) => { server.middlewares.use(sendPolicy); },
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: PAGE_POLICY.join('; ') }, injectTo: 'head-prepend' }],
+};
+
 export default defineConfig(({ command }) => ({
+  plugins: [contentSecurityPolicy],
   // The sandbox worker uses top-level await and dynamic imports: a build with Vite's default
   // (iife) workers fails on them.
   worker: { format: 'es' },

@@ -11,6 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
+import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
 mkdirSync(artifacts, { recursive: true });
@@ -18,6 +19,8 @@ mkdirSync(artifacts, { recursive: true });
 let headless: HeadlessPage;
 let page: Page;
 const pageErrors: string[] = [];
+/** Content-Security-Policy violations on every page the tests open, and in their workers. */
+const cspViolations: string[] = [];
 
 /** Waits until every queued step has run and the panels are drawn. */
 const idle = (p: Page = page) => p.waitForSelector('body[data-busy="false"]', { timeout: 30_000 });
@@ -52,7 +55,10 @@ async function handshake(offer = ''): Promise<void> {
 }
 
 before(async () => {
-  headless = await openHeadless('web/index.html', (p) => p.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message)));
+  headless = await openHeadless('web/index.html', (p) => {
+    p.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
+    watchCsp(p, cspViolations);
+  });
   page = headless.page;
   await page.setViewportSize({ width: 1440, height: 900 });
   await idle();
@@ -149,6 +155,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.match(url, /#scenario=/);
     const again = await page.context().browser()!.newPage();
     again.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
+    watchCsp(again, cspViolations);
     await again.setViewportSize({ width: 1440, height: 900 });
     await again.goto(url);
     await idle(again);
@@ -170,6 +177,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   it('refuses a damaged or oversized link before running anything', async () => {
     const base = page.url().replace(/#.*/, '');
     const other = await page.context().browser()!.newPage();
+    watchCsp(other, cspViolations);
     await other.goto(`${base}#scenario=${'A'.repeat(100_001)}`);
     await idle(other);
     assert.match(await text('error', other), /too long/);
@@ -249,6 +257,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     // Recorded as the handshake step it was: a replay of the shared link shows the same state.
     const again = await page.context().browser()!.newPage();
     again.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
+    watchCsp(again, cspViolations);
     await again.goto(page.url());
     await idle(again);
     for (const id of ['history', 'cache-server', 'cache-client', 'counters', 'sessions', 'c-code']) {
@@ -317,8 +326,26 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
-  it('logged no uncaught errors', () => {
+  it('refuses an oversized scenario file before reading it', async () => {
+    const other = await page.context().browser()!.newPage();
+    watchCsp(other, cspViolations);
+    await other.goto(page.url().replace(/#.*/, ''));
+    await idle(other);
+    await other.locator('#import').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(1_000_001, 0x20) });
+    await idle(other);
+    assert.match(await text('error', other), /huge\.json[\s\S]*larger than 1000000 bytes[\s\S]*Nothing was run/);
+    await other.close();
+  });
+
+  it('logged no uncaught errors and no Content-Security-Policy violation, in the page or its worker', () => {
     assert.deepEqual(pageErrors, []);
+    assert.deepEqual(cspViolations, []);
+  });
+
+  it('runs under a Content-Security-Policy that refuses eval and inline script, and network access from the worker', async () => {
+    assert.match((await page.request.get(page.url())).headers()['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
+    const refused = await refusedByPolicy(page, '/test/browser/eval-probe.ts');
+    assert.deepEqual(refused, { eval: true, inlineScript: true, workerFetch: [true] });
   });
 });
 
@@ -343,6 +370,8 @@ describe('playground static build [vite build, any static host]', () => {
     const html = await readFile(join(out, 'index.html'), 'utf8');
     assert.match(html, /src="\.\/assets\//);
     assert.doesNotMatch(html, /https?:\/\//, 'nothing from a CDN');
+    assert.match(html.replace(/&#39;/g, "'"), /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'wasm-unsafe-eval';/);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
   });
 
   it('runs from a plain static server under a sub-path, offline', async () => {
@@ -359,6 +388,7 @@ describe('playground static build [vite build, any static host]', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     const built = await page.context().browser()!.newPage();
+    const violations = watchCsp(built);
     try {
       await built.goto(`http://127.0.0.1:${port}/sub/index.html`);
       await idle(built);
@@ -367,6 +397,9 @@ describe('playground static build [vite build, any static host]', () => {
       await press(built.getByRole('button', { name: 'Run handshake' }));
       assert.equal(await resumed(built), 'true');
       assert.match(await text('version', built), /OpenSSL 3\.5/);
+      // A static host sends no headers: the page's meta tag is its policy (the worker has none; see web/README.md).
+      assert.deepEqual(violations, []);
+      assert.equal((await refusedByPolicy(built)).inlineScript, true);
     } finally {
       await built.close();
     }

@@ -2,13 +2,18 @@
 // flat; the memory limits hold; a killed worker, an aborted module and a get-session handler
 // that never answers all end in clear errors, pending calls included, and restart() recovers.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { OpenSSL } from '../src/core/openssl.js';
 import {
   ArgumentError, MemoryLimitError, OpenSSLError, SandboxError, VARIANTS, createSandbox, type Sandbox, type Session,
 } from '../src/index.js';
+import { loadScenario } from '../src/scenario/files.js';
+import { MAX_SCENARIO_SIZE, ScenarioError } from '../src/scenario/validate.js';
 import { soak } from '../scripts/soak.js';
 
 const MiB = 1024 * 1024;
@@ -154,3 +159,14 @@ for (const variant of VARIANTS) {
     await worksAfterRestart(sb);
   });
 }
+
+it('a scenario file larger than the limit is refused, with the limit, before it is read', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'osb-scenario-'));
+  try {
+    const file = join(dir, 'huge.json');
+    await writeFile(file, `{"title": "${'x'.repeat(MAX_SCENARIO_SIZE)}"}`);
+    await assert.rejects(loadScenario(file), (e) => e instanceof ScenarioError && /huge\.json[\s\S]*larger than 1000000 bytes/.test(e.message));
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});

@@ -7,7 +7,7 @@ import { ROLES, type Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
 import { Playground, SEED, newScenario } from './playground.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
-import { checkScenario, hasScenarioHash, scenarioFromHash, scenarioHash } from './share.js';
+import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
 import { contextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
@@ -424,7 +424,7 @@ byId<HTMLInputElement>('import').addEventListener('change', (event) => {
   if (!file) return;
   // Queued at once (not after reading the file), so that the page is busy from the first moment.
   perform(`Running ${file.name}`, async () => {
-    const scenario = checkScenario(await file.text(), file.name);
+    const scenario = await scenarioFromFile(file);
     showError(undefined);
     return loadNow({ ...scenario, seed: scenario.seed ?? SEED });
   });

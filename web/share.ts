@@ -1,7 +1,7 @@
 // Sessions as links and files: the scenario (contexts and steps) in the URL's hash, or as a
 // scenario JSON file. Everything is validated before anything runs.
 import type { Scenario } from '../src/scenario/types.js';
-import { validateScenario } from '../src/scenario/validate.js';
+import { refuseOversized, validateScenario } from '../src/scenario/validate.js';
 import { VARIANTS } from '../src/index.js';
 
 /** Links longer than this are refused: browsers, chat tools and servers cut long URLs. */
@@ -44,6 +44,16 @@ export function scenarioFromHash(hash: string): Scenario {
     throw new Error('The link is damaged (its scenario is not valid base64url text): nothing was run.');
   }
   return checkScenario(text, 'the link');
+}
+
+/** The scenario in an imported file, checked; an oversized file is refused before it is read. */
+export async function scenarioFromFile(file: File): Promise<Scenario> {
+  try {
+    refuseOversized(file.size, file.name);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nNothing was run.`);
+  }
+  return checkScenario(await file.text(), file.name);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Scenario } from './types.js';
-import { validateScenario } from './validate.js';
+import { refuseOversized, validateScenario } from './validate.js';
 
 /** The .json files named, and those inside the folders named, sorted. */
 export async function scenarioFiles(paths: string[]): Promise<string[]> {
@@ -19,5 +19,6 @@ export async function scenarioFiles(paths: string[]): Promise<string[]> {
 
 /** Reads and validates a scenario file; a malformed one raises a ScenarioError naming its problems. */
 export async function loadScenario(file: string): Promise<Scenario> {
+  refuseOversized((await stat(file)).size, file);
   return validateScenario(await readFile(file, 'utf8'), file);
 }

@@ -1,7 +1,9 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { SandboxError } from '../core/errors.js';
-import { scenarioSchema } from './schema.js';
 import { CALLS } from './calls.js';
+// Compiled ahead of time (scripts/scenario-validator.ts): compiling at run time needs eval,
+// which the playground's Content-Security-Policy refuses.
+import { validate as check } from './schema-check.generated.js';
 import type { Scenario } from './types.js';
 
 /** A scenario file that does not fit the format; `problems` name each place and what is wrong. */
@@ -11,11 +13,17 @@ export class ScenarioError extends SandboxError {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const check = ajv.compile(scenarioSchema);
 
 /** The biggest scenario accepted, in characters of JSON: larger ones are refused before parsing. */
 export const MAX_SCENARIO_SIZE = 1_000_000;
+
+/**
+ * Refuses a scenario file of `bytes` before it is read: a file over MAX_SCENARIO_SIZE bytes
+ * (each character takes at least one) would only be read to be refused.
+ */
+export function refuseOversized(bytes: number, file: string): void {
+  if (bytes > MAX_SCENARIO_SIZE) throw new ScenarioError(file, [`larger than ${MAX_SCENARIO_SIZE} bytes (${bytes}): not read`]);
+}
 
 /** Parses and checks a scenario (JSON text or a value); throws a ScenarioError naming every problem. */
 export function validateScenario(input: unknown, file = 'scenario'): Scenario {
@@ -28,7 +36,7 @@ export function validateScenario(input: unknown, file = 'scenario'): Scenario {
       throw new ScenarioError(file, [`not JSON: ${(error as Error).message}`]);
     }
   }
-  if (!check(data)) throw new ScenarioError(file, explain(check.errors ?? []));
+  if (!check(data)) throw new ScenarioError(file, explain((check as { errors?: ErrorObject[] }).errors ?? []));
   const scenario = data as unknown as Scenario;
   const problems: string[] = [];
   const known = new Set(Object.keys(scenario.contexts));

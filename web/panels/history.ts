@@ -16,7 +16,7 @@ export function describeStep(step: Step): string {
 
 export function renderHistory(list: HTMLElement, records: StepRecord[], replay: (steps: number) => void): void {
   if (!records.length) {
-    fill(list, h('li', { class: 'empty', style: 'list-style: none' }, 'No steps yet.'));
+    fill(list, h('li', { class: 'empty' }, 'No steps yet.'));
     return;
   }
   fill(list, ...records.map((r, i) => h('li', { class: r.error ? 'error' : '' },
