@@ -7,8 +7,9 @@ import { clock } from './clock.cases.js';
 import { errors } from './errors.cases.js';
 import { handshakes } from './handshake.cases.js';
 import { lifecycle } from './lifecycle.cases.js';
+import { secretSuite } from './secrets.cases.js';
 import { sessionSuite } from './sessions.cases.js';
 import { wireSuite } from './wire.cases.js';
 import type { ApiSuite } from './suite.js';
 
-export const suites: ApiSuite[] = [handshakes, addRemove, cacheSuite, callbackSuite, sessionSuite, clock, errors, lifecycle, wireSuite];
+export const suites: ApiSuite[] = [handshakes, addRemove, cacheSuite, callbackSuite, sessionSuite, clock, errors, lifecycle, wireSuite, secretSuite];
