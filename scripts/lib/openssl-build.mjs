@@ -38,33 +38,17 @@ const HOT = {
   except: ['ecp_nistp224', 'ecp_nistp384', 'ecp_nistp521'],
 };
 
-// Source edits, each checked to apply. curve25519.c keeps its base 2^51 field code (uint64_t limbs,
-// 128-bit products) to 64-bit `long`; wasm32 runs that code natively, and it is 2x the speed there.
-const EDITS = [{
-  file: 'crypto/ec/curve25519.c',
-  from: '&& (!defined(__SIZEOF_LONG__) || (__SIZEOF_LONG__ == 8)) \\',
-  to: '&& (!defined(__SIZEOF_LONG__) || (__SIZEOF_LONG__ == 8) || defined(__wasm__)) \\',
-}];
-
-/** Prepares an unpacked source tree: the target file, and EDITS (failing when one no longer matches, rather than building without it). */
-export function editSource(dir) {
+/** Prepares an unpacked source tree for Configure: puts the target file where `--config` finds it. */
+export function prepareSource(dir) {
   cpSync(TARGETS, join(dir, 'sandbox-targets.conf'));
-  for (const { file, from, to } of EDITS) {
-    const text = readFileSync(join(dir, file), 'utf8');
-    if (!text.includes(from)) throw new Error(`${file}: the source edit no longer applies (looked for ${from})`);
-    writeFileSync(join(dir, file), text.replace(from, to));
-  }
 }
-
-/** What the build's cache key covers besides version and flags: the target file and the edits. */
-export const buildRecipe = () => [readFileSync(TARGETS, 'utf8'), EDITS];
 
 /** Returns { dir, lib: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed. */
 export async function buildOpenSSL(variant, emccVersion) {
   // Per-variant extras (wasm/openssl-versions.json): 3.0's Configure has no `no-apps`.
   const configure = configureArgs(variant);
   const key = createHash('sha256')
-    .update(JSON.stringify([variant.version, variant.sha256, configure, CFLAGS, HOT, emccVersion, buildRecipe()]))
+    .update(JSON.stringify([variant.version, variant.sha256, configure, CFLAGS, HOT, emccVersion, readFileSync(TARGETS, 'utf8')]))
     .digest('hex').slice(0, 16);
   const dir = join(cacheDir, 'openssl', `${variant.version}-${key}`);
   const result = {
@@ -78,7 +62,7 @@ export async function buildOpenSSL(variant, emccVersion) {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   await run('tar', ['xzf', tarball, '-C', work, '--strip-components=1']);
-  editSource(work);
+  prepareSource(work);
 
   const env = { ...emEnv(), CC: 'emcc', AR: 'emar', RANLIB: 'emranlib', CFLAGS };
   step(`Configuring OpenSSL ${variant.version} for wasm32`);

@@ -1,7 +1,7 @@
 // Builds native static libssl.a and libcrypto.a from the same verified source as the
 // WebAssembly ones, cached outside the checkout like them. Three builds:
 // - platform: as the platform builds it (with assembly); differential runs use it;
-// - same-code: the WebAssembly build's C code (its Configure arguments and source edits);
+// - same-code: the WebAssembly build's C code (its target and Configure arguments);
 // - reference: generic C with 32-bit limbs (linux-generic32 no-asm), which is what the
 //   WebAssembly build was before its performance work: the benchmark's fixed yardstick.
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configureArgs, editSource } from './openssl-build.mjs';
+import { configureArgs, prepareSource } from './openssl-build.mjs';
 import { obtainSource } from './openssl-source.mjs';
 import { cacheDir, run, step } from './util.mjs';
 
@@ -49,7 +49,7 @@ export async function buildNativeOpenSSL(variant, build = 'platform') {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   await run('tar', ['xzf', tarball, '-C', work, '--strip-components=1']);
-  if (build === 'same-code') editSource(work);
+  if (build === 'same-code') prepareSource(work);
   const log = join(work, 'build.log');
   step(`Building native OpenSSL ${variant.version} (${build}) (a few minutes; progress every 10 s)`);
   await run('perl', ['./Configure', ...configure], { cwd: work, env: { CC: cc }, logFile: log, label: 'configure' });
