@@ -1,6 +1,10 @@
-// openssl-wasm-sandbox: real OpenSSL in WebAssembly, to watch how TLS session caching behaves.
+/**
+ * Real OpenSSL in WebAssembly, to watch how TLS session caching behaves: `createSandbox()`,
+ * then contexts, sessions and connections whose methods each name the OpenSSL call they make.
+ * @module openssl-wasm-sandbox
+ */
 export { createSandbox, Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
-export type { SandboxOptions, HandshakeOptions, PublicBatchCall } from './sandbox/sandbox.js';
+export type { SandboxOptions, HandshakeOptions, PublicBatchCall, MemoryUse, LeakReport } from './sandbox/sandbox.js';
 export type { EngineApi } from './sandbox/transport.js';
 export type { BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
@@ -11,10 +15,11 @@ export type {
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions } from './trace/pcapng.js';
 export type { WireChunk } from './sandbox/wire.js';
-export { SandboxError, OpenSSLError, HandleError, ArgumentError } from './core/errors.js';
+export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError } from './core/errors.js';
 export type { OpenSSLErrorEntry, HandleProblem } from './core/errors.js';
 export { VARIANTS, type Variant } from './core/module.js';
 export {
   PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, COUNTERS,
   type ProtocolVersion, type SessionCacheMode, type SslOption, type Counter, type Side, type KeyType,
 } from './core/constants.js';
+export type { HandleRef, HandleKind } from './core/handles.js';

@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import { createSandbox, VARIANTS, type Sandbox, type SandboxOptions } from '../src/index.js';
 import { suites } from './api/index.js';
+import { disposeCheckingLeaks } from './api/leaks.js';
 
 for (const worker of [false, true]) {
   for (const variant of VARIANTS) {
@@ -22,7 +23,7 @@ for (const worker of [false, true]) {
                 },
               });
             } finally {
-              await Promise.all([sb, ...extra].map((s) => s.dispose()));
+              await disposeCheckingLeaks([sb, ...extra], c.name);
             }
           });
         }

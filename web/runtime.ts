@@ -276,6 +276,6 @@ export class Runtime {
   }
 
   dispose(): Promise<void> {
-    return this.sb.dispose().catch(() => {});
+    return this.sb.dispose().then(() => {}, () => {});
   }
 }

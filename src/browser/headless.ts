@@ -2,7 +2,7 @@
 // wasm/dist, playwright-core drives Debian's chromium (`node scripts/setup.mjs --browser`).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,6 +12,15 @@ function chromiumPath(): string {
   } catch {
     throw new Error('chromium is not on PATH: `node scripts/setup.mjs --browser` installs it (Debian: `apt-get install chromium`)');
   }
+}
+
+/** Debian's chromium, headless, driven by playwright-core (which gives it a fresh temporary --user-data-dir). */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }
 
 export interface HeadlessPage {
@@ -24,9 +33,9 @@ export interface HeadlessPage {
  * before it loads (to listen for its errors). close() stops the browser and the server.
  */
 export async function openHeadless(path: string, prepare: (page: Page) => void = () => {}): Promise<HeadlessPage> {
-  const [{ chromium }, { createServer }] = await Promise.all([import('playwright-core'), import('vite')]);
+  const { createServer } = await import('vite');
   const server = await createServer({ root, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false } });
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let browser: Browser | undefined;
   const close = async () => {
     try {
       await browser?.close();
@@ -36,11 +45,7 @@ export async function openHeadless(path: string, prepare: (page: Page) => void =
   };
   try {
     await server.listen();
-    browser = await chromium.launch({
-      // playwright-core's launch() gives the browser a fresh temporary --user-data-dir of its own.
-      executablePath: chromiumPath(),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     page.on('console', (message) => {
       // The page's and its workers' console errors, to debug a failure.

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // openssl-sandbox: the command line of the conformance runner.
 //   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N]
 //   openssl-sandbox schema
@@ -61,11 +62,11 @@ async function main(argv: string[]): Promise<number> {
   if (progress) process.stderr.write('\n');
   const all = [...invalid, ...reports];
   if (values.browser) {
-    const { compareInBrowser } = await import('../scenario/browser.js');
+    const { compareInBrowser } = await checkoutOnly('--browser', () => import('../scenario/browser.js'));
     all.push(...await compareInBrowser(jobs, reports));
   }
   if (values.native) {
-    const { runNative } = await import('../scenario/native.js');
+    const { runNative } = await checkoutOnly('--native', () => import('../scenario/native.js'));
     all.push(...await pool(jobs, Math.max(1, Number(values.jobs)), ({ file, scenario, openssl }) => runNative(scenario, openssl, file)));
   }
   console.log(format(all, reporter));
@@ -82,6 +83,16 @@ async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R
     }
   }));
   return results;
+}
+
+/** --browser and --native drive tools of a source checkout (Vite, Chromium, a C compiler): the npm package leaves them out. */
+async function checkoutOnly<T>(flag: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(`${flag} needs a source checkout of openssl-wasm-sandbox (${(error as Error).message})`);
+  }
 }
 
 function usage(code: number): number {

@@ -22,9 +22,19 @@ export interface OpenSSLErrorEntry {
 
 /** An OpenSSL call failed; `queue` holds what OpenSSL's error queue said, oldest first. */
 export class OpenSSLError extends SandboxError {
-  constructor(readonly call: string, readonly queue: OpenSSLErrorEntry[], detail?: string) {
+  constructor(readonly call: string, readonly queue: OpenSSLErrorEntry[], detail?: string, code = 'OPENSSL') {
     const reasons = queue.map((e) => e.reason || `error ${e.code}`).join('; ');
-    super('OPENSSL', `${call} failed${detail ? ` (${detail})` : ''}${reasons ? `: ${reasons}` : ''}`);
+    super(code, `${call} failed${detail ? ` (${detail})` : ''}${reasons ? `: ${reasons}` : ''}`);
+  }
+}
+
+/**
+ * An OpenSSL call failed because the sandbox's `memoryLimit` refused it memory (OpenSSL saw a
+ * malloc failure). The sandbox stays usable: free sessions or contexts, or raise the limit.
+ */
+export class MemoryLimitError extends OpenSSLError {
+  constructor(call: string, queue: OpenSSLErrorEntry[], limit: number) {
+    super(call, queue, `the sandbox's memoryLimit of ${limit} bytes is reached: free sessions or contexts, or raise it`, 'MEMORY_LIMIT');
   }
 }
 

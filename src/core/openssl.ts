@@ -1,7 +1,28 @@
 import { bindGlue, type Glue } from './glue.generated.js';
-import { OpenSSLError, SandboxError, type OpenSSLErrorEntry } from './errors.js';
+import { MemoryLimitError, OpenSSLError, SandboxError, type OpenSSLErrorEntry } from './errors.js';
 import { loadModule, type Variant } from './module.js';
 import type { GlueHooks, GlueModule, Ptr } from './pointers.js';
+
+/** OpenSSL's allocations (counted by wasm/glue/memory.c) and the module's heap. */
+export interface MemoryUse {
+  /** Bytes malloc has handed out, OpenSSL's and the glue's (mallinfo). */
+  inUse: number;
+  /** The size of the module's linear memory (it only grows). */
+  heapSize: number;
+  /** OpenSSL's live allocations (CRYPTO_malloc not yet freed) and their bytes. */
+  allocations: number;
+  bytes: number;
+  /** The most bytes OpenSSL held at once. */
+  peak: number;
+  /** Allocations the memoryLimit refused. */
+  refused: number;
+}
+
+/** What freeing everything left: OpenSSL allocations still live after OPENSSL_cleanup, leaks. */
+export interface LeakReport {
+  allocations: number;
+  bytes: number;
+}
 
 /**
  * One instance of the OpenSSL module: the typed glue plus the few helpers every caller
@@ -14,6 +35,10 @@ export class OpenSSL {
     private readonly module: GlueModule,
     private readonly abortReason: () => string | undefined,
   ) {}
+
+  #released = false;
+  #softLimit = 0;
+  #refusedSeen = 0;
 
   static async load(variant: Variant, precompiled?: WebAssembly.Module): Promise<OpenSSL> {
     const { module, aborted } = await loadModule(variant, precompiled);
@@ -28,6 +53,39 @@ export class OpenSSL {
   assertUsable(): void {
     const reason = this.abortReason();
     if (reason !== undefined) throw new SandboxError('ABORTED', `the OpenSSL module aborted (${reason}); restart the sandbox`);
+    if (this.#released) throw new SandboxError('DISPOSED', 'the sandbox was disposed: OpenSSL was cleaned up');
+  }
+
+  /**
+   * `soft`: bytes OpenSSL may hold; an allocation beyond is refused and the call fails with a
+   * MemoryLimitError. `hard`: bytes the module's memory may grow to; beyond, the module aborts.
+   * 0 or undefined: no limit.
+   */
+  setMemoryLimits(soft = 0, hard = 0): void {
+    if (hard && hard <= this.heapSize()) {
+      throw new SandboxError('ARGUMENT', `heapLimit must exceed the ${this.heapSize()} bytes the module starts with, got ${hard}`);
+    }
+    this.#softLimit = soft;
+    this.glue.osb_mem_limit(soft, hard);
+  }
+
+  memory(): MemoryUse {
+    const { glue } = this;
+    return {
+      inUse: glue.osb_heap_in_use(), heapSize: this.heapSize(), allocations: glue.osb_mem_allocations(),
+      bytes: glue.osb_mem_bytes(), peak: glue.osb_mem_peak(), refused: glue.osb_mem_refused(),
+    };
+  }
+
+  /**
+   * Frees OpenSSL's own state (OPENSSL_cleanup) once the caller freed its objects, and reports
+   * what is still allocated: leaks. The module cannot be used afterwards.
+   */
+  release(): LeakReport {
+    this.assertUsable();
+    this.#released = true;
+    const allocations = this.glue.osb_mem_release();
+    return { allocations, bytes: this.glue.osb_mem_bytes() };
   }
 
   /** Copies `bytes` into the heap for the duration of `use`. */
@@ -106,6 +164,11 @@ export class OpenSSL {
 
   /** The typed error for a failed OpenSSL call, carrying (and emptying) the error queue. */
   failure(call: string, detail?: string): OpenSSLError {
+    const refused = this.glue.osb_mem_refused();
+    if (refused > this.#refusedSeen) {
+      this.#refusedSeen = refused;
+      return new MemoryLimitError(call, this.errorQueue(), this.#softLimit);
+    }
     return new OpenSSLError(call, this.errorQueue(), detail);
   }
 }

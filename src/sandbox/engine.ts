@@ -1,7 +1,7 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
 import { ArgumentError, SandboxError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
-import type { OpenSSL } from '../core/openssl.js';
+import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
 import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
 import { fromHex, hex } from '../core/bytes.js';
@@ -80,6 +80,10 @@ export interface EngineOptions {
   seed?: number;
   /** Start with the clock frozen at this time (seconds since the epoch). */
   clock?: number;
+  /** Bytes OpenSSL may hold; allocations beyond are refused (a MemoryLimitError). */
+  memoryLimit?: number;
+  /** Bytes the module's memory may grow to; beyond, the module aborts. */
+  heapLimit?: number;
 }
 
 /** Where a seeded sandbox's clock starts: 2027-01-15T08:00:00Z. */
@@ -113,6 +117,8 @@ export class Engine {
     this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls);
     this.#tracer = new Tracer(openssl, this.log, this.#ssls);
     openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
+    openssl.setMemoryLimits(options.memoryLimit && count(options.memoryLimit, 'memoryLimit'),
+      options.heapLimit && count(options.heapLimit, 'heapLimit'));
     if (options.seed !== undefined) openssl.seedRandomness(finite(options.seed, 'seed'));
     const start = options.clock ?? (options.seed !== undefined ? SEEDED_EPOCH : undefined);
     if (start !== undefined) this.setClock(start);
@@ -137,9 +143,10 @@ export class Engine {
     return { cert, key };
   }
 
-  /** The module's memory: bytes malloc has handed out (live OpenSSL objects and buffers) and the heap's size. */
-  memory(): { inUse: number; heapSize: number } {
-    return { inUse: this.#glue.osb_heap_in_use(), heapSize: this.openssl.heapSize() };
+  /** The module's memory: OpenSSL's live allocations, bytes malloc has handed out, the heap's size. */
+  memory(): MemoryUse {
+    this.openssl.assertUsable();
+    return this.openssl.memory();
   }
 
   // ---- contexts -------------------------------------------------------------------
@@ -594,6 +601,16 @@ export class Engine {
 
   unsubscribe(id: number): void {
     this.log.unsubscribe(id);
+  }
+
+  /**
+   * Frees every C object, then OpenSSL's own state, and reports the OpenSSL allocations left
+   * (leaks; null when the module aborted and nothing could be freed). The engine is unusable afterwards.
+   */
+  release(): LeakReport | null {
+    if (this.openssl.isAborted()) return null;
+    this.freeAll();
+    return this.openssl.release();
   }
 
   /** Frees every C object this engine still holds: connections, then sessions, then contexts. */

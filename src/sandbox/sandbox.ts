@@ -1,7 +1,7 @@
 import type { Counter, KeyType, Side } from '../core/constants.js';
 import type { HandleRef } from '../core/handles.js';
 import type { Variant } from '../core/module.js';
-import { OpenSSL } from '../core/openssl.js';
+import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
   Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
@@ -29,6 +29,18 @@ export interface SandboxOptions {
   seed?: number;
   /** Report every handshake message, record, state change and alert as events (default true). */
   trace?: boolean;
+  /**
+   * Bytes OpenSSL may hold at once (default: no limit). An allocation beyond it is refused:
+   * OpenSSL sees a malloc failure, the call fails with a MemoryLimitError (code `MEMORY_LIMIT`)
+   * and the sandbox stays usable once something is freed.
+   */
+  memoryLimit?: number;
+  /**
+   * Bytes the module's WebAssembly memory may grow to (default: no limit; it must exceed the
+   * 16 MiB a module starts with). Growing past it aborts the module, as running out of memory
+   * does: calls then fail with code `ABORTED` until restart().
+   */
+  heapLimit?: number;
 }
 
 /** What a handle needs of its sandbox: the engine, and how to pass callbacks and bytes to it. */
@@ -46,23 +58,28 @@ abstract class Handle<K extends HandleRef['kind']> {
     return this.link.engine;
   }
 
-  /** The name in traces and C code, for example `server_ctx_1` or `sess_2`. */
+  /** The name in traces and C code, for example `server_ctx_1` or `sess_2`. No OpenSSL call. */
   get name(): string {
     return this.ref.name;
   }
 
+  /** Frees the OpenSSL object (SSL_CTX_free, SSL_SESSION_free, or SSL_shutdown and SSL_free). */
   abstract dispose(): Promise<void>;
 
+  /** dispose(), for `await using`: SSL_CTX_free, SSL_SESSION_free, or SSL_shutdown and SSL_free. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
 
-  /** As JSON a handle is its plain reference (kind, owner, id, name). */
+  /** As JSON a handle is its plain reference (kind, owner, id, name). No OpenSSL call. */
   toJSON(): HandleRef<K> {
     return this.ref;
   }
 
-  /** Frees without waiting; calls are processed in order, so later calls see it freed. */
+  /**
+   * dispose() without waiting, for `using` (SSL_CTX_free, SSL_SESSION_free, or SSL_shutdown and
+   * SSL_free); calls are processed in order, so later calls see it freed.
+   */
   [Symbol.dispose](): void {
     void this.dispose().catch(() => {});
   }
@@ -103,7 +120,7 @@ export class Context extends Handle<'SSL_CTX'> {
     return this.engine.counters(this.ref, options.log);
   }
 
-  /** The counters that changed since the previous counters() or counterChanges(), by how much. */
+  /** The SSL_CTX_sess_* counters that changed since the previous counters() or counterChanges(), by how much. */
   counterChanges(): Promise<Partial<Record<Counter, number>>> {
     return this.engine.counterChanges(this.ref);
   }
@@ -118,7 +135,10 @@ export class Context extends Handle<'SSL_CTX'> {
     return this.engine.settings(this.ref);
   }
 
-  /** Sessions the new-session callback kept (`callbacks: { newSession: 'keep' }`); the application owns them. */
+  /**
+   * Sessions the new-session callback (SSL_CTX_sess_set_new_cb) kept (`callbacks: { newSession: 'keep' }`);
+   * the application owns them. No OpenSSL call: the callback already ran.
+   */
   async keptSessions(): Promise<Session[]> {
     return (await this.engine.keptSessions(this.ref)).map((ref) => new Session(this.link, ref));
   }
@@ -195,14 +215,14 @@ export class Connection extends Handle<'osb_conn'> {
   }
 
   /**
-   * Delivers the held flight: unchanged, or the records given instead (drop, modify,
-   * duplicate or reorder them). In a worker the records move by transfer.
+   * Delivers the held flight (BIO_write into the peer's memory BIO): unchanged, or the records
+   * given instead (drop, modify, duplicate or reorder them). In a worker the records move by transfer.
    */
   deliver(records?: Uint8Array[]): Promise<void> {
     return this.engine.deliver(this.ref, records?.map((r) => this.link.bytes(r)));
   }
 
-  /** The outcome of the finished handshake (after step() said `done`). */
+  /** The outcome of the finished handshake (after step() said `done`): SSL_session_reused, SSL_version, SSL_get_cipher_name, SSL_SESSION_get_id. */
   result(): Promise<HandshakeResult> {
     return this.engine.result(this.ref);
   }
@@ -212,12 +232,12 @@ export class Connection extends Handle<'osb_conn'> {
     return new Session(this.link, await this.engine.getSession(this.ref, side));
   }
 
-  /** The bytes that crossed the wire so far, flight by flight. */
+  /** The bytes that crossed the wire so far, flight by flight. No OpenSSL call: the sandbox recorded them. */
   transcript(): Promise<WireChunk[]> {
     return this.engine.transcript(this.ref);
   }
 
-  /** The secrets of this connection in the NSS key log format (SSLKEYLOGFILE), for Wireshark. */
+  /** The secrets of this connection in the NSS key log format (SSLKEYLOGFILE), for Wireshark, as SSL_CTX_set_keylog_callback gave them. */
   keylog(): Promise<string> {
     return this.engine.keylog(this.ref);
   }
@@ -227,6 +247,7 @@ export class Connection extends Handle<'osb_conn'> {
     return this.engine.close(this.ref, how);
   }
 
+  /** close('clean'): SSL_shutdown on both sides, then SSL_free. */
   dispose(): Promise<void> {
     return this.close('clean');
   }
@@ -245,17 +266,17 @@ export interface HandshakeOptions {
 export class Clock {
   constructor(private readonly link: Link) {}
 
-  /** Seconds since the epoch, as OpenSSL sees them. */
+  /** Seconds since the epoch, as OpenSSL sees them through time(), gettimeofday() and clock_gettime(). No OpenSSL call. */
   now(): Promise<number> {
     return this.link.engine.now();
   }
 
-  /** Moves time forward by `seconds`. */
+  /** Moves time forward by `seconds`, for OpenSSL's time() and the others. No OpenSSL call. */
   advance(seconds: number): Promise<void> {
     return this.link.engine.advanceClock(seconds);
   }
 
-  /** Freezes the clock at `epochSeconds`; `null` returns to real time. */
+  /** Freezes the clock at `epochSeconds`; `null` returns to real time. No OpenSSL call. */
   set(epochSeconds: number | null): Promise<void> {
     return this.link.engine.setClock(epochSeconds);
   }
@@ -281,12 +302,16 @@ export class Sandbox {
     this.clock = new Clock(this.#link);
   }
 
-  /** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */
+  /**
+   * Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around
+   * it. No OpenSSL call yet: OpenSSL initialises itself in the first SSL_CTX_new.
+   */
   static async create(options: SandboxOptions = {}): Promise<Sandbox> {
     const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true };
     return new Sandbox(full, await connect(full));
   }
 
+  /** The OpenSSL build this sandbox runs ('3.5' or '3.0'). No OpenSSL call. */
   get variant(): Variant {
     return this.options.openssl;
   }
@@ -312,7 +337,8 @@ export class Sandbox {
 
   /**
    * Many cache calls in one round trip: `[['addSession', ctx, session], ['sessionCount', ctx], …]`
-   * with Context and Session objects as arguments. Each result is `{ ok, value }` or `{ ok: false, error }`.
+   * with Context and Session objects as arguments, each making the OpenSSL call of that method
+   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok, value }` or `{ ok: false, error }`.
    */
   batch(calls: PublicBatchCall[]): Promise<BatchResult[]> {
     return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]);
@@ -324,12 +350,12 @@ export class Sandbox {
     return new Connection(this.#link, ref);
   }
 
-  /** The transcript of a connection by name (`conn_3`), also after it closed (the latest 256 are kept). */
+  /** The transcript of a connection by name (`conn_3`), also after it closed (the latest 256 are kept). No OpenSSL call. */
   transcript(connection: string): Promise<WireChunk[]> {
     return this.#engine.transcript(connection);
   }
 
-  /** The NSS key log of a connection by name, also after it closed. */
+  /** The NSS key log of a connection by name, also after it closed (from SSL_CTX_set_keylog_callback). */
   keylog(connection: string): Promise<string> {
     return this.#engine.keylog(connection);
   }
@@ -337,6 +363,7 @@ export class Sandbox {
   /**
    * A pcapng file of a connection by name (its transcript on a synthetic TCP connection) with
    * its NSS key log embedded, so that Wireshark and tshark decrypt TLS 1.3 without a key file.
+   * No OpenSSL call: made from what the sandbox recorded.
    */
   async capture(connection: string): Promise<{ pcapng: Uint8Array; keylog: string }> {
     const [transcript, keylog] = await Promise.all([this.transcript(connection), this.keylog(connection)]);
@@ -344,7 +371,8 @@ export class Sandbox {
   }
 
   /**
-   * A whole connection: connect, handshake, SSL_get1_session of the client, shutdown.
+   * A whole connection: SSL_new and SSL_set_session (connect), SSL_do_handshake, SSL_get1_session
+   * of the client, SSL_shutdown and SSL_free.
    * The returned session is the client's new reference, to offer for resumption.
    */
   async handshake({ client, server, session, shutdown = 'clean' }: HandshakeOptions): Promise<HandshakeResult & { session: Session }> {
@@ -362,27 +390,30 @@ export class Sandbox {
     return this.#engine.opensslVersion();
   }
 
-  /** The self-signed certificate and private key the sandbox's servers use, as PEM. */
+  /** The self-signed certificate and private key the sandbox's servers use, as PEM (PEM_write_bio_X509, PEM_write_bio_PrivateKey). */
   serverCredentials(keyType: KeyType = 'ec-p256'): Promise<{ cert: string; key: string }> {
     return this.#engine.serverCredentials(keyType);
   }
 
-  /** The module's memory: bytes in use by malloc (OpenSSL's objects) and the heap's size. */
-  memory(): Promise<{ inUse: number; heapSize: number }> {
+  /**
+   * The module's memory: OpenSSL's live allocations and bytes, malloc's bytes in use, the heap's
+   * size. No OpenSSL call: the allocator given to CRYPTO_set_mem_functions keeps the counts.
+   */
+  memory(): Promise<MemoryUse> {
     return this.#engine.memory();
   }
 
-  /** The event log from position `since` (0: everything). */
+  /** The event log from position `since` (0: everything): each OpenSSL call made, as C. No OpenSSL call itself. */
   events(since = 0): Promise<SandboxEvent[]> {
     return this.#engine.events(since);
   }
 
-  /** How many events were logged so far: a marker to pass to events(since) later. */
+  /** How many events were logged so far: a marker to pass to events(since) later. No OpenSSL call. */
   eventCount(): Promise<number> {
     return this.#engine.eventCount();
   }
 
-  /** Calls `listener` with every new event, in order; returns a function that stops it. */
+  /** Calls `listener` with every new event, in order; returns a function that stops it. No OpenSSL call. */
   async onEvent(listener: (event: SandboxEvent) => void): Promise<() => Promise<void>> {
     const engine = this.#transport.engine;
     const id = await engine.subscribe(this.#transport.callback(listener));
@@ -392,7 +423,7 @@ export class Sandbox {
   /**
    * Stops the sandbox at once, without freeing anything (the module is dropped whole): a call
    * still running (a handshake waiting for a get-session handler, say) rejects now, and so
-   * does every later call, until restart().
+   * does every later call, until restart(). No OpenSSL call: nothing is freed.
    */
   terminate(): void {
     this.#transport.terminate();
@@ -400,34 +431,42 @@ export class Sandbox {
 
   /**
    * Replaces a dead (or live) OpenSSL module with a fresh one: after a worker crash or an
-   * abort, this brings the sandbox back. Handles from before the restart are refused.
+   * abort, this brings the sandbox back. Handles from before the restart are refused. No
+   * OpenSSL call: the new module starts as create() does.
    */
   async restart(): Promise<void> {
     this.#transport.terminate();
     this.#transport = await connect(this.options);
   }
 
-  /** Frees every OpenSSL object (connections, sessions, contexts); the module, clock and log stay. */
+  /** Frees every OpenSSL object (SSL_free, SSL_SESSION_free, SSL_CTX_free); the module, clock and log stay. */
   reset(): Promise<void> {
     return this.#engine.freeAll();
   }
 
-  /** Frees every OpenSSL object the sandbox still holds and stops its worker. */
-  async dispose(): Promise<void> {
+  /**
+   * Frees every OpenSSL object the sandbox still holds (SSL_free, SSL_SESSION_free, SSL_CTX_free),
+   * then OpenSSL's own state (OPENSSL_cleanup), and stops its
+   * worker. Resolves with the OpenSSL allocations still live afterwards: `{ allocations: 0,
+   * bytes: 0 }` unless something leaked (null when the module had aborted).
+   */
+  async dispose(): Promise<LeakReport | null> {
     try {
-      await this.reset();
+      return await this.#engine.release();
     } finally {
       this.#transport.terminate();
     }
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose();
+  /** dispose(), for `await using`: SSL_free, SSL_SESSION_free and SSL_CTX_free of what is left. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
   }
 }
 
 async function connect(options: FullOptions): Promise<Transport> {
-  const engineOptions = { trace: options.trace, seed: options.seed, clock: options.clock };
+  const { trace, seed, clock, memoryLimit, heapLimit } = options;
+  const engineOptions = { trace, seed, clock, memoryLimit, heapLimit };
   if (options.worker) {
     const { startWorker } = await import('../worker/host.js');
     return startWorker(options.openssl, engineOptions);
@@ -435,9 +474,10 @@ async function connect(options: FullOptions): Promise<Transport> {
   return inProcess(new Engine(await OpenSSL.load(options.openssl), engineOptions));
 }
 
-/** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it. */
+/** Sandbox.create(): loads an OpenSSL module (in a worker unless `worker: false`); no OpenSSL call until the first SSL_CTX_new. */
 export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return Sandbox.create(options);
 }
 
+export type { LeakReport, MemoryUse };
 export type { CachedSession, ConnectOptions, ConnectionRef, Flight, ContextConfig, ContextRef, ContextSettings, ContextState, HandshakeResult, SessionFields, SessionInfo, SessionRef };

@@ -53,11 +53,24 @@ export class Lifetime {
 const ENGINE_METHODS = new Set(Object.getOwnPropertyNames(Engine.prototype).filter((n) => n !== 'constructor'));
 export const isEngineMethod = (name: string | symbol): name is keyof Engine => typeof name === 'string' && ENGINE_METHODS.has(name);
 
+/**
+ * Calls an engine method. When the module aborts during the call (out of memory, a trap),
+ * emscripten throws a bare RuntimeError: the caller gets the typed ABORTED error instead.
+ */
+export async function callEngine(engine: Engine, name: keyof Engine, args: unknown[]): Promise<unknown> {
+  try {
+    return await (engine[name] as (...a: unknown[]) => unknown).apply(engine, args);
+  } catch (error) {
+    engine.openssl.assertUsable();
+    throw error;
+  }
+}
+
 /** Runs `engine` in this thread behind the same asynchronous interface a worker offers. */
 export function inProcess(engine: Engine): Transport {
   const life = new Lifetime();
   return {
-    engine: life.api(async (name, args) => (engine[name] as (...a: unknown[]) => unknown).apply(engine, args)),
+    engine: life.api((name, args) => callEngine(engine, name, args)),
     callback: (fn) => fn,
     bytes: (data) => data,
     terminate: () => life.end('TERMINATED', 'terminated'),

@@ -103,7 +103,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       await sb.reset().catch(() => {});
       options.events(await sb.events().catch(() => []));
     }
-    await sb.dispose().catch(() => {});
+    const leak = await sb.dispose().catch(() => null);
+    if (leak?.allocations) {
+      failures.push({ step: -1, path: 'dispose', expected: 'no OpenSSL allocation left', observed: `${leak.allocations} allocations (${leak.bytes} bytes) leaked` });
+    }
   }
   return { ...base, ok: failures.length === 0, failures, observations, durationMs: Date.now() - started };
 }

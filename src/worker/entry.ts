@@ -3,18 +3,21 @@ import { expose, proxy, transfer, type Endpoint } from 'comlink/dist/esm/comlink
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
 import { Engine, type EngineOptions } from '../sandbox/engine.js';
+import { callEngine, isEngineMethod } from '../sandbox/transport.js';
 import { installErrorTransfer } from './errors.js';
 
 installErrorTransfer();
 
-/** Bytes an engine returns (serialized sessions) move to the caller instead of being copied. */
-function transferringBytes(engine: Engine): Engine {
+/**
+ * The engine's methods as callEngine runs them (an abort becomes a typed error); bytes they
+ * return (serialized sessions) move to the caller instead of being copied.
+ */
+function exposed(engine: Engine): Engine {
   return new Proxy(engine, {
     get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const result = value.apply(target, args);
+      if (!isEngineMethod(name)) return Reflect.get(target, name, receiver);
+      return async (...args: unknown[]) => {
+        const result = await callEngine(target, name, args);
         return result instanceof Uint8Array ? transfer(result, [result.buffer]) : result;
       };
     },
@@ -23,7 +26,7 @@ function transferringBytes(engine: Engine): Engine {
 
 export const workerApi = {
   async create(variant: Variant, options: EngineOptions, compiled?: WebAssembly.Module) {
-    return proxy(transferringBytes(new Engine(await OpenSSL.load(variant, compiled), options)));
+    return proxy(exposed(new Engine(await OpenSSL.load(variant, compiled), options)));
   },
 };
 export type WorkerApi = typeof workerApi;

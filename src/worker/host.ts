@@ -38,7 +38,8 @@ async function spawnNode(): Promise<Spawned> {
 }
 
 function spawnBrowser(): Spawned {
-  const worker = new Worker(new URL('./entry.ts', import.meta.url), { type: 'module' });
+  // './entry.js' is the compiled worker in the package; Vite resolves it to entry.ts in the sources.
+  const worker = new Worker(new URL('./entry.js', import.meta.url), { type: 'module' });
   return {
     endpoint: worker,
     terminate: () => worker.terminate(),

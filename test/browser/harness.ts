@@ -3,6 +3,7 @@
 import { createSandbox, VARIANTS, type Sandbox, type SandboxOptions, type Variant } from '../../src/index.js';
 import { suites } from '../api/index.js';
 import { transcriptFingerprint } from '../api/fingerprint.js';
+import { disposeCheckingLeaks } from '../api/leaks.js';
 import type { ApiCase } from '../api/suite.js';
 
 export interface BrowserResult {
@@ -33,7 +34,7 @@ async function runCase(c: ApiCase, variant: Variant): Promise<void> {
   try {
     await c.run(await make(), { variant, another: make });
   } finally {
-    await Promise.all(sandboxes.map((sb) => sb.dispose()));
+    await disposeCheckingLeaks(sandboxes, c.name);
   }
 }
 

@@ -13,8 +13,9 @@ enum { OSB_CLIENT = 0, OSB_SERVER = 1 };
 /* Server key types. */
 enum { OSB_KEY_EC_P256 = 0, OSB_KEY_RSA_2048 = 1 };
 
-/* keys.c: the self-signed certificate and key a server context uses. */
+/* keys.c: the self-signed certificate and key a server context uses; osb_keys_free drops them. */
 int osb_keys_install(SSL_CTX *ctx, int key_type);
+void osb_keys_free(void);
 /* library.c: a memory BIO's text (when `ok`), valid until the next call; frees the BIO. */
 const char *osb_bio_text(BIO *bio, int ok);
 /* trace.c: message and info callbacks of an SSL on or off; the key log callback of a context. */

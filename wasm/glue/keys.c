@@ -52,6 +52,15 @@ EVP_PKEY *osb_keys_key(int key_type) {
   return keys[key_type];
 }
 
+void osb_keys_free(void) {
+  for (int i = 0; i < 2; i++) {
+    X509_free(certs[i]);
+    EVP_PKEY_free(keys[i]);
+    certs[i] = NULL;
+    keys[i] = NULL;
+  }
+}
+
 int osb_keys_install(SSL_CTX *ctx, int key_type) {
   return osb_keys_generate(key_type)
     && SSL_CTX_use_certificate(ctx, certs[key_type])

@@ -1,0 +1,9 @@
+// Conformance scenarios as a library (`openssl-wasm-sandbox/conformance`): validate a scenario
+// and run it against a sandbox, in browsers and in Node.
+export { runScenario, type RunOptions } from './scenario/run.js';
+export { validateScenario, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
+export { scenarioSchema } from './scenario/schema.js';
+export { format, summary, REPORTERS, type ReporterName } from './scenario/report.js';
+export type {
+  Scenario, Step, CallStep, HandshakeStep, ClockStep, ExpectStep, StateExpectation, Expected, Failure, ScenarioReport,
+} from './scenario/types.js';

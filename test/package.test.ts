@@ -1,0 +1,215 @@
+// The npm package as a user gets it: `npm pack` (prepack compiles dist/), installed from the
+// tarball into a fresh project beside Vite, then used the ways examples/ shows: a Node script,
+// a conformance test in the user's own runner, the CLI, and pages in Chromium (Vite built and dev, plain).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createServer, preview, type PreviewServer } from 'vite';
+import { launchChromium } from '../src/browser/headless.js';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const viteVersion = JSON.parse(await readFile(join(root, 'node_modules/vite/package.json'), 'utf8')).version as string;
+
+/** What `npm pack --json` reports of the tarball. */
+interface Packed {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string; size: number }[];
+}
+
+let work = '';
+let project = '';
+let packed: Packed;
+
+/** Runs a command in the installed project; stdout, stderr and the exit code, without throwing. */
+async function run(command: string, args: string[], cwd = project): Promise<{ stdout: string; stderr: string; code: number }> {
+  // Without the variable that makes a `node --test` inside this one report to it instead of printing.
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  try {
+    const { stdout, stderr } = await exec(command, args, { cwd, env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; code?: number };
+    return { stdout: failed.stdout ?? '', stderr: failed.stderr ?? '', code: typeof failed.code === 'number' ? failed.code : -1 };
+  }
+}
+
+function succeeded(result: { stdout: string; stderr: string; code: number }): string {
+  assert.equal(result.code, 0, `exit code ${result.code}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+  return result.stdout;
+}
+
+describe('npm package [packed, installed from the tarball into a new project]', () => {
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'osb-package-'));
+    [packed] = JSON.parse(succeeded(await run('npm', ['pack', '--json', '--pack-destination', work], root))) as Packed[];
+    project = join(work, 'project');
+    await cp(join(root, 'examples'), join(project, 'examples'), { recursive: true });
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'uses-the-sandbox', private: true, type: 'module' }));
+    // The registry already configured (and npm's cache) provides the dependencies and Vite.
+    succeeded(await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename), `vite@${viteVersion}`]));
+  });
+  after(() => rm(work, { recursive: true, force: true }));
+
+  it('holds both OpenSSL modules, the compiled entries and their types, and nothing of the build tree', (t) => {
+    const paths = packed.files.map((f) => f.path);
+    t.diagnostic(`package: ${(packed.size / 1e6).toFixed(2)} MB packed, ${(packed.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${paths.length} files`);
+    for (const variant of ['3.5', '3.0']) {
+      for (const file of ['openssl.mjs', 'openssl.wasm', 'versions.json']) assert.ok(paths.includes(`wasm/dist/${variant}/${file}`), `${variant}/${file}`);
+    }
+    for (const entry of ['index', 'conformance', 'conformance-node', 'worker/entry']) {
+      assert.ok(paths.includes(`dist/${entry}.js`) && paths.includes(`dist/${entry}.d.ts`), entry);
+    }
+    assert.ok(paths.includes('dist/cli/openssl-sandbox.js'));
+    assert.ok(paths.includes('CHANGELOG.md'));
+    const strays = paths.filter((p) => /\.map$/.test(p) || (/\.ts$/.test(p) && !p.endsWith('.d.ts')) || !/^(dist|wasm\/dist)\/|^[^/]+$/.test(p));
+    assert.deepEqual(strays, [], 'no sources, tests, maps or build files');
+    // What drives Vite, Chromium and a C compiler from a checkout (the CLI's --browser and --native) stays out.
+    assert.deepEqual(paths.filter((p) => /^dist\/(browser|scenario\/(browser|native))/.test(p)), []);
+    // The WebAssembly is almost all of it: a stray folder would show here first.
+    assert.ok(packed.unpackedSize < 6e6, `unpacked ${packed.unpackedSize} bytes`);
+  });
+
+  it('has a semantic version, and the CHANGELOG has its section', async () => {
+    const { version } = JSON.parse(await readFile(join(project, 'node_modules/openssl-wasm-sandbox/package.json'), 'utf8'));
+    assert.match(version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
+    assert.match(await readFile(join(project, 'node_modules/openssl-wasm-sandbox/CHANGELOG.md'), 'utf8'), new RegExp(`^## ${version.replaceAll('.', '\\.')} `, 'm'));
+  });
+
+  it('the exports map gives Node its entries: the library, the conformance runner with file loading, the worker', async () => {
+    const resolved = succeeded(await run('node', ['--input-type=module', '-e', `
+      for (const name of ['openssl-wasm-sandbox', 'openssl-wasm-sandbox/conformance', 'openssl-wasm-sandbox/worker', 'openssl-wasm-sandbox/wasm/3.0/versions.json']) {
+        console.log(import.meta.resolve(name).replace(/^.*openssl-wasm-sandbox\\//, ''));
+      }
+      const conformance = await import('openssl-wasm-sandbox/conformance');
+      console.log(typeof conformance.loadScenario);`]));
+    assert.deepEqual(resolved.trim().split('\n'), ['dist/index.js', 'dist/conformance-node.js', 'dist/worker/entry.js', 'wasm/dist/3.0/versions.json', 'function']);
+  });
+
+  it('the exports map gives browsers (as Vite resolves for them) the conformance build without file loading', async () => {
+    const server = await createServer({ root: project, configFile: false, logLevel: 'silent', optimizeDeps: { exclude: ['openssl-wasm-sandbox'] }, server: { middlewareMode: true, ws: false } });
+    try {
+      const resolved = [];
+      for (const name of ['openssl-wasm-sandbox', 'openssl-wasm-sandbox/conformance', 'openssl-wasm-sandbox/worker']) {
+        const found = await server.environments.client.pluginContainer.resolveId(name, join(project, 'index.js'));
+        resolved.push(found?.id.replace(/^.*openssl-wasm-sandbox\//, '').replace(/\?.*$/, ''));
+      }
+      assert.deepEqual(resolved, ['dist/index.js', 'dist/conformance.js', 'dist/worker/entry.js']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('runs the Node example on both variants (in a worker thread, without tsx)', async () => {
+    for (const variant of ['3.5', '3.0']) {
+      const out = succeeded(await run('node', ['examples/node/resumption.mjs', variant]));
+      assert.match(out, new RegExp(`^OpenSSL ${variant.replace('.', '\\.')}\\.\\d+ `));
+      assert.match(out, /resumed: true\nSSL_CTX_remove_session: 1\nresumed after remove: false\nhits: 1, misses: 0\n/);
+    }
+  });
+
+  it('type-checks the examples against the declarations it ships (strict, no skipLibCheck)', async () => {
+    succeeded(await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--allowJs', '--checkJs', '--strict',
+      '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom',
+      '--typeRoots', join(root, 'node_modules/@types'), '--types', 'node',
+      'examples/node/resumption.mjs', 'examples/conformance/session-cache.test.mjs', 'examples/page/main.js']));
+  });
+
+  it('runs the conformance example in node:test, as a user\'s own test suite', async () => {
+    const out = succeeded(await run('node', ['--test', 'examples/conformance/']));
+    assert.match(out, /# pass 4\n# fail 0/);
+  });
+
+  it('the openssl-sandbox CLI runs scenarios, prints the schema, and says which flags need a checkout', async () => {
+    const catalog = join(root, 'test/conformance');
+    const { passed, failed, reports } = JSON.parse(succeeded(await run('npx', ['openssl-sandbox', 'run', catalog, 'examples/conformance/remove-then-resume.json', '--reporter', 'json', '--jobs', '2'])));
+    assert.equal(failed, 0);
+    assert.ok(passed >= 200, `the catalog on both variants: ${passed} passed`);
+    assert.deepEqual(reports.filter((r: { file: string }) => r.file.startsWith('examples/')).map((r: { variant: string; ok: boolean }) => [r.variant, r.ok]), [['3.5', true], ['3.0', true]]);
+    const schema = JSON.parse(succeeded(await run('npx', ['openssl-sandbox', 'schema'])));
+    assert.ok(schema.properties.steps);
+    const broken = join(work, 'broken.json');
+    await writeFile(broken, '{"title": "no steps"}');
+    assert.equal((await run('npx', ['openssl-sandbox', 'run', broken])).code, 1, 'an invalid scenario fails the run');
+    const native = await run('npx', ['openssl-sandbox', 'run', broken, '--native']);
+    assert.equal(native.code, 2);
+    assert.match(native.stderr, /--native needs a source checkout/);
+  });
+
+  describe('in Chromium', () => {
+    let browser: Browser;
+    let site: PreviewServer;
+    before(async () => {
+      succeeded(await run('npx', ['vite', 'build', '--logLevel', 'warn'], join(project, 'examples/page')));
+      // A plain static server over the whole project: the built page, and the plain page beside node_modules.
+      site = await preview({ root: work, configFile: false, logLevel: 'warn', build: { outDir: project }, preview: { host: '127.0.0.1', port: 0 } });
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+      await site?.close();
+    });
+
+    /** Opens `url`, runs the page's sandbox on each variant, and returns what it printed. */
+    async function runPage(url: string, variants: string[]): Promise<string[]> {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      try {
+        await tab.goto(url);
+        const printed = [];
+        for (const variant of variants) {
+          await tab.selectOption('#openssl', variant);
+          await tab.click('#run');
+          await tab.waitForSelector('#out[data-done]', { timeout: 60_000 });
+          printed.push(await tab.textContent('#out') ?? '');
+        }
+        assert.deepEqual(errors, []);
+        return printed;
+      } finally {
+        await tab.close();
+      }
+    }
+
+    const handshakes = (variant: string) => new RegExp(`^OpenSSL ${variant.replace('.', '\\.')}\\.\\d+ [^\\n]*\\nresumed: true\\nsessions cached: 1\\n`);
+
+    it('the Vite page, built (vite build) and served as static files, runs OpenSSL in a Web Worker', async () => {
+      const assets = await readdir(join(project, 'examples/page/dist/assets'));
+      assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, 'both OpenSSL modules');
+      const [on35, on30] = await runPage(new URL('examples/page/dist/index.html', site.resolvedUrls!.local[0]).href, ['3.5', '3.0']);
+      assert.match(on35, handshakes('3.5'));
+      assert.match(on30, handshakes('3.0'));
+    });
+
+    it('the Vite page runs from the dev server (npx vite)', async () => {
+      const page = join(project, 'examples/page');
+      const dev = await createServer({ root: page, configFile: join(page, 'vite.config.js'), logLevel: 'warn', server: { host: '127.0.0.1', port: 0 } });
+      try {
+        await dev.listen();
+        const [printed] = await runPage(dev.resolvedUrls!.local[0], ['3.0']);
+        assert.match(printed, handshakes('3.0'));
+      } finally {
+        await dev.close();
+      }
+    });
+
+    it('the plain page imports the installed modules without a bundler', async () => {
+      const tab = await browser.newPage();
+      try {
+        await tab.goto(new URL('examples/plain-page/index.html', site.resolvedUrls!.local[0]).href);
+        await tab.waitForSelector('#out[data-done]', { timeout: 60_000 });
+        assert.match(await tab.textContent('#out') ?? '', /^OpenSSL 3\.5\.\d+ .*\nprotocol: TLSv1\.3\nresumed: true$/);
+      } finally {
+        await tab.close();
+      }
+    });
+  });
+});
