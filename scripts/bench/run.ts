@@ -12,6 +12,7 @@ import { memoryFigures } from './memory.js';
 import { nativeCases, nativePeer } from './native.js';
 import { nodeTlsCases } from './node-tls.js';
 import { scaleFigures } from './scale.js';
+import { browserStartFigures } from './browser-start.js';
 import { startupFigures } from './startup.js';
 import { wasmCases } from './wasm.js';
 
@@ -72,6 +73,7 @@ progress('\nlarge cache ');
 const scale = await scaleFigures(Number(args.scale), budget * 2);
 progress('\nstart-up ');
 const startup = await startupFigures(variants[0]);
+const browserStart = await browserStartFigures();
 progress('\n');
 // Every module built here (npm run bench builds the variants it measures).
 const sizes = Object.fromEntries(VARIANTS.filter((v) => existsSync(`${root}/wasm/dist/${v}/versions.json`)).map((v) => {
@@ -83,7 +85,7 @@ const skipped = natives.map((n) => n.skipped).filter(Boolean);
 if (args.json) {
   console.log(JSON.stringify({
     node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget, skipped,
-    results, ratios, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)), memory, scale, startup, sizes,
+    results, ratios, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes,
   }, null, 2));
 } else {
   const n = (x?: number) => (x === undefined ? '–' : x.toLocaleString('en'));
@@ -112,6 +114,7 @@ if (args.json) {
   console.log(`\nStart-up (OpenSSL ${variants[0]}, compiled library, median of ${startup.runs}): a new Node process to its first completed handshake `
     + `${startup.processToHandshakeMs} ms (Node itself ${startup.nodeMs} ms; the library, from import to first handshake, `
     + `${startup.importToHandshakeMs} ms in the same thread, ${startup.importToHandshakeWorkerMs} ms with a worker)`);
+  console.log(`\nIn Chromium: ${'skipped' in browserStart ? `not measured (${browserStart.skipped})` : `navigation to the playground's first possible handshake ${browserStart.navigationToReadyMs} ms (median of ${browserStart.runs}, nothing cached)`}`);
   console.log('\nModule sizes\n');
   table(['', '.wasm', 'gzipped'], Object.entries(sizes).map(([v, s]) => [v, kb(s.wasmBytes), kb(s.wasmGzipBytes)]));
 }
