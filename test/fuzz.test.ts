@@ -1,7 +1,7 @@
 // A bounded fuzz test: bad input (mutated session DER, mutated flights on the wire, mutated
 // scenarios) never crashes the sandbox. Every case ends in a typed error (a SandboxError) or an
-// OpenSSL failure outcome; afterwards a normal handshake still succeeds and, after reset(), the
-// heap in use is back where it was.
+// OpenSSL failure outcome; afterwards a normal handshake still succeeds, and dispose() finds
+// every OpenSSL allocation given back (counted by wasm/glue/memory.c).
 //
 // The cases come from a seeded PRNG: FUZZ_SEED picks the seed (default fixed), FUZZ_CASES the
 // number of cases per target and variant (default small, for CI). A failure names the seed, the
@@ -218,44 +218,18 @@ async function assertUsable(sb: Sandbox, at: string) {
   }
 }
 
-/**
- * Memory in use after reset(), once warmed up (OpenSSL allocates some tables lazily, once).
- * OpenSSL's error queue outlives reset(): a failed call leaves its entries (and their data
- * strings) allocated until the next call clears the queue. A successful handshake first (each
- * step clears the queue, and it fails nowhere) empties it, so that only objects count.
- */
-async function settledInUse(sb: Sandbox): Promise<number> {
-  await sb.reset();
-  const p = await peers(sb);
-  await (await sb.handshake({ client: p.client, server: p.tls13 })).session.dispose();
-  await sb.reset();
-  return (await sb.memory()).inUse;
+/** Disposes the sandbox of a target: every OpenSSL allocation its cases made must have been given back. */
+async function assertNoLeak(sb: Sandbox, target: string, variant: Variant) {
+  const left = await sb.dispose();
+  console.log(`# fuzz ${target} [${variant}] OpenSSL allocations left after dispose(): ${JSON.stringify(left)}`);
+  assert.deepEqual(left, { allocations: 0, bytes: 0 }, `${where(target, variant, 'end')} OpenSSL allocations leaked`);
 }
 
-/**
- * Runs the cases twice. The first pass may leave OpenSSL's lasting caches bigger (3.5 caches a
- * decoder per public-key algorithm OID it was asked about, so every new OID in a mutated
- * certificate costs about 190 bytes once; a few error paths allocate their state the first
- * time); the second pass repeats the very same inputs and must leave the heap in use, after
- * reset(), where the first left it: a leak per case shows up there.
- *
- * "Where" allows ERR_RING_SLACK bytes: OpenSSL's per-thread error queue is a ring of 16 slots
- * whose error-data buffers outlive ERR_clear_error() (they are emptied, not freed, and
- * ERR_add_error_data() reallocates them to fit the longest text that slot held), so the heap in
- * use moves by a few bytes with the slot each error text happens to land in (seen: 8 to 24).
- * That state is bounded (16 buffers); a leak of a handle or a session is hundreds of bytes.
- */
-const ERR_RING_SLACK = 128;
-
-async function leakCheck(sb: Sandbox, target: string, variant: Variant, pass: () => Promise<void>) {
-  const baseline = await settledInUse(sb);
-  await pass();
-  const first = await settledInUse(sb);
-  await pass();
-  const second = await settledInUse(sb);
-  console.log(`# fuzz ${target} [${variant}] heap in use after reset: ${baseline} before, ${first} after pass 1 (lasting caches), ${second} after pass 2`);
-  assert.ok(second - first <= ERR_RING_SLACK,
-    `${where(target, variant, 'end')} heap in use after reset grew in the second, identical pass: ${first} -> ${second} (before the cases: ${baseline})`);
+/** A scenario ran to its report, and its sandbox gave every OpenSSL allocation back (the runner reports a leak at `dispose`). */
+function assertReport(report: { ok: boolean; failures: { path: string; observed: unknown }[] }, at: string) {
+  assert.equal(typeof report.ok, 'boolean', `${at} runScenario returned no report`);
+  const leak = report.failures.find((f) => f.path === 'dispose');
+  assert.equal(leak, undefined, `${at} the scenario leaked: ${String(leak?.observed)}`);
 }
 
 async function offer(sb: Sandbox, client: Context, server: Context, session: Session, at: string) {
@@ -327,7 +301,7 @@ async function checkedScenario(text: string | unknown, variant: Variant, at: str
       runScenario(scenario, { openssl: variant, file: 'fuzz' }),
       new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('HANG: runScenario did not return')), SCENARIO_TIMEOUT_MS); }),
     ]);
-    assert.equal(typeof report.ok, 'boolean', `${at} runScenario returned no report`);
+    assertReport(report, at);
     return report.ok ? 'ran, ok' : 'ran, failures';
   } catch (error) {
     assert.fail(`${at} runScenario threw: ${describeError(error)}\nscenario: ${JSON.stringify(scenario)}`);
@@ -489,12 +463,14 @@ for (const variant of VARIANTS) {
             await session.dispose();
           }
         };
-        await leakCheck(sb, 'session', variant, pass);
+        await pass();
         await assertUsable(sb, where('session', variant, 'end'));
-        console.log(`# fuzz session [${variant}] ${cases} cases, twice: ${JSON.stringify(stats)}`);
-      } finally {
-        await sb.dispose();
+        console.log(`# fuzz session [${variant}] ${cases} cases: ${JSON.stringify(stats)}`);
+      } catch (error) {
+        await sb.dispose().catch(() => {});
+        throw error;
       }
+      await assertNoLeak(sb, 'session', variant);
     });
 
     it(`mutated flights on the wire end in a typed error or a failed/stalled outcome (seed ${SEED})`, async () => {
@@ -505,7 +481,6 @@ for (const variant of VARIANTS) {
         for (const kind of WIRE_KINDS) await wireCase(sb, w, kind, 0, (r) => r.slice(1), 'warm-up');
         for (const kind of WIRE_KINDS) await wireCase(sb, w, kind, 99, (r) => r, 'warm-up');
         const outcomes: Record<string, number> = {};
-        // Each pass draws the same cases from the same generator.
         const pass = async () => {
           const rng = rngFor('wire', variant);
           const p = await peers(sb);
@@ -524,12 +499,14 @@ for (const variant of VARIANTS) {
             outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
           }
         };
-        await leakCheck(sb, 'wire', variant, pass);
+        await pass();
         await assertUsable(sb, where('wire', variant, 'end'));
-        console.log(`# fuzz wire [${variant}] ${cases} cases, twice: ${JSON.stringify(outcomes)}`);
-      } finally {
-        await sb.dispose();
+        console.log(`# fuzz wire [${variant}] ${cases} cases: ${JSON.stringify(outcomes)}`);
+      } catch (error) {
+        await sb.dispose().catch(() => {});
+        throw error;
       }
+      await assertNoLeak(sb, 'wire', variant);
     });
 
     it(`mutated scenarios validate or throw a ScenarioError, and valid ones run to a report (seed ${SEED})`, async () => {
@@ -581,7 +558,7 @@ describe('fuzz regressions (test/fuzz/)', () => {
           const scenario = validateScenario(r.scenario, r.file);
           const report = await runScenario(scenario, { openssl: variant, file: r.file });
           await new Promise((resolve) => setTimeout(resolve, 20));
-          assert.equal(typeof report.ok, 'boolean', `${at} runScenario returned no report`);
+          assertReport(report, at);
           return;
         }
         const sb = await createSandbox({ openssl: variant, worker: false });

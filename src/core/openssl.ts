@@ -1,5 +1,5 @@
 import { bindGlue, type Glue } from './glue.generated.js';
-import { MemoryLimitError, OpenSSLError, SandboxError, type OpenSSLErrorEntry } from './errors.js';
+import { ArgumentError, MemoryLimitError, OpenSSLError, SandboxError, type OpenSSLErrorEntry } from './errors.js';
 import { loadModule, type Variant } from './module.js';
 import type { GlueHooks, GlueModule, Ptr } from './pointers.js';
 
@@ -63,7 +63,7 @@ export class OpenSSL {
    */
   setMemoryLimits(soft = 0, hard = 0): void {
     if (hard && hard <= this.heapSize()) {
-      throw new SandboxError('ARGUMENT', `heapLimit must exceed the ${this.heapSize()} bytes the module starts with, got ${hard}`);
+      throw new ArgumentError(`heapLimit must exceed the ${this.heapSize()} bytes the module starts with, got ${hard}`);
     }
     this.#softLimit = soft;
     this.glue.osb_mem_limit(soft, hard);

@@ -59,7 +59,10 @@ export async function startWorker(variant: Variant, options: EngineOptions): Pro
   spawned.watch((reason) => life.end('WORKER_DEAD', reason));
 
   const api = wrap<WorkerApi>(spawned.endpoint);
-  const remote = (await life.guard(() => api.create(variant, options, compiled))) as unknown as Remote<Engine>;
+  const remote = (await life.guard(() => api.create(variant, options, compiled)).catch((error: unknown) => {
+    spawned.terminate(); // an engine that could not start (a refused option, say) leaves no worker behind
+    throw error;
+  })) as unknown as Remote<Engine>;
   return {
     engine: life.api((name, args) => (remote[name] as unknown as (...a: unknown[]) => Promise<unknown>)(...args)),
     callback: (fn) => proxy(fn),
