@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { constants } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import type { Case } from './cases.js';
+import { GROUP, HANDSHAKES, repeat, type Case, type Handshake } from './cases.js';
 
 function duplexPair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
@@ -18,13 +18,13 @@ function duplexPair(): [Duplex, Duplex] {
 }
 
 export function nodeTlsCases(credentials: { cert: string; key: string }): Case[] {
-  const make = (version: 'TLSv1.3' | 'TLSv1.2', resume: boolean): Case['setup'] => async () => {
+  const prepare = ({ version, resume }: Handshake) => async () => {
     const serverContext = tls.createSecureContext({
-      ...credentials, minVersion: version, maxVersion: version,
+      ...credentials, minVersion: version, maxVersion: version, ecdhCurve: GROUP,
       // TLS 1.2 resumes by session id: no tickets, a server-side cache instead.
       secureOptions: version === 'TLSv1.2' ? constants.SSL_OP_NO_TICKET : 0,
     });
-    const clientContext = tls.createSecureContext({ minVersion: version, maxVersion: version });
+    const clientContext = tls.createSecureContext({ minVersion: version, maxVersion: version, ecdhCurve: GROUP });
     // Node's SSL_CTX has its internal cache switched off: the server cache lives in these events.
     const cache = new Map<string, Buffer>();
     const server = new tls.Server();
@@ -45,12 +45,7 @@ export function nodeTlsCases(credentials: { cert: string; key: string }): Case[]
       return newSession;
     };
     const first = await handshake();
-    return resume ? async () => { await handshake(first); } : async () => { await handshake(); };
+    return repeat(resume ? async () => { await handshake(first); } : async () => { await handshake(); });
   };
-  return [
-    { name: 'TLS 1.3 full', peer: 'node:tls', setup: make('TLSv1.3', false) },
-    { name: 'TLS 1.3 resumption', peer: 'node:tls', setup: make('TLSv1.3', true) },
-    { name: 'TLS 1.2 full', peer: 'node:tls', setup: make('TLSv1.2', false) },
-    { name: 'TLS 1.2 session-id resumption', peer: 'node:tls', setup: make('TLSv1.2', true) },
-  ];
+  return HANDSHAKES.map((h) => ({ name: h.name, peer: 'node:tls', prepare: prepare(h) }));
 }

@@ -1,27 +1,20 @@
 // The sandbox's side of the benchmark: the public API, in-process, one module per variant.
-import { type ProtocolVersion, type Sandbox, type SslOption } from '../../src/index.js';
-import type { Case } from './cases.js';
+import type { Sandbox, SslOption } from '../../src/index.js';
+import { GROUP, HANDSHAKES, repeat, type Case, type Handshake } from './cases.js';
 
-export function wasmCases(sb: Sandbox): Case[] {
-  const peer = `wasm ${sb.variant}`;
-  const make = (version: ProtocolVersion, resume: boolean): Case['setup'] => async () => {
+export function wasmCases(sb: Sandbox, peer: string): Case[] {
+  const prepare = ({ version, resume }: Handshake) => async () => {
     const options: SslOption[] = version === 'TLSv1.2' ? ['SSL_OP_NO_TICKET'] : [];
-    const server = await sb.context({ role: 'server', minProtocol: version, maxProtocol: version, options });
+    const server = await sb.context({ role: 'server', minProtocol: version, maxProtocol: version, options, groups: GROUP });
     // Both ends pinned to the version, as node:tls's are: a TLS 1.3-capable client would make a key share for nothing.
-    const client = await sb.context({ role: 'client', minProtocol: version, maxProtocol: version });
+    const client = await sb.context({ role: 'client', minProtocol: version, maxProtocol: version, groups: GROUP });
     const first = await sb.handshake({ client, server });
     const session = resume ? first.session : undefined;
-    return async () => {
+    return repeat(async () => {
       const hs = await sb.handshake({ client, server, session });
       if (resume && !hs.reused.server) throw new Error(`${peer} did not resume (${version})`);
       await hs.session.dispose();
-    };
+    });
   };
-  return [
-    { name: 'TLS 1.3 full', peer, setup: make('TLSv1.3', false) },
-    { name: 'TLS 1.3 resumption', peer, setup: make('TLSv1.3', true) },
-    { name: 'TLS 1.2 full', peer, setup: make('TLSv1.2', false) },
-    { name: 'TLS 1.2 session-id resumption', peer, setup: make('TLSv1.2', true) },
-  ];
+  return HANDSHAKES.map((h) => ({ name: h.name, peer, prepare: prepare(h) }));
 }
-

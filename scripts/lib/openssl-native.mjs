@@ -1,14 +1,24 @@
 // Builds native static libssl.a and libcrypto.a from the same verified source as the
-// WebAssembly ones, for differential runs; cached outside the checkout like them.
+// WebAssembly ones, cached outside the checkout like them. Three builds:
+// - platform: as the platform builds it (with assembly); differential runs use it;
+// - same-code: the WebAssembly build's C code (its target and Configure arguments);
+// - reference: generic C with 32-bit limbs (linux-generic32 no-asm), which is what the
+//   WebAssembly build was before its performance work: the benchmark's fixed yardstick.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configureArgs, prepareSource } from './openssl-build.mjs';
 import { obtainSource } from './openssl-source.mjs';
 import { cacheDir, run, step } from './util.mjs';
 
 const CONFIGURE = ['no-shared', 'no-tests'];
+const BUILDS = {
+  platform: (variant) => [...CONFIGURE, ...variant.configure],
+  'same-code': configureArgs,
+  reference: (variant) => ['linux-generic32', 'no-asm', ...CONFIGURE, ...variant.configure],
+};
 
 /** The C compiler, or undefined when there is none. */
 export function nativeCompiler() {
@@ -23,14 +33,14 @@ export function nativeCompiler() {
   return undefined;
 }
 
-/** Returns { include, libs } of native OpenSSL for the variant, building it if needed. */
-export async function buildNativeOpenSSL(variant) {
+/** Returns { cc, include, libs } of native OpenSSL for the variant (`build`: one of BUILDS), building it if needed. */
+export async function buildNativeOpenSSL(variant, build = 'platform') {
   const cc = nativeCompiler();
-  if (!cc) throw new Error('no C compiler found (cc, gcc or clang): differential runs need one');
+  if (!cc) throw new Error('no C compiler found (cc, gcc or clang): native OpenSSL needs one');
   const compiler = execFileSync(cc, ['--version'], { encoding: 'utf8' }).split('\n')[0];
-  const configure = [...CONFIGURE, ...variant.configure];
+  const configure = BUILDS[build](variant);
   const key = createHash('sha256').update(JSON.stringify([variant.version, variant.sha256, configure, compiler])).digest('hex').slice(0, 16);
-  const dir = join(cacheDir, 'native', `${variant.version}-${key}`);
+  const dir = join(cacheDir, 'native', `${variant.version}-${build === 'platform' ? '' : `${build}-`}${key}`);
   const result = { cc, include: join(dir, 'include'), libs: [join(dir, 'lib', 'libssl.a'), join(dir, 'lib', 'libcrypto.a')] };
   if (existsSync(join(dir, 'complete'))) return result;
 
@@ -39,8 +49,9 @@ export async function buildNativeOpenSSL(variant) {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   await run('tar', ['xzf', tarball, '-C', work, '--strip-components=1']);
+  if (build === 'same-code') prepareSource(work);
   const log = join(work, 'build.log');
-  step(`Building native OpenSSL ${variant.version} for differential runs (a few minutes; progress every 10 s)`);
+  step(`Building native OpenSSL ${variant.version} (${build}) (a few minutes; progress every 10 s)`);
   await run('perl', ['./Configure', ...configure], { cwd: work, env: { CC: cc }, logFile: log, label: 'configure' });
   await run('make', [`-j${availableParallelism()}`, 'build_generated', 'libcrypto.a', 'libssl.a'], { cwd: work, logFile: log, label: 'make' });
   rmSync(dir, { recursive: true, force: true });

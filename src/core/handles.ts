@@ -33,6 +33,8 @@ let registries = 0;
 export class HandleRegistry {
   readonly owner = `sandbox-${++registries}-${Math.random().toString(36).slice(2, 8)}`;
   readonly #entries = new Map<number, Entry>();
+  // The live ones by kind, so that finding the contexts or sessions costs their number, not all handles ever issued.
+  readonly #live = new Map<HandleKind, Map<number, Entry>>();
   readonly #counters = new Map<string, number>();
   #nextId = 1;
 
@@ -40,7 +42,9 @@ export class HandleRegistry {
     const n = (this.#counters.get(prefix) ?? 0) + 1;
     this.#counters.set(prefix, n);
     const ref = { kind, owner: this.owner, id: this.#nextId++, name: `${prefix}_${n}` };
-    this.#entries.set(ref.id, { kind, ptr, name: ref.name, alive: true });
+    const entry = { kind, ptr, name: ref.name, alive: true };
+    this.#entries.set(ref.id, entry);
+    this.#liveOf(kind).set(ref.id, entry);
     return ref;
   }
 
@@ -58,13 +62,19 @@ export class HandleRegistry {
   release<K extends HandleKind>(ref: unknown, kind: K): Ptr<K> {
     const entry = this.#entry(ref, kind);
     entry.alive = false;
+    this.#liveOf(kind).delete((ref as HandleRef).id);
     return entry.ptr as Ptr<K>;
   }
 
-  /** Live handles, newest last. */
-  live(): HandleRef[] {
-    return [...this.#entries].filter(([, e]) => e.alive)
-      .map(([id, e]) => ({ kind: e.kind, owner: this.owner, id, name: e.name }));
+  /** Live handles of a kind, oldest first. */
+  live<K extends HandleKind>(kind: K): HandleRef<K>[] {
+    return [...this.#liveOf(kind)].map(([id, e]) => ({ kind, owner: this.owner, id, name: e.name }));
+  }
+
+  #liveOf(kind: HandleKind): Map<number, Entry> {
+    let live = this.#live.get(kind);
+    if (!live) this.#live.set(kind, (live = new Map()));
+    return live;
   }
 
   #entry(ref: unknown, kind: HandleKind, mustBeAlive = true): Entry {

@@ -224,8 +224,8 @@ export class Engine {
     const s = this.handles.pointer(session, 'SSL_SESSION');
     // OpenSSL links a cached SSL_SESSION into its context's list through the object itself: in a
     // second cache those links are overwritten, and the first list loops (SSL_CTX_free never returns).
-    const holder = this.handles.live().find((r): r is ContextRef => r.kind === 'SSL_CTX' && r.id !== ctx.id
-      && this.openssl.listSessions(this.handles.pointer(r, 'SSL_CTX')).includes(s));
+    const holder = this.handles.live('SSL_CTX').find((r) => r.id !== ctx.id
+      && this.#glue.osb_ctx_holds_session(this.handles.pointer(r, 'SSL_CTX'), s) === 1);
     if (holder) {
       throw new SandboxError('SESSION_IN_ANOTHER_CACHE', `${session.name} is in ${holder.name}'s cache already: OpenSSL keeps one `
         + `cache list per SSL_SESSION object, so adding it to ${ctx.name} as well would corrupt ${holder.name}'s list (SSL_CTX_free `
@@ -257,9 +257,14 @@ export class Engine {
   /** The internal cache's contents (SSL_CTX_sessions), oldest first. */
   cachedSessions(ctx: ContextRef): CachedSession[] {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
+    const names = new Map<number, string[]>();
+    for (const r of this.handles.live('SSL_SESSION')) {
+      const s = this.handles.pointer(r, 'SSL_SESSION');
+      names.set(s, [...(names.get(s) ?? []), r.name]);
+    }
     return this.openssl.listSessions(c).map((s) => {
       const { name: _, alive: __, ...info } = this.#read('', s);
-      return { ...info, handles: this.handles.live().filter((r) => r.kind === 'SSL_SESSION' && this.handles.pointer(r, 'SSL_SESSION') === s).map((r) => r.name) };
+      return { ...info, handles: names.get(s) ?? [] };
     }).sort((a, b) => a.time - b.time || a.object.localeCompare(b.object));
   }
 
@@ -611,10 +616,9 @@ export class Engine {
   /** Frees every C object this engine still holds: connections, then sessions, then contexts. */
   freeAll(): void {
     if (this.openssl.isAborted()) return;
-    const live = this.handles.live();
-    for (const ref of live.filter((r) => r.kind === 'osb_conn')) this.close(ref as ConnectionRef, 'unclean');
-    for (const ref of live.filter((r) => r.kind === 'SSL_SESSION')) this.freeSession(ref as SessionRef);
-    for (const ref of live.filter((r) => r.kind === 'SSL_CTX')) this.freeContext(ref as ContextRef);
+    for (const ref of this.handles.live('osb_conn')) this.close(ref, 'unclean');
+    for (const ref of this.handles.live('SSL_SESSION')) this.freeSession(ref);
+    for (const ref of this.handles.live('SSL_CTX')) this.freeContext(ref);
   }
 }
 

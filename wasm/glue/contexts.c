@@ -162,3 +162,8 @@ OSB_EXPORT int osb_ctx_list_sessions(SSL_CTX *ctx, SSL_SESSION **out, int capaci
   OPENSSL_LH_doall_arg((OPENSSL_LHASH *)SSL_CTX_sessions(ctx), list_one, &l);
   return l.count;
 }
+
+/** Whether this very SSL_SESSION object is in the context's internal cache: one lookup by its id in SSL_CTX_sessions. */
+OSB_EXPORT int osb_ctx_holds_session(SSL_CTX *ctx, SSL_SESSION *session) {
+  return OPENSSL_LH_retrieve((OPENSSL_LHASH *)SSL_CTX_sessions(ctx), session) == session;
+}
