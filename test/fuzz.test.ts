@@ -403,7 +403,8 @@ function mutateScenario(rng: Rng, seed: Record<string, unknown>): { input: strin
         hows.push('clock');
         break;
       case 7: { // duplicate an element
-        if (Array.isArray(node) && node.length) node.splice(rng.int(node.length), 0, structuredClone(node[rng.int(node.length)]));
+        // A JSON copy: structuredClone overflows the stack on the deeply nested values randomValue makes.
+        if (Array.isArray(node) && node.length) node.splice(rng.int(node.length), 0, JSON.parse(JSON.stringify(node[rng.int(node.length)]) ?? 'null'));
         hows.push('duplicate');
         break;
       }
