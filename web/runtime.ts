@@ -9,6 +9,8 @@ import { CALLS } from '../src/scenario/calls.js';
 import type { Scenario, Step } from '../src/scenario/types.js';
 import { ROLES, type Role } from './context-settings.js';
 
+const PLAYGROUND_MEMORY_LIMIT = 256 * 1024 * 1024;
+
 /** A session the user can act on: a client's session from a handshake, a dup, or one the new-session callback kept. */
 export interface LiveSession {
   /** Its name in scenario steps: `hs1.session`, `dup1`, or a kept handle's name (`sess_4`). */
@@ -88,7 +90,8 @@ export class Runtime {
   /** A fresh seeded sandbox with the scenario's contexts; no steps run yet. */
   static async start(scenario: Scenario): Promise<Runtime> {
     const variant = scenario.openssl?.[0] ?? '3.5';
-    const sb = await createSandbox({ openssl: variant, worker: true, seed: scenario.seed, clock: scenario.clock });
+    // A tab may stay open all day: past 256 MiB held by OpenSSL, calls fail with MemoryLimitError instead of the tab growing.
+    const sb = await createSandbox({ openssl: variant, worker: true, seed: scenario.seed, clock: scenario.clock, memoryLimit: PLAYGROUND_MEMORY_LIMIT });
     const runtime = new Runtime(sb, scenario);
     try {
       runtime.#version = await sb.opensslVersion();
