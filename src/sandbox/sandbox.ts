@@ -1,6 +1,6 @@
 import type { Counter, KeyType, Side } from '../core/constants.js';
 import type { HandleRef } from '../core/handles.js';
-import type { Variant } from '../core/module.js';
+import { compiledModule, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
   Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
@@ -468,6 +468,8 @@ async function connect(options: FullOptions): Promise<Transport> {
   const { trace, seed, clock, memoryLimit, heapLimit } = options;
   const engineOptions = { trace, seed, clock, memoryLimit, heapLimit };
   if (options.worker) {
+    // Fetching and compiling the module starts before the worker code loads; a failure shows in startWorker.
+    compiledModule(options.openssl).catch(() => {});
     const { startWorker } = await import('../worker/host.js');
     return startWorker(options.openssl, engineOptions);
   }

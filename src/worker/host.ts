@@ -52,9 +52,15 @@ function spawnBrowser(): Spawned {
 /** Starts a worker running OpenSSL `variant` and returns the engine behind it. */
 export async function startWorker(variant: Variant, options: EngineOptions): Promise<Transport> {
   installErrorTransfer();
-  // Compiled here once and posted to each worker, which then only instantiates it.
-  const compiled = await compiledModule(variant);
-  const spawned = isNode ? await spawnNode() : spawnBrowser();
+  // Compiled here once and posted to each worker, which then only instantiates it; the worker's
+  // code loads meanwhile.
+  const [compiling, spawning] = await Promise.allSettled([compiledModule(variant), isNode ? spawnNode() : spawnBrowser()]);
+  if (compiling.status === 'rejected') {
+    if (spawning.status === 'fulfilled') spawning.value.terminate();
+    throw compiling.reason;
+  }
+  if (spawning.status === 'rejected') throw spawning.reason;
+  const [compiled, spawned] = [compiling.value, spawning.value];
   const life = new Lifetime();
   spawned.watch((reason) => life.end('WORKER_DEAD', reason));
 
