@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds whatever is missing, in order: npm dependencies, emscripten, OpenSSL for wasm32
+// Builds whatever is missing, in order: npm dependencies, the scenario validator, emscripten, OpenSSL for wasm32
 // (cached outside the checkout), the glue module and its TypeScript bindings; with --browser,
 // Chromium for the browser tests; with --tshark, tshark for the capture tests; with --native,
 // native OpenSSL from the same source for the differential conformance runs.
@@ -25,6 +25,14 @@ try {
   if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
     step('Installing npm dependencies');
     execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  }
+  // The scenario validator, compiled ahead of time from the schema: the playground's
+  // Content-Security-Policy refuses the eval that Ajv compiles with at run time.
+  const validator = join(root, 'src', 'scenario', 'schema-check.generated.ts');
+  const inputs = ['src/scenario/schema.ts', 'src/core/constants.ts', 'scripts/scenario-validator.ts', 'package-lock.json'];
+  if (!existsSync(validator) || inputs.some((f) => statSync(join(root, f)).mtimeMs > statSync(validator).mtimeMs)) {
+    step('Compiling the scenario validator');
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'scenario-validator.ts')], { cwd: root, stdio: 'inherit' });
   }
   const emcc = await ensureEmscripten();
   for (const name of names) {
