@@ -1,6 +1,12 @@
 // Byte helpers shared by the engine, the trace and the capture writer.
 
-export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+export function hex(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += HEX[b];
+  return text;
+}
 
 /** Hex text to bytes; undefined when it is not whole bytes of hex. */
 export function fromHex(text: string): Uint8Array | undefined {

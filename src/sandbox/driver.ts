@@ -31,6 +31,13 @@ export interface Flight {
   error?: { message: string; queue: OpenSSLErrorEntry[] };
 }
 
+/** A flight before its records are decoded. */
+interface RawFlight {
+  from: Side;
+  bytes: Uint8Array;
+  outcome: Flight['outcome'];
+}
+
 interface StepState {
   turn: Side;
   done: Record<Side, boolean>;
@@ -67,16 +74,22 @@ export class Driver {
 
   /** Runs the next side and holds its flight. Waits where an asynchronous get-session handler is answering. */
   async step(): Promise<Flight> {
+    const { from, bytes, outcome } = await this.#advance();
+    return this.#flight(from, bytes, outcome);
+  }
+
+  /** step() without decoding the flight's records, which handshake() does not need (the trace decodes them once). */
+  async #advance(): Promise<RawFlight> {
     const state = this.#state;
     if (state.held) throw new SandboxError('FLIGHT_HELD', `${this.name}: deliver() the held ${state.held.from} flight first`);
-    if (state.failed) return this.#flight(state.turn, new Uint8Array(0), 'failed');
+    if (state.failed) return { from: state.turn, bytes: new Uint8Array(0), outcome: 'failed' };
     const { glue } = this.openssl;
     if (state.done.client && state.done.server) {
       // After the handshake the client reads once more: TLS 1.3 tickets come after Finished.
       const r = glue.osb_conn_read(this.conn(), SIDES.client);
       if (r < 0 && -r !== SSL_ERROR.SSL_ERROR_WANT_READ) return this.#fail('client', 'SSL_read', r);
       this.#finish();
-      return this.#flight('client', new Uint8Array(0), 'done');
+      return { from: 'client', bytes: new Uint8Array(0), outcome: 'done' };
     }
     const side = state.done[state.turn] ? peer(state.turn) : state.turn;
     glue.osb_err_clear();
@@ -91,7 +104,7 @@ export class Driver {
     const bytes = this.wire.take(side);
     state.idle = bytes.length === 0 && !state.done[side] ? state.idle + 1 : 0;
     if (bytes.length) state.held = { from: side, bytes };
-    return this.#flight(side, bytes, state.idle >= 2 ? 'stalled' : 'continue');
+    return { from: side, bytes, outcome: state.idle >= 2 ? 'stalled' : 'continue' };
   }
 
   /** Delivers the held flight to the other side: as it was, or the records given instead. */
@@ -108,13 +121,13 @@ export class Driver {
   /** Steps and delivers every flight as it is until the handshake is done; a failure throws OpenSSL's error. */
   async handshake(): Promise<HandshakeResult> {
     for (let steps = 0; ; steps++) {
-      const flight = await this.step();
-      if (flight.outcome === 'done') return this.result();
-      if (flight.outcome === 'failed') throw this.#state.failed!;
-      if (flight.outcome === 'stalled' || steps > MAX_STEPS) {
+      const { outcome, bytes } = await this.#advance();
+      if (outcome === 'done') return this.result();
+      if (outcome === 'failed') throw this.#state.failed!;
+      if (outcome === 'stalled' || steps > MAX_STEPS) {
         throw new SandboxError('STALLED', `the handshake of ${this.name} stopped making progress after ${steps + 1} steps`);
       }
-      if (flight.records.length) this.deliver();
+      if (bytes.length) this.deliver();
     }
   }
 
@@ -150,14 +163,14 @@ export class Driver {
     });
   }
 
-  #fail(side: Side, call: string, r: number): Flight {
+  #fail(side: Side, call: string, r: number): RawFlight {
     const error = this.openssl.failure(call, `${this.name}_${side}, SSL_get_error = ${-r}`);
     this.log.call(call, [`${this.name}_${side}`], () => -1);
     this.#state.failed = error;
     // What the failing side wrote (its alert) is held like any flight.
     const bytes = this.wire.take(side);
     if (bytes.length) this.#state.held = { from: side, bytes };
-    return this.#flight(side, bytes, 'failed');
+    return { from: side, bytes, outcome: 'failed' };
   }
 
   #flight(from: Side, bytes: Uint8Array, outcome: Flight['outcome']): Flight {
