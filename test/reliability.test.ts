@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
+import { HandleError } from '../src/core/errors.js';
+import { HandleRegistry } from '../src/core/handles.js';
 import { OpenSSL } from '../src/core/openssl.js';
+import type { Ptr } from '../src/core/pointers.js';
 import {
   ArgumentError, MemoryLimitError, OpenSSLError, SandboxError, VARIANTS, createSandbox, type Sandbox, type Session,
 } from '../src/index.js';
@@ -169,4 +172,20 @@ it('a scenario file larger than the limit is refused, with the limit, before it 
   } finally {
     await rm(dir, { recursive: true });
   }
+});
+
+describe('the handle registry over a long run', () => {
+  it('forgets the oldest freed handles beyond its bound, and still refuses them as freed', () => {
+    const registry = new HandleRegistry(10);
+    const refs = Array.from({ length: 50 }, (_, i) => registry.issue('SSL_SESSION', (i + 1) as Ptr<'SSL_SESSION'>, 'sess'));
+    const kept = registry.issue('SSL_CTX', 999 as Ptr<'SSL_CTX'>, 'ctx');
+    for (const ref of refs) registry.release(ref, 'SSL_SESSION');
+    // The first freed are forgotten, the latest still remembered: both count as freed, not as foreign.
+    for (const [ref, said] of [[refs[0], 'freed long ago'], [refs[49], 'already freed']] as const) {
+      assert.equal(registry.isAlive(ref, 'SSL_SESSION'), false);
+      assert.throws(() => registry.pointer(ref, 'SSL_SESSION'), (e: HandleError) => e.problem === 'disposed' && e.message.includes(`${ref.name} (SSL_SESSION) was ${said}`));
+    }
+    assert.equal(registry.pointer(kept, 'SSL_CTX'), 999, 'a live handle is never forgotten');
+    assert.throws(() => registry.pointer({ ...refs[0], id: 1000 }, 'SSL_SESSION'), (e: HandleError) => e.problem === 'not-a-handle');
+  });
 });

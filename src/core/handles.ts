@@ -36,7 +36,12 @@ export class HandleRegistry {
   // The live ones by kind, so that finding the contexts or sessions costs their number, not all handles ever issued.
   readonly #live = new Map<HandleKind, Map<number, Entry>>();
   readonly #counters = new Map<string, number>();
+  // Freed handles, oldest first: remembered to name a use after free, and forgotten beyond
+  // `rememberFreed` so that a long run (a classroom tab) keeps a bounded registry.
+  readonly #freed: number[] = [];
   #nextId = 1;
+
+  constructor(private readonly rememberFreed = 100_000) {}
 
   issue<K extends HandleKind>(kind: K, ptr: Ptr<K>, prefix: string): HandleRef<K> {
     const n = (this.#counters.get(prefix) ?? 0) + 1;
@@ -55,20 +60,31 @@ export class HandleRegistry {
 
   /** Whether a handle of this sandbox and of `kind` is still alive (a freed one is not an error here). */
   isAlive(ref: unknown, kind: HandleKind): boolean {
-    return this.#entry(ref, kind, false).alive;
+    return !this.#forgotten(ref) && this.#entry(ref, kind, false).alive;
   }
 
   /** Marks the handle dead and returns its pointer, so the caller frees the C object exactly once. */
   release<K extends HandleKind>(ref: unknown, kind: K): Ptr<K> {
     const entry = this.#entry(ref, kind);
+    const { id } = ref as HandleRef;
     entry.alive = false;
-    this.#liveOf(kind).delete((ref as HandleRef).id);
+    this.#liveOf(kind).delete(id);
+    this.#freed.push(id);
+    if (this.#freed.length > this.rememberFreed) {
+      for (const old of this.#freed.splice(0, Math.ceil(this.rememberFreed / 10))) this.#entries.delete(old);
+    }
     return entry.ptr as Ptr<K>;
   }
 
   /** Live handles of a kind, oldest first. */
   live<K extends HandleKind>(kind: K): HandleRef<K>[] {
     return [...this.#liveOf(kind)].map(([id, e]) => ({ kind, owner: this.owner, id, name: e.name }));
+  }
+
+  /** A handle this registry issued, freed and then forgot (every id below the next was issued). */
+  #forgotten(ref: unknown): boolean {
+    return isHandleRef(ref) && ref.owner === this.owner && Number.isInteger(ref.id) && ref.id > 0 && ref.id < this.#nextId
+      && !this.#entries.has(ref.id);
   }
 
   #liveOf(kind: HandleKind): Map<number, Entry> {
@@ -83,6 +99,9 @@ export class HandleRegistry {
     }
     if (ref.owner !== this.owner) {
       throw new HandleError('foreign', `${ref.name} belongs to another sandbox (${ref.owner}), not this one (${this.owner})`);
+    }
+    if (this.#forgotten(ref)) {
+      throw new HandleError('disposed', `${ref.name} (${kind}) was freed long ago: using it would be a use after free`);
     }
     const entry = this.#entries.get(ref.id);
     if (!entry || entry.kind !== ref.kind || entry.name !== ref.name) {
