@@ -448,7 +448,8 @@ export class Engine {
     const conn = glue.osb_conn_new(c, s);
     if (!conn) throw this.openssl.failure('SSL_new');
     const ref = this.handles.issue('osb_conn', conn, 'conn');
-    const wire = new Wire(this.openssl, conn, (chunk, flight) => this.#tracer.flight(ref.name, chunk, flight));
+    const traced = options.trace ?? this.options.trace ?? true;
+    const wire = new Wire(this.openssl, conn, traced ? (chunk, flight) => this.#tracer.flight(ref.name, chunk, flight) : undefined);
     // The driver re-checks the handle after waiting: close() or freeAll() may have run meanwhile.
     this.#drivers.set(ref.id, new Driver(this.openssl, this.log, this.#callbacks, wire, ref.name, () => this.handles.pointer(ref, 'osb_conn')));
     this.#remember(ref.name, wire.transcript);
@@ -456,7 +457,7 @@ export class Engine {
       this.#ssls.set(glue.osb_conn_ssl(conn, SIDES[side]), ref.name, side);
       this.log.created('SSL_new', [side === 'client' ? client.name : server.name], 'SSL', () => `${ref.name}_${side}`, (n) => n);
     }
-    if (options.trace ?? this.options.trace ?? true) glue.osb_conn_trace(conn, 1);
+    if (traced) glue.osb_conn_trace(conn, 1);
     if (sess !== undefined) {
       const ok = this.log.call('SSL_set_session', [`${ref.name}_client`, session!.name], () => glue.osb_conn_set_session(conn, sess));
       if (ok !== 1) {

@@ -95,6 +95,19 @@ export const wireSuite: ApiSuite = {
       check.deepEqual(ext(messages(events).filter((m) => m.type === 'ClientHello')[1], 'key_share')?.fields?.groups, ['secp384r1']);
     } },
 
+    { name: 'an untraced connection logs its calls, not its messages, records or states; the wire is still recorded', run: async (sb) => {
+      const { server, client } = await tls12SessionIdPair(sb);
+      const from = await sb.eventCount();
+      const conn = await sb.connect(client, server, undefined, { trace: false });
+      check.equal((await conn.handshake()).version, 'TLSv1.2');
+      const flights = (await conn.transcript()).length;
+      await conn.close();
+      const kinds = (await sb.events(from)).map((e) => e.kind);
+      check.deepEqual(kinds.filter((k) => ['message', 'record', 'state', 'alert'].includes(k)), []);
+      check.ok(kinds.includes('handshake') && kinds.includes('call'), 'the calls and the handshake are logged');
+      check.equal(flights, 4);
+    } },
+
     { name: 'step by step: each flight is held until delivered, and the result is the same', run: async (sb) => {
       const { server, client } = await tls12SessionIdPair(sb);
       const conn = await sb.connect(client, server);
