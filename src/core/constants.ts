@@ -57,6 +57,8 @@ export const SSL_ERROR = {
 export const KEY_TYPES = { 'ec-p256': 0, 'rsa-2048': 1 } as const;
 export type KeyType = keyof typeof KEY_TYPES;
 
+const PROTOCOL_NAMES = new Map<number, string>(Object.entries(PROTOCOL_VERSIONS).map(([name, v]) => [v, name]));
+
 export function protocolName(version: number): string {
-  return Object.entries(PROTOCOL_VERSIONS).find(([, v]) => v === version)?.[0] ?? `0x${version.toString(16)}`;
+  return PROTOCOL_NAMES.get(version) ?? `0x${version.toString(16)}`;
 }
