@@ -225,6 +225,23 @@ async function assertNoLeak(sb: Sandbox, target: string, variant: Variant) {
   assert.deepEqual(left, { allocations: 0, bytes: 0 }, `${where(target, variant, 'end')} OpenSSL allocations leaked`);
 }
 
+/**
+ * Runs a target's cases in a sandbox of its own (`cases` returns what they counted): afterwards the
+ * sandbox must still make handshakes and give back every allocation. A failure disposes it.
+ */
+async function fuzzTarget(target: string, variant: Variant, count: number, cases: (sb: Sandbox) => Promise<object>) {
+  const sb = await createSandbox({ openssl: variant, worker: false });
+  try {
+    const counted = await cases(sb);
+    await assertUsable(sb, where(target, variant, 'end'));
+    console.log(`# fuzz ${target} [${variant}] ${count} cases: ${JSON.stringify(counted)}`);
+  } catch (error) {
+    await sb.dispose().catch(() => {});
+    throw error;
+  }
+  await assertNoLeak(sb, target, variant);
+}
+
 /** A scenario ran to its report, and its sandbox gave every OpenSSL allocation back (the runner reports a leak at `dispose`). */
 function assertReport(report: { ok: boolean; failures: { path: string; observed: unknown }[] }, at: string) {
   assert.equal(typeof report.ok, 'boolean', `${at} runScenario returned no report`);
@@ -423,8 +440,7 @@ for (const variant of VARIANTS) {
     it(`d2i_SSL_SESSION with mutated session DER resolves to a session or rejects with an OpenSSLError (seed ${SEED})`, async () => {
       const rng = rngFor('session', variant);
       const cases = casesFor(400);
-      const sb = await createSandbox({ openssl: variant, worker: false });
-      try {
+      await fuzzTarget('session', variant, cases, async (sb) => {
         // Real DER of a TLS 1.2 (ticket and id) and a TLS 1.3 session, and a warm-up of everything the loop does.
         const p = await peers(sb);
         const seeds: { der: Uint8Array; server: 'tls12' | 'tls12ids' | 'tls13' }[] = [];
@@ -465,19 +481,13 @@ for (const variant of VARIANTS) {
           }
         };
         await pass();
-        await assertUsable(sb, where('session', variant, 'end'));
-        console.log(`# fuzz session [${variant}] ${cases} cases: ${JSON.stringify(stats)}`);
-      } catch (error) {
-        await sb.dispose().catch(() => {});
-        throw error;
-      }
-      await assertNoLeak(sb, 'session', variant);
+        return stats;
+      });
     });
 
     it(`mutated flights on the wire end in a typed error or a failed/stalled outcome (seed ${SEED})`, async () => {
       const cases = casesFor(300);
-      const sb = await createSandbox({ openssl: variant, worker: false });
-      try {
+      await fuzzTarget('wire', variant, cases, async (sb) => {
         const w = await peers(sb);
         for (const kind of WIRE_KINDS) await wireCase(sb, w, kind, 0, (r) => r.slice(1), 'warm-up');
         for (const kind of WIRE_KINDS) await wireCase(sb, w, kind, 99, (r) => r, 'warm-up');
@@ -501,13 +511,8 @@ for (const variant of VARIANTS) {
           }
         };
         await pass();
-        await assertUsable(sb, where('wire', variant, 'end'));
-        console.log(`# fuzz wire [${variant}] ${cases} cases: ${JSON.stringify(outcomes)}`);
-      } catch (error) {
-        await sb.dispose().catch(() => {});
-        throw error;
-      }
-      await assertNoLeak(sb, 'wire', variant);
+        return outcomes;
+      });
     });
 
     it(`mutated scenarios validate or throw a ScenarioError, and valid ones run to a report (seed ${SEED})`, async () => {
