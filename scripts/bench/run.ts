@@ -32,6 +32,12 @@ const budget = Number(args.ms);
 const progress = (text: string) => { if (!args.json) process.stderr.write(text); };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// Start-up first, in processes and browsers of their own, before this process holds anything (its
+// Vite server serves the playground: a large heap here would slow the page's start).
+progress('start-up\n');
+const startup = await startupFigures(variants[0]);
+const browserStart = await browserStartFigures();
+
 // WASM in this thread (the worker's cost is measured on its own below), without and with the trace.
 const plain = await Promise.all(variants.map((openssl) => createSandbox({ openssl, worker: false, trace: false })));
 const traced = await createSandbox({ openssl: variants[0], worker: false });
@@ -71,9 +77,6 @@ progress('\nsoak ');
 const memory = await memoryFigures(Number(args.soak));
 progress('\nlarge cache ');
 const scale = await scaleFigures(Number(args.scale), budget * 2);
-progress('\nstart-up ');
-const startup = await startupFigures(variants[0]);
-const browserStart = await browserStartFigures();
 progress('\n');
 // Every module built here (npm run bench builds the variants it measures).
 const sizes = Object.fromEntries(VARIANTS.filter((v) => existsSync(`${root}/wasm/dist/${v}/versions.json`)).map((v) => {
