@@ -13,6 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { OpenSSLError, SandboxError, VARIANTS, createSandbox, type Context, type Sandbox, type Session, type Variant } from '../src/index.js';
+import { hex } from '../src/core/bytes.js';
 import { runScenario } from '../src/scenario/run.js';
 import type { Scenario } from '../src/scenario/types.js';
 import { ScenarioError, validateScenario } from '../src/scenario/validate.js';
@@ -50,7 +51,6 @@ const rngFor = (target: string, variant: Variant) => {
   return new Rng(h);
 };
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const fromHex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const where = (target: string, variant: Variant, n: number | string) => `[fuzz seed=${SEED} target=${target} variant=${variant} case=${n}]`;
 const describeError = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message}\n${e.stack ?? ''}` : String(e));

@@ -1,4 +1,5 @@
 import type { Sandbox } from '../../src/index.js';
+import { hex } from '../../src/core/bytes.js';
 
 /**
  * SHA-256 of every byte a seeded full handshake and resumption put on the wire: equal in
@@ -17,6 +18,5 @@ export async function transcriptFingerprint(sb: Sandbox): Promise<string> {
     all.set(c.bytes, at);
     at += c.bytes.length;
   }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', all));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', all)));
 }

@@ -1,11 +1,11 @@
 import type { Sandbox } from '../../src/index.js';
+import { hex } from '../../src/core/bytes.js';
 import * as check from './check.js';
 import type { ApiSuite } from './suite.js';
 
-const hexOf = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const base64ToHex = (text: string) => hexOf(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
+const base64ToHex = (text: string) => hex(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
 /** JSON with byte arrays as hex, so that a secret's bytes would show whatever their container. */
-const dump = (value: unknown) => JSON.stringify(value, (_, v) => (v instanceof Uint8Array ? hexOf(v) : v)).toLowerCase();
+const dump = (value: unknown) => JSON.stringify(value, (_, v) => (v instanceof Uint8Array ? hex(v) : v)).toLowerCase();
 
 /** Everything a caller sees without asking for a secret: events, transcripts, results, session and cache views, counters, settings. */
 async function ordinaryViews(sb: Sandbox): Promise<string> {
@@ -52,7 +52,7 @@ export const secretSuite: ApiSuite = {
       const { session } = await sb.handshake({ client: await sb.context({ role: 'client' }), server });
       const masterKey = /Master-Key: ([0-9A-F]+)/.exec(await session.print())?.[1]?.toLowerCase() ?? '';
       check.ok(masterKey.length === 96, 'print() shows the master key when asked');
-      check.ok(hexOf(await session.encode()).includes(masterKey), 'encode() carries it (a serialized session is a secret)');
+      check.ok(hex(await session.encode()).includes(masterKey), 'encode() carries it (a serialized session is a secret)');
       check.ok(!dump([await session.info(), await server.cachedSessions(), await sb.events()]).includes(masterKey), 'the master key is in no ordinary view');
     } },
   ],
