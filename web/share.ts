@@ -48,12 +48,17 @@ export function scenarioFromHash(hash: string): Scenario {
 
 /** The scenario in an imported file, checked; an oversized file is refused before it is read. */
 export async function scenarioFromFile(file: File): Promise<Scenario> {
+  refused(() => refuseOversized(file.size, file.name));
+  return checkScenario(await file.text(), file.name);
+}
+
+/** Runs a check of the scenario format; what it refuses is reported as such: nothing ran. */
+function refused<T>(check: () => T): T {
   try {
-    refuseOversized(file.size, file.name);
+    return check();
   } catch (error) {
     throw new Error(`${(error as Error).message}\nNothing was run.`);
   }
-  return checkScenario(await file.text(), file.name);
 }
 
 /**
@@ -61,12 +66,7 @@ export async function scenarioFromFile(file: File): Promise<Scenario> {
  * a server context named `server`, a client named `client`, one OpenSSL variant.
  */
 export function checkScenario(text: string, source: string): Scenario {
-  let scenario: Scenario;
-  try {
-    scenario = validateScenario(text, source);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\nNothing was run.`);
-  }
+  const scenario = refused(() => validateScenario(text, source));
   const problems: string[] = [];
   for (const role of ['server', 'client'] as const) {
     if (scenario.contexts[role]?.role !== role) problems.push(`it needs a ${role} context named '${role}'`);

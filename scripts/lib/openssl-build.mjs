@@ -49,7 +49,7 @@ export function prepareSource(dir) {
   cpSync(TARGETS, join(dir, 'sandbox-targets.conf'));
 }
 
-/** Returns { dir, lib: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed. */
+/** Returns { dir, libs: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed. */
 export async function buildOpenSSL(variant, emccVersion) {
   // Per-variant extras (wasm/openssl-versions.json): 3.0's Configure has no `no-apps`.
   const configure = configureArgs(variant);

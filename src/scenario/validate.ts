@@ -13,7 +13,6 @@ export class ScenarioError extends SandboxError {
   }
 }
 
-
 /** The biggest scenario accepted, in characters of JSON: larger ones are refused before parsing. */
 export const MAX_SCENARIO_SIZE = 1_000_000;
 
