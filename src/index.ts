@@ -10,12 +10,13 @@ export type { BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResul
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type {
   SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,
-  MessageEvent, RecordEvent, StateEvent, AlertEvent,
+  MessageEvent, RecordEvent, StateEvent, AlertEvent, FaultEvent,
 } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions } from './trace/pcapng.js';
 export type { WireChunk } from './sandbox/wire.js';
 export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError } from './core/errors.js';
+export type { SandboxErrorCode } from './core/errors.js';
 export type { OpenSSLErrorEntry, HandleProblem } from './core/errors.js';
 export { VARIANTS, type Variant } from './core/module.js';
 export {
