@@ -1,9 +1,10 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, SandboxError } from '../core/errors.js';
+import { ArgumentError, CallError, SandboxError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
 import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
+import { CALL_NAMES, cFunction, checkArguments, hasSince, type CFunction } from './c-api.js';
 import { fromHex, hex } from '../core/bytes.js';
 import {
   applySettings, count, finite, keyTypeCode, protocol, readSettings, versionConstant,
@@ -241,11 +242,11 @@ export class Engine {
     return this.log.call('SSL_CTX_remove_session', [ctx.name, session.name], () => this.#glue.osb_ctx_remove_session(c, s));
   }
 
-  /** SSL_CTX_flush_sessions at the sandbox clock's now: removes the expired sessions. */
-  flushSessions(ctx: ContextRef): void {
+  /** SSL_CTX_flush_sessions: removes the sessions expired at `time` (default: the sandbox clock's now). */
+  flushSessions(ctx: ContextRef, time?: number, call: 'SSL_CTX_flush_sessions' | 'SSL_CTX_flush_sessions_ex' = 'SSL_CTX_flush_sessions'): void {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
-    const now = Math.floor(this.now());
-    this.log.call('SSL_CTX_flush_sessions', [ctx.name, String(now)], () => this.#glue.osb_ctx_flush_sessions(c, now));
+    const at = time === undefined ? Math.floor(this.now()) : finite(time, 'time');
+    this.log.call(call, [ctx.name, String(at)], () => this.#glue.osb_ctx_flush_sessions(c, at));
   }
 
   /** SSL_CTX_sess_number */
@@ -339,8 +340,9 @@ export class Engine {
     return this.#glue.osb_session_print(this.handles.pointer(session, 'SSL_SESSION'));
   }
 
-  /** SSL_SESSION_free: drops this handle's reference; the handle is dead afterwards. */
-  freeSession(session: SessionRef): void {
+  /** SSL_SESSION_free: drops this handle's reference; the handle is dead afterwards. NULL (null) is allowed, as in C: nothing happens. */
+  freeSession(session: SessionRef | null): void {
+    if (session === null) return this.log.call('SSL_SESSION_free', ['NULL'], () => this.#glue.osb_session_free(0 as Ptr<'SSL_SESSION'>));
     const s = this.handles.release(session, 'SSL_SESSION');
     this.log.call('SSL_SESSION_free', [session.name], () => this.#glue.osb_session_free(s));
   }
@@ -379,7 +381,6 @@ export class Engine {
   setSessionFields(session: SessionRef, fields: SessionFields): void {
     const s = this.handles.pointer(session, 'SSL_SESSION');
     const glue = this.#glue;
-    // SSL_SESSION_set_time returns the time it set (its manual says 1): any non-zero is success.
     const checked = (fn: string, args: string[], work: () => number) => {
       if (this.log.call(fn, [session.name, ...args], work) === 0) throw this.openssl.failure(fn, args.join(', '));
     };
@@ -398,7 +399,8 @@ export class Engine {
     }
     if (fields.time !== undefined) {
       const time = finite(fields.time, 'time');
-      checked('SSL_SESSION_set_time', [String(time)], () => glue.osb_session_set_time(s, time));
+      // It returns the time it set (its manual says 1), 0 only for a NULL session: no result means failure.
+      this.log.call('SSL_SESSION_set_time', [session.name, String(time)], () => glue.osb_session_set_time(s, time));
     }
     if (fields.timeout !== undefined) {
       const timeout = count(fields.timeout, 'timeout');
@@ -556,6 +558,38 @@ export class Engine {
       this.#archive.delete(old);
       this.#tracer.forget(old);
     }
+  }
+
+  // ---- the C API by name (src/sandbox/c-api.ts) ------------------------------------
+
+  /**
+   * Calls an OpenSSL function of the table by its name: objects as handles (null where C takes
+   * NULL), numbers as C passes them, masks as numbers or flag names, bytes as hex or text. It
+   * returns what C returns (a new SSL_SESSION as a handle, bytes an out-parameter gave as hex).
+   * Refused before any C runs, with a CallError or a HandleError naming the argument: a function
+   * the table lacks or this OpenSSL lacks, the wrong number or kind of arguments, a freed object.
+   */
+  call(name: string, args: unknown[] = []): unknown {
+    const fn = this.#cFunction(name);
+    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind) => this.handles.pointer(ref, kind));
+    if (fn.engine) return fn.engine(this, checked.given as never[]);
+    this.#glue.osb_err_clear();
+    return this.log.call(name, checked.shown, () => fn.glue!(this.openssl, checked.values),
+      () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+  }
+
+  #cFunction(name: string): CFunction {
+    const fn = cFunction(name);
+    if (!fn) {
+      throw new CallError('UNKNOWN_FUNCTION', name, 'a function of the session family',
+        `${JSON.stringify(name)} is not a function the sandbox can call (known: ${CALL_NAMES.join(', ')})`);
+    }
+    const version = this.opensslVersion();
+    if (fn.since && !hasSince(version, fn.since)) {
+      throw new CallError('NOT_IN_THIS_OPENSSL', name, `OpenSSL ${fn.since} or later`,
+        `${name} is not in this OpenSSL (${version}): it first appeared in OpenSSL ${fn.since}`);
+    }
+    return fn;
   }
 
   // ---- clock ----------------------------------------------------------------------

@@ -25,6 +25,8 @@ export interface CallEvent extends Base {
   result?: number | string;
   /** A variable the call makes (SSL_SESSION_up_ref: the new reference's name). */
   declares?: string;
+  /** The reasons OpenSSL's error queue held after the call (ERR_get_error), where any. */
+  errors?: string[];
 }
 
 /** OpenSSL called one of the sandbox's callbacks. */
@@ -170,12 +172,17 @@ export class EventLog {
     return result;
   }
 
-  /** Makes OpenSSL call `call` through `work` and logs it in C: `call(args) = result`. */
-  call<R extends number | string | void>(call: string, args: string[], work: () => R): R {
+  /**
+   * Makes OpenSSL call `call` through `work` and logs it in C: `call(args) = result`. `errors`,
+   * run right after the call, reports what OpenSSL's error queue then held.
+   */
+  call<R extends number | string | void>(call: string, args: string[], work: () => R, errors?: () => string[]): R {
     return this.around(work, (result) => {
       const shown = typeof result === 'string' ? JSON.stringify(result) : result;
+      const queued = errors?.() ?? [];
       return {
         kind: 'call', call, args, ...(result === undefined ? {} : { result: result as number | string }),
+        ...(queued.length ? { errors: queued } : {}),
         c: `${call}(${args.join(', ')})${shown === undefined ? '' : ` = ${shown}`}`,
       };
     });

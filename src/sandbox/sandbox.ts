@@ -1,4 +1,5 @@
-import type { Counter, KeyType, Side } from '../core/constants.js';
+import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOption } from '../core/constants.js';
+import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
 import { compiledModule, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
@@ -282,6 +283,16 @@ export class Clock {
   }
 }
 
+type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Session : K extends 'SSL_SESSION|NULL' ? Session | null
+  : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'version' ? number | ProtocolVersion
+  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array : number;
+type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infer K}?` ? [ArgType<K>?, ...ArgTypes<T>] : [ArgType<H>, ...ArgTypes<T>]) : [];
+/** The arguments of a C function of the table, as Sandbox.call() takes them. */
+export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
+/** What Sandbox.call() resolves with for a C function: C's result. */
+export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extends infer R
+  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array : number : never;
+
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
 /** A batch entry with the public handle objects in place of references. */
 export type PublicBatchCall = BatchCall extends infer C ? (C extends [infer M, ...infer A] ? [M, ...{ [I in keyof A]: Public<A[I]> }] : never) : never;
@@ -342,6 +353,23 @@ export class Sandbox {
    */
   batch(calls: PublicBatchCall[]): Promise<BatchResult[]> {
     return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]);
+  }
+
+  /**
+   * Any function of the C API table (src/sandbox/c-api.ts) by its OpenSSL name, with C's
+   * arguments and C's result: `sb.call('SSL_CTX_sess_set_cache_size', ctx, -1)` resolves with the
+   * previous size. Integers reach OpenSSL as C passes them (negative or out of range too), masks
+   * as numbers (any bits) or flag names, NULL as null where C takes it. A new SSL_SESSION comes
+   * back as a Session. Refused before any C runs (CallError, HandleError): an unknown function, one
+   * this OpenSSL lacks, the wrong number or kind of arguments, a freed object.
+   */
+  async call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
+    const result = await this.#engine.call(name, (args as unknown[]).map(refOf));
+    const ref = result as HandleRef;
+    if (ref && typeof ref === 'object' && ref.kind === 'SSL_SESSION' && typeof ref.name === 'string') {
+      return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
+    }
+    return result as CallResult<N>;
   }
 
   /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */

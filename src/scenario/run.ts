@@ -1,8 +1,10 @@
 // Runs a scenario against a sandbox and reports every expectation that did not hold.
-import { OpenSSLError, SandboxError } from '../core/errors.js';
+import { protocolName } from '../core/constants.js';
+import { CallError, HandleError, OpenSSLError, SandboxError } from '../core/errors.js';
+import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
 import type { Variant } from '../core/module.js';
 import { Context, Session, createSandbox, type Sandbox } from '../sandbox/sandbox.js';
-import type { SandboxEvent } from '../sandbox/events.js';
+import type { CallEvent, SandboxEvent } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
 import type { Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
 
@@ -130,15 +132,31 @@ async function perform(
 
   if ('call' in step) {
     let result: unknown;
+    let thrown: unknown;
     try {
       result = await CALLS[step.call](sb, (step.args ?? []).map(resolve));
     } catch (error) {
+      thrown = error;
       result = { error: describe(error) };
     }
     if (step.as) names.set(step.as, result);
     const expected = forVariant(step.expect, variant);
+    const path = `${step.call}()`;
+    if (isErrorExpectation(expected)) {
+      // An error is what the call threw (a refusal), or what OpenSSL's error queue held after it.
+      const observed = thrown !== undefined ? describe(thrown)
+        : (await sb.events(mark)).find((e): e is CallEvent => e.kind === 'call' && e.call === step.call)?.errors?.join('; ');
+      if (observed === undefined || !observed.includes(expected.error)) fail({ path, expected, observed: observed === undefined ? plain(result) : { error: observed } });
+      return { error: expected.error };
+    }
+    if (thrown !== undefined) {
+      fail({ path: thrown instanceof CallError && thrown.argument ? `${path} argument ${thrown.argument}` : path,
+        expected: thrown instanceof CallError ? thrown.expected : thrown instanceof HandleError ? 'a live object of this sandbox' : 'the call to run',
+        observed: describe(thrown), message: thrown instanceof CallError || thrown instanceof HandleError ? 'refused before any C ran' : 'the call failed' });
+      return undefined;
+    }
     if (expected === undefined) return undefined;
-    return match(expected, plain(result), `${step.call}()`, fail);
+    return match(expected, asExpected(cFunction(step.call)!.returns, expected, result), path, fail);
   }
 
   if ('handshake' in step) {
@@ -208,6 +226,16 @@ async function answerAsynchronously(context: Context, delayMs: number): Promise<
 }
 
 const isExpectStep = (step: Step) => !('call' in step) && !('handshake' in step) && !('clock' in step);
+
+const isErrorExpectation = (expected: unknown): expected is { error: string } =>
+  expected !== null && typeof expected === 'object' && typeof (expected as { error?: unknown }).error === 'string';
+
+/** A result as the expectation writes it: masks as flag names, versions as names, where it uses names. */
+function asExpected(returns: ReturnKind, expected: unknown, result: unknown): unknown {
+  if ((returns === 'cache_mode' || returns === 'options') && Array.isArray(expected) && typeof result === 'number') return flagNames(returns, result);
+  if (returns === 'version' && typeof expected === 'string' && typeof result === 'number') return protocolName(result);
+  return plain(result);
+}
 
 /** Results as data: handles become their names, bytes their length. */
 function plain(value: unknown): unknown {

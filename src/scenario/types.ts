@@ -31,8 +31,11 @@ export interface Scenario {
 export type Expected<T = unknown> = T | { byVariant: Partial<Record<Variant, T>> };
 
 /**
- * An OpenSSL call by its name. `args` name contexts, sessions (`first.session`) and values
- * named earlier with `as`, or give literals; `as` names the result.
+ * An OpenSSL call by its name: any function of the C API table (src/sandbox/c-api.ts). `args`
+ * are C's arguments: names of contexts, sessions (`first.session`) and values named earlier with
+ * `as`, null for NULL, integers as C passes them, masks as numbers or flag names, bytes as hex.
+ * `as` names the result; `expect` is what C returns (masks and versions may be written as names),
+ * or `{ "error": "text" }`: a refusal, or a reason OpenSSL's error queue holds after the call.
  */
 export interface CallStep {
   call: string;
