@@ -80,6 +80,22 @@ describe('the scenario runner', () => {
     assert.match(String(report.failures[0].observed), /SSL_CTX_add_session argument 2 \(SSL_SESSION \*session\): .*use after free/);
   });
 
+  it('exact event expectations fail on an extra event, a forbidden one and a wrong callback count', async () => {
+    const scenario = validateScenario({
+      ...valid,
+      contexts: { s: { role: 'server', callbacks: { newSession: 'decline' } }, c: { role: 'client' } },
+      steps: [
+        ...valid.steps,
+        // TLS 1.3 sends two tickets: the server's new-session callback runs twice.
+        { expect: { events: { exactly: [{ kind: 'callback', callback: 'new_session' }, { kind: 'callback', callback: 'new_session' }], of: ['callback'] }, callbacks: { s: { new_session: 2 } } } },
+        { expect: { events: { exactly: [], of: ['callback'] } } },
+        { expect: { events: { none: [{ kind: 'callback', callback: 'new_session' }] }, callbacks: { s: { new_session: 0, remove_session: 0 } } } },
+      ],
+    });
+    const report = await runScenario(scenario, { openssl: '3.5' });
+    assert.deepEqual(report.failures.map((f) => [f.step, f.path]), [[2, 'events.exactly[0]'], [3, 'events.none[0]'], [3, 'callbacks.s.new_session']]);
+  });
+
   it('reports the step, the expected and the observed value of a failed expectation', async () => {
     const scenario = validateScenario({ ...valid, steps: [...valid.steps, { call: 'SSL_CTX_sess_number', args: ['s'], expect: 5 }] });
     const report = await runScenario(scenario, { openssl: '3.5' });

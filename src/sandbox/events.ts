@@ -113,6 +113,10 @@ export interface ClockEvent extends Base {
 export type SandboxEvent =
   | CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent
   | MessageEvent | RecordEvent | StateEvent | AlertEvent;
+/** The kinds of events, as their `kind` fields name them. */
+export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert'] as const satisfies readonly SandboxEvent['kind'][];
+/** The callbacks a CallbackEvent reports. */
+export const CALLBACKS = ['new_session', 'remove_session', 'get_session', 'client_hello'] as const satisfies readonly CallbackEvent['callback'][];
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;
 
 /**

@@ -6,7 +6,7 @@ import type { Variant } from '../core/module.js';
 import { Context, Session, createSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import type { CallEvent, SandboxEvent } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
-import type { Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
+import type { EventsExpectation, Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
 
 export interface RunOptions {
   openssl: Variant;
@@ -49,26 +49,72 @@ function match(expected: unknown, observed: unknown, path: string, fail: (f: Omi
   return observed;
 }
 
+/** Whether an event has the fields `want` gives. */
+function matches(want: unknown, event: SandboxEvent): boolean {
+  let ok = true;
+  match(want, event, '', () => { ok = false; });
+  return ok;
+}
+
+/** An `events` expectation: a list in order (others between), or exact sequences and absences. */
+function matchEventExpectation(expected: Record<string, unknown>[] | EventsExpectation, observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void): unknown {
+  if (Array.isArray(expected)) return matchEvents(expected, observed, fail, 'events');
+  const seen: Record<string, unknown> = {};
+  if (expected.exactly) {
+    const covered = expected.of ? observed.filter((e) => expected.of!.includes(e.kind)) : observed;
+    const at = covered.findIndex((e, i) => i >= expected.exactly!.length || !matches(expected.exactly![i], e));
+    if (at >= 0 || covered.length !== expected.exactly.length) {
+      const i = at >= 0 ? at : covered.length;
+      fail({
+        path: `events.exactly[${i}]`, expected: expected.exactly[i] ?? 'no more events', observed: covered.slice(i).map((e) => e.c),
+        message: `exactly ${expected.exactly.length} event${expected.exactly.length === 1 ? '' : 's'}${expected.of ? ` of kinds ${expected.of.join(', ')}` : ''} since the previous step, in order`,
+      });
+    }
+    seen.exactly = expected.exactly.map((want, i) => (covered[i] ? match(want, covered[i], '', () => {}) : undefined));
+  }
+  if (expected.of) seen.of = expected.of;
+  if (expected.inOrder) seen.inOrder = matchEvents(expected.inOrder, observed, fail, 'events.inOrder');
+  if (expected.none) {
+    expected.none.forEach((want, i) => {
+      const found = observed.find((e) => matches(want, e));
+      if (found) fail({ path: `events.none[${i}]`, expected: 'no such event', observed: found.c, message: 'an event the step must not cause' });
+    });
+    seen.none = expected.none;
+  }
+  return seen;
+}
+
+/** Callback invocations in the window, per named context and kind (only the kinds `expected` names). */
+function callbackCounts(names: Map<string, unknown>, expected: NonNullable<StateExpectation['callbacks']>, observed: SandboxEvent[],
+  fail: (f: Omit<Failure, 'step'>) => void): unknown {
+  return Object.fromEntries(Object.entries(expected).map(([name, want]) => {
+    const context = names.get(name);
+    if (!(context instanceof Context)) {
+      fail({ path: `callbacks.${name}`, expected: 'a context', observed: typeof context });
+      return [name, undefined];
+    }
+    const counts = Object.fromEntries(Object.keys(want).map((kind) =>
+      [kind, observed.filter((e) => e.kind === 'callback' && e.callback === kind && e.context === context.name).length]));
+    return [name, match(want, counts, `callbacks.${name}`, fail)];
+  }));
+}
+
 /** Events must appear in the given order among those observed (others may come between). */
-function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void): unknown {
+function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void, path: string): unknown {
   const picked: unknown[] = [];
   let at = 0;
   for (const [i, want] of expected.entries()) {
     let found = -1;
-    for (let j = at; j < observed.length && found < 0; j++) {
-      let ok = true;
-      match(want, observed[j], '', () => { ok = false; });
-      if (ok) found = j;
-    }
+    for (let j = at; j < observed.length && found < 0; j++) if (matches(want, observed[j])) found = j;
     if (found < 0) {
       fail({
-        path: `events[${i}]`, expected: want,
+        path: `${path}[${i}]`, expected: want,
         observed: observed.slice(at).map((e) => e.c),
         message: 'no such event, in order, since the previous step',
       });
       return picked;
     }
-    picked.push(match(want, observed[found], `events[${i}]`, () => {}));
+    picked.push(match(want, observed[found], `${path}[${i}]`, () => {}));
     at = found + 1;
   }
   return picked;
@@ -182,6 +228,8 @@ async function perform(
 
   const expected = forVariant<StateExpectation>(step.expect, variant);
   if (!expected) return undefined;
+  // Taken first: the reads this step makes (counters, the cache) are not in its own window.
+  const caused = expected.events || expected.callbacks ? await sb.events(mark) : [];
   const observed: Record<string, Record<string, unknown>> = {};
   for (const [name, want] of Object.entries(expected.counters ?? {})) {
     const c = names.get(name);
@@ -212,8 +260,9 @@ async function perform(
     if (!(s instanceof Session)) fail({ path: `sessions.${name}`, expected: 'a session', observed: typeof s });
     else (observed.sessions ??= {})[name] = match(want, await s.info(), `sessions.${name}`, fail);
   }
-  const events = expected.events ? { events: matchEvents(expected.events, await sb.events(mark), fail) } : {};
-  return { ...observed, ...events };
+  const events = expected.events ? { events: matchEventExpectation(expected.events, caused, fail) } : {};
+  const callbacks = expected.callbacks ? { callbacks: callbackCounts(names, expected.callbacks, caused, fail) } : {};
+  return { ...observed, ...events, ...callbacks };
 }
 
 /** An external cache on the caller's side: answers from the sessions the context's new-session callback kept, after a delay. */

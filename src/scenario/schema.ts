@@ -3,6 +3,7 @@
 import { KEY_TYPES, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES } from '../core/constants.js';
 import { VARIANTS } from '../core/module.js';
 import { CALL_NAMES, arity, cFunction } from '../sandbox/c-api.js';
+import { CALLBACKS, EVENT_KINDS } from '../sandbox/events.js';
 
 const names = (table: object) => ({ type: 'string', enum: Object.keys(table) });
 const count = { type: 'integer', minimum: 0, maximum: 2147483647 };
@@ -39,6 +40,8 @@ const callArities = CALL_NAMES.map((call) => {
   const { min, max } = arity(cFunction(call)!);
   return { if: { properties: { call: { const: call } } }, then: { properties: { args: { type: 'array', minItems: min, maxItems: max } }, ...(min ? { required: ['args'] } : {}) } };
 });
+
+const eventList = { type: 'array', items: { type: 'object' }, maxItems: 200 };
 
 const name = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$', maxLength: 64 };
 const anyValue = {};
@@ -82,7 +85,8 @@ export const scenarioSchema = {
                 count: count, contains: { type: 'array', items: name }, lacks: { type: 'array', items: name },
               }) },
               sessions: { type: 'object', additionalProperties: { type: 'object' } },
-              events: { type: 'array', items: { type: 'object' }, maxItems: 200 },
+              events: { anyOf: [eventList, strict({ exactly: eventList, of: { type: 'array', items: { enum: [...EVENT_KINDS] }, minItems: 1, uniqueItems: true }, inOrder: eventList, none: eventList })] },
+              callbacks: { type: 'object', additionalProperties: strict(Object.fromEntries(CALLBACKS.map((c) => [c, count]))) },
             })),
           }, ['expect']),
         ],

@@ -2,6 +2,7 @@
 // src/scenario/schema.json is its JSON Schema; these are its TypeScript types.
 import type { Variant } from '../core/module.js';
 import type { ContextConfig } from '../sandbox/config.js';
+import type { CallbackEvent, SandboxEvent } from '../sandbox/events.js';
 
 export interface Scenario {
   /** What the scenario shows, in a sentence. */
@@ -77,8 +78,29 @@ export interface StateExpectation {
   cache?: Record<string, { count?: number; contains?: string[]; lacks?: string[] }>;
   /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, …). */
   sessions?: Record<string, Record<string, unknown>>;
-  /** The events the last call, handshake or clock step caused (and reads since), in order, matching on the fields given. */
-  events?: Record<string, unknown>[];
+  /**
+   * The events the last call, handshake or clock step caused (and reads since), matching on the
+   * fields given: an array lists events in order with others allowed between; the object form
+   * states exact sequences and absences.
+   */
+  events?: Record<string, unknown>[] | EventsExpectation;
+  /**
+   * How many times each session callback ran in the same window, per named context
+   * (`{ "server": { "remove_session": 2, "new_session": 0 } }`); callbacks not named are not checked.
+   */
+  callbacks?: Record<string, Partial<Record<CallbackEvent['callback'], number>>>;
+}
+
+/** Exact event expectations over the window an `events` expectation sees. */
+export interface EventsExpectation {
+  /** These events, in this order, and no others: of the kinds `of` names, or of every kind. */
+  exactly?: Record<string, unknown>[];
+  /** The event kinds `exactly` covers (`["callback", "destroyed"]`); other kinds are left out of the comparison. */
+  of?: SandboxEvent['kind'][];
+  /** These events in this order, others allowed between (as the array form). */
+  inOrder?: Record<string, unknown>[];
+  /** No event of the window matches any of these. */
+  none?: Record<string, unknown>[];
 }
 
 export type Step = CallStep | HandshakeStep | ClockStep | ExpectStep;
