@@ -1,7 +1,9 @@
 /** What went wrong, by SandboxError.code: one name per kind of failure, to branch on. */
 export type SandboxErrorCode =
-  /** A value the caller passed does not fit (ArgumentError). */
+  /** A value the caller passed does not fit (ArgumentError, or CallError for an argument of a C call). */
   | 'ARGUMENT'
+  /** A C call refused before any C ran (CallError): unknown, not in this OpenSSL, the wrong number of arguments. */
+  | 'UNKNOWN_FUNCTION' | 'NOT_IN_THIS_OPENSSL' | 'ARITY'
   /** An OpenSSL call failed (OpenSSLError); MEMORY_LIMIT: because the memoryLimit refused it memory (MemoryLimitError). */
   | 'OPENSSL' | 'MEMORY_LIMIT'
   /** A handle that cannot be used (HandleError). */
@@ -82,6 +84,19 @@ export class ArgumentError extends SandboxError {
   }
 }
 
+export type CallProblem = 'UNKNOWN_FUNCTION' | 'NOT_IN_THIS_OPENSSL' | 'ARITY' | 'ARGUMENT';
+
+/**
+ * A C call refused before any C ran: a function the sandbox does not know or this OpenSSL lacks,
+ * the wrong number of arguments, or an argument of the wrong kind. `argument` is the 1-based
+ * position of the argument at fault, `expected` what the C parameter takes.
+ */
+export class CallError extends SandboxError {
+  constructor(code: CallProblem, readonly call: string, readonly expected: string, message: string, readonly argument?: number) {
+    super(code, message);
+  }
+}
+
 /** A thrown value as plain data (structured-cloneable): its class name, message, stack and own fields. */
 export interface SerializedError {
   name: string;
@@ -90,7 +105,7 @@ export interface SerializedError {
   fields: Record<string, unknown>;
 }
 
-const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError };
+const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError };
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {

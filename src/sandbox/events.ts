@@ -27,6 +27,8 @@ export interface CallEvent extends Base {
   result?: number | string;
   /** A variable the call makes (SSL_SESSION_up_ref: the new reference's name). */
   declares?: string;
+  /** The reasons OpenSSL's error queue held after the call (ERR_get_error), where any. */
+  errors?: string[];
 }
 
 /** OpenSSL called one of the sandbox's callbacks. */
@@ -110,6 +112,15 @@ export interface ClockEvent extends Base {
   now: number;
 }
 
+/** A name was given to an SSL_SESSION object an event showed, without taking a reference (Sandbox.sessionObject). */
+export interface NameEvent extends Base {
+  kind: 'name';
+  /** The new name, for example `object_1`. */
+  name: string;
+  /** The object it names (`#3`). */
+  object: string;
+}
+
 /**
  * Code of the caller's failed (an onEvent listener threw, a get-session handler threw or
  * answered something that is not a session): the sandbox caught it before it reached OpenSSL,
@@ -125,7 +136,11 @@ export interface FaultEvent extends Base {
 
 export type SandboxEvent =
   | CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent
-  | MessageEvent | RecordEvent | StateEvent | AlertEvent | FaultEvent;
+  | MessageEvent | RecordEvent | StateEvent | AlertEvent | NameEvent | FaultEvent;
+/** The kinds of events, as their `kind` fields name them. */
+export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert', 'name', 'fault'] as const satisfies readonly SandboxEvent['kind'][];
+/** The callbacks a CallbackEvent reports. */
+export const CALLBACKS = ['new_session', 'remove_session', 'get_session', 'client_hello'] as const satisfies readonly CallbackEvent['callback'][];
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;
 
 /**
@@ -226,12 +241,17 @@ export class EventLog {
     return result;
   }
 
-  /** Makes OpenSSL call `call` through `work` and logs it in C: `call(args) = result`. */
-  call<R extends number | string | void>(call: string, args: string[], work: () => R): R {
+  /**
+   * Makes OpenSSL call `call` through `work` and logs it in C: `call(args) = result`. `errors`,
+   * run right after the call, reports what OpenSSL's error queue then held.
+   */
+  call<R extends number | string | void>(call: string, args: string[], work: () => R, errors?: () => string[]): R {
     return this.around(work, (result) => {
       const shown = typeof result === 'string' ? JSON.stringify(result) : result;
+      const queued = errors?.() ?? [];
       return {
         kind: 'call', call, args, ...(result === undefined ? {} : { result: result as number | string }),
+        ...(queued.length ? { errors: queued } : {}),
         c: `${call}(${args.join(', ')})${shown === undefined ? '' : ` = ${shown}`}`,
       };
     });

@@ -1,5 +1,6 @@
-import type { Counter, KeyType, Side } from '../core/constants.js';
+import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOption } from '../core/constants.js';
 import { ArgumentError, deserializeError, type SandboxError } from '../core/errors.js';
+import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
 import { checkVariant, compiledModule, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
@@ -264,6 +265,8 @@ export interface HandshakeOptions {
   session?: Session;
   /** How the connection ends afterwards; default `clean`. */
   shutdown?: 'clean' | 'unclean';
+  /** Also take a reference to the server's own SSL_SESSION (SSL_get1_session on the server side) as `serverSession`. */
+  serverSession?: boolean;
 }
 
 /** The virtual clock: OpenSSL's "now" for session times, timeouts and ticket ages. */
@@ -285,6 +288,16 @@ export class Clock {
     return this.link.engine.setClock(epochSeconds);
   }
 }
+
+type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Session : K extends 'SSL_SESSION|NULL' ? Session | null
+  : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'version' ? number | ProtocolVersion
+  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array : number;
+type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infer K}?` ? [ArgType<K>?, ...ArgTypes<T>] : [ArgType<H>, ...ArgTypes<T>]) : [];
+/** The arguments of a C function of the table, as Sandbox.call() takes them. */
+export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
+/** What Sandbox.call() resolves with for a C function: C's result. */
+export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extends infer R
+  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array : number : never;
 
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
 /** A batch entry with the public handle objects in place of references. */
@@ -335,6 +348,16 @@ export class Sandbox {
     return new Session(this.#link, await this.#engine.createSession(fields));
   }
 
+  /**
+   * A name for the SSL_SESSION object an event showed (its `session.object`, `#3`: the session a
+   * callback was given or answered with), holding no reference: it reaches the object while
+   * OpenSSL keeps it, and calls through it are refused as a use after free once it is destroyed.
+   * Its dispose() is refused: it owns no reference to free. No OpenSSL call.
+   */
+  async sessionObject(object: string): Promise<Session> {
+    return new Session(this.#link, await this.#engine.nameObject(object));
+  }
+
   /** d2i_SSL_SESSION of any Uint8Array view (a Buffer too); the bytes are copied, `der` stays as it is. */
   async decodeSession(der: Uint8Array): Promise<Session> {
     return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der, 'd2i_SSL_SESSION\'s DER bytes')));
@@ -350,6 +373,23 @@ export class Sandbox {
     if (!Array.isArray(calls)) throw new ArgumentError('batch() takes an array of [method, ...args] entries');
     const refs = calls.map((entry) => (Array.isArray(entry) ? entry.map(refOf) : entry)) as unknown as BatchCall[];
     return (await this.#engine.batch(refs)).map((r) => (r.ok ? r : { ok: false, error: deserializeError(r.error) as SandboxError }));
+  }
+
+  /**
+   * Any function of the C API table (src/sandbox/c-api.ts) by its OpenSSL name, with C's
+   * arguments and C's result: `sb.call('SSL_CTX_sess_set_cache_size', ctx, -1)` resolves with the
+   * previous size. Integers reach OpenSSL as C passes them (negative or out of range too), masks
+   * as numbers (any bits) or flag names, NULL as null where C takes it. A new SSL_SESSION comes
+   * back as a Session. Refused before any C runs (CallError, HandleError): an unknown function, one
+   * this OpenSSL lacks, the wrong number or kind of arguments, a freed object.
+   */
+  async call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
+    const result = await this.#engine.call(name, (args as unknown[]).map(refOf));
+    const ref = result as HandleRef;
+    if (ref && typeof ref === 'object' && ref.kind === 'SSL_SESSION' && typeof ref.name === 'string') {
+      return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
+    }
+    return result as CallResult<N>;
   }
 
   /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */
@@ -381,13 +421,15 @@ export class Sandbox {
   /**
    * A whole connection: SSL_new and SSL_set_session (connect), SSL_do_handshake, SSL_get1_session
    * of the client, SSL_shutdown and SSL_free.
-   * The returned session is the client's new reference, to offer for resumption.
+   * The returned session is the client's new reference, to offer for resumption; with
+   * `serverSession: true`, `serverSession` is a reference to the server's (SSL_get1_session).
    */
-  async handshake({ client, server, session, shutdown = 'clean' }: HandshakeOptions): Promise<HandshakeResult & { session: Session }> {
+  async handshake({ client, server, session, shutdown = 'clean', serverSession }: HandshakeOptions): Promise<HandshakeResult & { session: Session; serverSession?: Session }> {
     const connection = await this.connect(client, server, session);
     try {
       const result = await connection.handshake();
-      return { ...result, session: await connection.session('client') };
+      const own = await connection.session('client');
+      return { ...result, session: own, ...(serverSession ? { serverSession: await connection.session('server') } : {}) };
     } finally {
       await connection.close(shutdown);
     }
