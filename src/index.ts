@@ -11,7 +11,7 @@ export type { BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResul
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type {
   SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,
-  MessageEvent, RecordEvent, StateEvent, AlertEvent,
+  MessageEvent, RecordEvent, StateEvent, AlertEvent, NameEvent,
 } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js';

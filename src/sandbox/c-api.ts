@@ -67,11 +67,11 @@ export const C_API = {
   // ---- the internal cache (SSL_CTX_add_session(3), SSL_CTX_flush_sessions(3), SSL_CTX_sess_number(3))
   SSL_CTX_add_session: {
     c: 'int SSL_CTX_add_session(SSL_CTX *ctx, SSL_SESSION *session)', args: ['SSL_CTX', 'SSL_SESSION'], returns: 'int',
-    engine: (e, [ctx, session]) => e.addSession(ctx, session),
+    engine: (e, [ctx, session]) => e.addSession(ctx, session, true),
   },
   SSL_CTX_remove_session: {
     c: 'int SSL_CTX_remove_session(SSL_CTX *ctx, SSL_SESSION *session)', args: ['SSL_CTX', 'SSL_SESSION'], returns: 'int',
-    engine: (e, [ctx, session]) => e.removeSession(ctx, session),
+    engine: (e, [ctx, session]) => e.removeSession(ctx, session, true),
   },
   SSL_CTX_flush_sessions: {
     c: 'void SSL_CTX_flush_sessions(SSL_CTX *ctx, long tm)', args: ['SSL_CTX', 'time_t?'], returns: 'void',
@@ -170,11 +170,11 @@ export const C_API = {
   SSL_SESSION_up_ref: {
     // C returns 1 and the same pointer now holds one more reference: the sandbox names that reference.
     c: 'int SSL_SESSION_up_ref(SSL_SESSION *session)', args: ['SSL_SESSION'], returns: 'SSL_SESSION',
-    engine: (e, [session]) => e.upRefSession(session),
+    engine: (e, [session]) => e.upRefSession(session, true),
   },
   SSL_SESSION_dup: {
     c: 'SSL_SESSION *SSL_SESSION_dup(const SSL_SESSION *src)', args: ['SSL_SESSION'], returns: 'SSL_SESSION',
-    engine: (e, [session]) => e.dupSession(session),
+    engine: (e, [session]) => e.dupSession(session, true),
   },
   SSL_SESSION_get_id: {
     c: 'const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *s, unsigned int *len)', args: ['SSL_SESSION'], returns: 'hex',
@@ -240,7 +240,7 @@ export const C_API = {
   },
   i2d_SSL_SESSION: {
     c: 'int i2d_SSL_SESSION(const SSL_SESSION *in, unsigned char **pp)', args: ['SSL_SESSION'], returns: 'der',
-    engine: (e, [session]) => e.encodeSession(session),
+    engine: (e, [session]) => e.encodeSession(session, true),
   },
   d2i_SSL_SESSION: {
     c: 'SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length)', args: ['der'], returns: 'SSL_SESSION',

@@ -110,11 +110,20 @@ export interface ClockEvent extends Base {
   now: number;
 }
 
+/** A name was given to an SSL_SESSION object an event showed, without taking a reference (Sandbox.sessionObject). */
+export interface NameEvent extends Base {
+  kind: 'name';
+  /** The new name, for example `object_1`. */
+  name: string;
+  /** The object it names (`#3`). */
+  object: string;
+}
+
 export type SandboxEvent =
   | CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent
-  | MessageEvent | RecordEvent | StateEvent | AlertEvent;
+  | MessageEvent | RecordEvent | StateEvent | AlertEvent | NameEvent;
 /** The kinds of events, as their `kind` fields name them. */
-export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert'] as const satisfies readonly SandboxEvent['kind'][];
+export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert', 'name'] as const satisfies readonly SandboxEvent['kind'][];
 /** The callbacks a CallbackEvent reports. */
 export const CALLBACKS = ['new_session', 'remove_session', 'get_session', 'client_hello'] as const satisfies readonly CallbackEvent['callback'][];
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;

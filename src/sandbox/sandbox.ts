@@ -261,6 +261,8 @@ export interface HandshakeOptions {
   session?: Session;
   /** How the connection ends afterwards; default `clean`. */
   shutdown?: 'clean' | 'unclean';
+  /** Also take a reference to the server's own SSL_SESSION (SSL_get1_session on the server side) as `serverSession`. */
+  serverSession?: boolean;
 }
 
 /** The virtual clock: OpenSSL's "now" for session times, timeouts and ticket ages. */
@@ -343,6 +345,16 @@ export class Sandbox {
     return new Session(this.#link, await this.#engine.createSession(fields));
   }
 
+  /**
+   * A name for the SSL_SESSION object an event showed (its `session.object`, `#3`: the session a
+   * callback was given or answered with), holding no reference: it reaches the object while
+   * OpenSSL keeps it, and calls through it are refused as a use after free once it is destroyed.
+   * Its dispose() is refused: it owns no reference to free. No OpenSSL call.
+   */
+  async sessionObject(object: string): Promise<Session> {
+    return new Session(this.#link, await this.#engine.nameObject(object));
+  }
+
   /** d2i_SSL_SESSION. In a worker the bytes move by transfer: `der` is detached afterwards. */
   async decodeSession(der: Uint8Array): Promise<Session> {
     return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der)));
@@ -403,13 +415,15 @@ export class Sandbox {
   /**
    * A whole connection: SSL_new and SSL_set_session (connect), SSL_do_handshake, SSL_get1_session
    * of the client, SSL_shutdown and SSL_free.
-   * The returned session is the client's new reference, to offer for resumption.
+   * The returned session is the client's new reference, to offer for resumption; with
+   * `serverSession: true`, `serverSession` is a reference to the server's (SSL_get1_session).
    */
-  async handshake({ client, server, session, shutdown = 'clean' }: HandshakeOptions): Promise<HandshakeResult & { session: Session }> {
+  async handshake({ client, server, session, shutdown = 'clean', serverSession }: HandshakeOptions): Promise<HandshakeResult & { session: Session; serverSession?: Session }> {
     const connection = await this.connect(client, server, session);
     try {
       const result = await connection.handshake();
-      return { ...result, session: await connection.session('client') };
+      const own = await connection.session('client');
+      return { ...result, session: own, ...(serverSession ? { serverSession: await connection.session('server') } : {}) };
     } finally {
       await connection.close(shutdown);
     }

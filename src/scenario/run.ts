@@ -5,7 +5,7 @@ import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
 import type { Variant } from '../core/module.js';
 import { Context, Session, type Sandbox } from '../sandbox/sandbox.js';
 import { createSandbox } from '../worker/create-sandbox.js';
-import type { CallEvent, SandboxEvent } from '../sandbox/events.js';
+import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
 import type { EventsExpectation, Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
 
@@ -50,16 +50,25 @@ function match(expected: unknown, observed: unknown, path: string, fail: (f: Omi
   return observed;
 }
 
+/** An event pattern without its `as` (which names the session of the event it matches). */
+function pattern(want: Record<string, unknown>): Record<string, unknown> {
+  const { as: _, ...fields } = want;
+  return fields;
+}
+
 /** Whether an event has the fields `want` gives. */
-function matches(want: unknown, event: SandboxEvent): boolean {
+function matches(want: Record<string, unknown>, event: SandboxEvent): boolean {
   let ok = true;
-  match(want, event, '', () => { ok = false; });
+  match(pattern(want), event, '', () => { ok = false; });
   return ok;
 }
 
+/** Called for each pattern with `as` that matched an event. */
+type Bind = (name: string, event: SandboxEvent) => void;
+
 /** An `events` expectation: a list in order (others between), or exact sequences and absences. */
-function matchEventExpectation(expected: Record<string, unknown>[] | EventsExpectation, observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void): unknown {
-  if (Array.isArray(expected)) return matchEvents(expected, observed, fail, 'events');
+function matchEventExpectation(expected: Record<string, unknown>[] | EventsExpectation, observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void, bind: Bind): unknown {
+  if (Array.isArray(expected)) return matchEvents(expected, observed, fail, 'events', bind);
   const seen: Record<string, unknown> = {};
   if (expected.exactly) {
     const covered = expected.of ? observed.filter((e) => expected.of!.includes(e.kind)) : observed;
@@ -71,10 +80,11 @@ function matchEventExpectation(expected: Record<string, unknown>[] | EventsExpec
         message: `exactly ${expected.exactly.length} event${expected.exactly.length === 1 ? '' : 's'}${expected.of ? ` of kinds ${expected.of.join(', ')}` : ''} since the previous step, in order`,
       });
     }
-    seen.exactly = expected.exactly.map((want, i) => (covered[i] ? match(want, covered[i], '', () => {}) : undefined));
+    else expected.exactly.forEach((want, i) => typeof want.as === 'string' && bind(want.as, covered[i]));
+    seen.exactly = expected.exactly.map((want, i) => (covered[i] ? match(pattern(want), covered[i], '', () => {}) : undefined));
   }
   if (expected.of) seen.of = expected.of;
-  if (expected.inOrder) seen.inOrder = matchEvents(expected.inOrder, observed, fail, 'events.inOrder');
+  if (expected.inOrder) seen.inOrder = matchEvents(expected.inOrder, observed, fail, 'events.inOrder', bind);
   if (expected.none) {
     expected.none.forEach((want, i) => {
       const found = observed.find((e) => matches(want, e));
@@ -101,7 +111,7 @@ function callbackCounts(names: Map<string, unknown>, expected: NonNullable<State
 }
 
 /** Events must appear in the given order among those observed (others may come between). */
-function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void, path: string): unknown {
+function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void, path: string, bind: Bind): unknown {
   const picked: unknown[] = [];
   let at = 0;
   for (const [i, want] of expected.entries()) {
@@ -115,7 +125,8 @@ function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent
       });
       return picked;
     }
-    picked.push(match(want, observed[found], `${path}[${i}]`, () => {}));
+    picked.push(match(pattern(want), observed[found], `${path}[${i}]`, () => {}));
+    if (typeof want.as === 'string') bind(want.as, observed[found]);
     at = found + 1;
   }
   return picked;
@@ -212,10 +223,14 @@ async function perform(
     try {
       const offered = session === undefined ? undefined : resolve(session);
       if (session !== undefined && !(offered instanceof Session)) throw new SandboxError('SCENARIO', `no session named '${session}'`);
-      const hs = await sb.handshake({ client: names.get(client) as Context, server: names.get(server) as Context, session: offered as Session | undefined, shutdown });
+      const hs = await sb.handshake({
+        client: names.get(client) as Context, server: names.get(server) as Context, session: offered as Session | undefined, shutdown,
+        serverSession: step.handshake.serverSession,
+      });
       names.set(step.as ?? '_', { ...hs, id: hs.sessionId.server });
       observed = { ...hs, reused: hs.reused.client && hs.reused.server, reusedBy: hs.reused };
       delete observed.session;
+      delete observed.serverSession;
     } catch (error) {
       observed = { error: describe(error) };
     }
@@ -261,9 +276,40 @@ async function perform(
     if (!(s instanceof Session)) fail({ path: `sessions.${name}`, expected: 'a session', observed: typeof s });
     else (observed.sessions ??= {})[name] = match(want, await s.info(), `sessions.${name}`, fail);
   }
-  const events = expected.events ? { events: matchEventExpectation(expected.events, caused, fail) } : {};
+  const bound: [string, SandboxEvent][] = [];
+  const events = expected.events ? { events: matchEventExpectation(expected.events, caused, fail, (n, e) => bound.push([n, e])) } : {};
+  for (const [as, event] of bound) {
+    const object = (event as { session?: SessionObject }).session?.object;
+    if (object) names.set(as, await sb.sessionObject(object));
+    else fail({ path: `events: ${as}`, expected: 'an event that carries a session', observed: event.c });
+  }
+  if (expected.identity) (observed as Record<string, unknown>).identity = await compareIdentity(expected.identity, resolve, fail);
   const callbacks = expected.callbacks ? { callbacks: callbackCounts(names, expected.callbacks, caused, fail) } : {};
   return { ...observed, ...events, ...callbacks };
+}
+
+/** Pairs of named sessions compared by object (identity) or by session id. */
+async function compareIdentity(expected: NonNullable<StateExpectation['identity']>, resolve: (name: string) => unknown,
+  fail: (f: Omit<Failure, 'step'>) => void): Promise<unknown> {
+  const info = async (name: string) => {
+    const s = resolve(name);
+    return s instanceof Session ? s.info() : undefined;
+  };
+  for (const [check, pairs] of Object.entries(expected)) {
+    const field = check.endsWith('Id') ? 'id' : 'object';
+    const same = check.startsWith('same');
+    for (const [a, b] of pairs ?? []) {
+      const [x, y] = [await info(a), await info(b)];
+      if (!x || !y) {
+        fail({ path: `identity.${check}`, expected: 'two session names', observed: [a, b].filter((_, i) => ![x, y][i]) });
+        continue;
+      }
+      // A session whose object is gone has neither object nor id to compare.
+      const equal = x[field] !== '' && x[field] === y[field];
+      if (equal !== same) fail({ path: `identity.${check}`, expected: [a, b], observed: { [a]: x[field], [b]: y[field] } });
+    }
+  }
+  return expected;
 }
 
 /** An external cache on the caller's side: answers from the sessions the context's new-session callback kept, after a delay. */

@@ -74,7 +74,7 @@ export const scenarioSchema = {
             allOf: callArities,
           },
           strict({
-            handshake: strict({ client: name, server: name, session: name, shutdown: { enum: ['clean', 'unclean'] } }, ['client', 'server']),
+            handshake: strict({ client: name, server: name, session: name, shutdown: { enum: ['clean', 'unclean'] }, serverSession: { type: 'boolean' } }, ['client', 'server']),
             as: name, expect: expected({ type: 'object' }),
           }, ['handshake']),
           strict({ clock: { type: 'string', pattern: '^\\+?[0-9]+$' } }, ['clock']),
@@ -87,6 +87,8 @@ export const scenarioSchema = {
               sessions: { type: 'object', additionalProperties: { type: 'object' } },
               events: { anyOf: [eventList, strict({ exactly: eventList, of: { type: 'array', items: { enum: [...EVENT_KINDS] }, minItems: 1, uniqueItems: true }, inOrder: eventList, none: eventList })] },
               callbacks: { type: 'object', additionalProperties: strict(Object.fromEntries(CALLBACKS.map((c) => [c, count]))) },
+              identity: strict(Object.fromEntries(['same', 'different', 'sameId', 'differentId'].map((k) =>
+                [k, { type: 'array', items: { type: 'array', items: name, minItems: 2, maxItems: 2 }, maxItems: 100 }]))),
             })),
           }, ['expect']),
         ],

@@ -65,9 +65,18 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
     return arg;
   };
 
+  /** The objects session callbacks carried, in order: sandbox_seen(k) is the k-th natively. */
+  const carried: string[] = [];
   for (const event of events) {
     if (event.kind === 'message' && typeof event.fields.sessionId === 'string') generated.add(event.fields.sessionId);
     if (event.kind === 'callback' && event.kept) kept.push(event.kept);
+    if (event.kind === 'callback' && event.callback !== 'client_hello' && event.session) carried.push(event.session.object);
+    if (event.kind === 'name') {
+      // A name without a reference: the pointer a callback carried (NULL for an object already gone, which no call then uses).
+      const k = carried.lastIndexOf(event.object);
+      body.push(`SSL_SESSION *${event.name} = ${k >= 0 ? `sandbox_seen(${k})` : 'NULL'};`);
+      declared.add(event.name);
+    }
     if (event.kind === 'clock') body.push(`sandbox_clock(${event.now});`);
     if (event.kind === 'handshake') body.push(`sandbox_handshake(${event.connection}_client, ${event.connection}_server);`);
     if (event.kind === 'call') body.push(...statement(event, use, declared, generated));

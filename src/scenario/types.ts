@@ -54,8 +54,13 @@ export interface HandshakeStep {
     session?: string;
     /** How the connection ends; default clean. */
     shutdown?: 'clean' | 'unclean';
+    /** Also name the server's own SSL_SESSION (SSL_get1_session on the server side) `<as>.serverSession`. */
+    serverSession?: boolean;
   };
-  /** Names the result: `<as>.session` is the client's new session, `<as>.id` the server's session id. */
+  /**
+   * Names the result: `<as>.session` is the client's new session, `<as>.id` the server's session
+   * id, `<as>.serverSession` the server's session (with `serverSession: true`).
+   */
   as?: string;
   /** Fields of the result; `reused: true` is shorthand for both sides reused. A failure is `{ "error": "reason text" }`. */
   expect?: Expected<Record<string, unknown>>;
@@ -76,8 +81,13 @@ export interface StateExpectation {
   counters?: Record<string, Record<string, number>>;
   /** The internal cache of named contexts: how many sessions, and which (by session name, compared by id). */
   cache?: Record<string, { count?: number; contains?: string[]; lacks?: string[] }>;
-  /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, …). */
+  /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, idLength, …). */
   sessions?: Record<string, Record<string, unknown>>;
+  /**
+   * Pairs of named sessions: `same` / `different` SSL_SESSION objects (identity, not contents),
+   * `sameId` / `differentId` session ids.
+   */
+  identity?: Partial<Record<'same' | 'different' | 'sameId' | 'differentId', [string, string][]>>;
   /**
    * The events the last call, handshake or clock step caused (and reads since), matching on the
    * fields given: an array lists events in order with others allowed between; the object form
@@ -91,7 +101,11 @@ export interface StateExpectation {
   callbacks?: Record<string, Partial<Record<CallbackEvent['callback'], number>>>;
 }
 
-/** Exact event expectations over the window an `events` expectation sees. */
+/**
+ * Exact event expectations over the window an `events` expectation sees. In any event pattern,
+ * `"as": "name"` names the SSL_SESSION object the matched event carried (`session`), without a
+ * reference: later steps may use it while OpenSSL keeps the object alive.
+ */
 export interface EventsExpectation {
   /** These events, in this order, and no others: of the kinds `of` names, or of every kind. */
   exactly?: Record<string, unknown>[];

@@ -92,6 +92,38 @@ export const cApiSuite: ApiSuite = {
       }
     } },
 
+    { name: 'a freed reference still reaches its object while a cache holds it, and is refused once the object is destroyed', run: async (sb) => {
+      const server = await sb.context({ role: 'server', callbacks: { removeSession: true } });
+      const made = await sb.createSession({ id: 'abcd', protocol: 'TLSv1.2' });
+      check.equal(await sb.call('SSL_CTX_add_session', server, made), 1);
+      await made.dispose();
+      check.equal((await made.info()).id, 'abcd', 'the object lives on in the cache');
+      // The friendly API stays strict; the C-level call does what C may do.
+      check.ok(await check.rejects(server.removeSession(made)) instanceof HandleError);
+      const mark = await sb.eventCount();
+      check.equal(await sb.call('SSL_CTX_remove_session', server, made), 1);
+      const removed = (await sb.events(mark)).find((e) => e.kind === 'callback' && e.callback === 'remove_session');
+      check.ok(removed?.kind === 'callback' && removed.session, 'the remove callback carried the session');
+      const named = await sb.sessionObject(removed.session.object);
+      check.equal((await named.info()).alive, false, 'gone with the cache\'s reference');
+      const e = await check.rejects(sb.call('SSL_SESSION_get_id', named));
+      check.ok(e instanceof HandleError && e.problem === 'disposed', e.message);
+      check.match(e.message, /use after free/);
+      check.ok(await check.rejects(named.dispose()) instanceof HandleError, 'a name without a reference frees nothing');
+    } },
+
+    { name: 'the server\'s own session of a handshake is another object than the client\'s, with the same id', run: async (sb) => {
+      const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'] });
+      const client = await sb.context({ role: 'client' });
+      const { session, serverSession } = await sb.handshake({ client, server, serverSession: true });
+      check.ok(serverSession, 'serverSession was asked for');
+      const [mine, theirs] = [await session.info(), await serverSession.info()];
+      check.ok(mine.object !== theirs.object, 'two objects');
+      check.equal(mine.id, theirs.id);
+      check.equal(theirs.idLength, 32);
+      check.deepEqual((await server.cachedSessions()).map((c) => c.object), [theirs.object], 'the cache holds the server\'s object');
+    } },
+
     { name: 'd2i_SSL_SESSION of i2d_SSL_SESSION\'s bytes is a new session with the same id', run: async (sb) => {
       const { server, client } = await tls12SessionIdPair(sb);
       const { session } = await sb.handshake({ client, server });
