@@ -14,7 +14,7 @@ import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
 import { SslNames } from './ssl-names.js';
 import { Wire, type WireChunk } from './wire.js';
 import { Driver, type Flight, type HandshakeResult } from './driver.js';
-import { Tracer } from '../trace/tracer.js';
+import { Tracer } from './tracer.js';
 
 /** What can be observed of an SSL_SESSION. */
 export interface SessionInfo {

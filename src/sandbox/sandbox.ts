@@ -10,7 +10,7 @@ import {
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
-import { inProcess, isEngineMethod, type EngineApi, type Transport } from './transport.js';
+import { inProcess, isEngineMethod, type EngineApi, type StartWorker, type Transport } from './transport.js';
 import type { WireChunk } from './wire.js';
 
 export interface SandboxOptions {
@@ -303,7 +303,7 @@ type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<
 /** A batch entry with the public handle objects in place of references. */
 export type PublicBatchCall = BatchCall extends infer C ? (C extends [infer M, ...infer A] ? [M, ...{ [I in keyof A]: Public<A[I]> }] : never) : never;
 
-type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean };
+type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean; startWorker: StartWorker };
 
 /** One OpenSSL module instance with its contexts, sessions, connections, clock and event log. */
 export class Sandbox {
@@ -320,11 +320,13 @@ export class Sandbox {
   }
 
   /**
-   * Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around
-   * it. No OpenSSL call yet: OpenSSL initialises itself in the first SSL_CTX_new.
+   * Loads an OpenSSL module (in a worker started by `startWorker` unless `worker: false`) and
+   * returns a sandbox around it. No OpenSSL call yet: OpenSSL initialises itself in the first
+   * SSL_CTX_new.
+   * @internal createSandbox() calls it with src/worker's startWorker.
    */
-  static async create(options: SandboxOptions = {}): Promise<Sandbox> {
-    const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true };
+  static async create(options: SandboxOptions, startWorker: StartWorker): Promise<Sandbox> {
+    const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true, startWorker };
     checkVariant(full.openssl);
     return new Sandbox(full, await connect(full));
   }
@@ -533,15 +535,9 @@ async function connect(options: FullOptions): Promise<Transport> {
   if (options.worker) {
     // Fetching and compiling the module starts before the worker code loads; a failure shows in startWorker.
     compiledModule(options.openssl).catch(() => {});
-    const { startWorker } = await import('../worker/host.js');
-    return startWorker(options.openssl, engineOptions);
+    return options.startWorker(options.openssl, engineOptions);
   }
   return inProcess(new Engine(await OpenSSL.load(options.openssl), engineOptions));
-}
-
-/** Sandbox.create(): loads an OpenSSL module (in a worker unless `worker: false`); no OpenSSL call until the first SSL_CTX_new. */
-export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return Sandbox.create(options);
 }
 
 export type { LeakReport, MemoryUse };
