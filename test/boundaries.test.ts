@@ -2,6 +2,7 @@
 // caller's that throw (never through OpenSSL's frames, never killing the worker), bytes of any
 // Uint8Array view across the worker, typed errors for every misuse.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import {
   ArgumentError, HandleError, SandboxError, createSandbox, type Sandbox, type SandboxErrorCode,
@@ -124,6 +125,54 @@ for (const worker of [false, true]) {
       for (const result of results.slice(1)) assert.ok(!result.ok && result.error instanceof SandboxError, JSON.stringify(result));
       assert.ok(!results[1].ok && results[1].error instanceof HandleError && results[1].error.code === 'HANDLE_NOT_A_HANDLE');
       assert.ok(!results[2].ok && results[2].error instanceof ArgumentError);
+      assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
+    });
+  });
+}
+
+describe('a sandbox nobody disposes', () => {
+  it('does not keep Node running: the worker holds the process only while a call is pending', () => {
+    // A script that forgets dispose() (an error thrown before it, say), with a listener and a handler.
+    const script = `
+      import { createSandbox } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+      const sb = await createSandbox();
+      const server = await sb.context({ role: 'server' });
+      const client = await sb.context({ role: 'client' });
+      await sb.onEvent(() => {});
+      await server.setGetSessionHandler(() => null);
+      await sb.handshake({ client, server });
+      console.log('forgotten');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(child.signal, null, `the process did not exit by itself: ${child.stderr}`);
+    assert.equal(child.status, 0, child.stderr);
+    assert.match(child.stdout, /forgotten/);
+  });
+});
+
+for (const worker of [false, true]) {
+  describe(`the clock within time_t [${worker ? 'worker' : 'in-process'}]`, () => {
+    it('refuses times this build cannot represent, typed and naming the limit, and changes nothing; expiry is right just below it', async () => {
+      const sb = await createSandbox({ worker, seed: 1 });
+      const limit = await sb.clock.limit();
+      // emscripten 3.1.6 builds a 32-bit time_t: 2038-01-19T03:14:07Z. A 64-bit build lifts it to what Date can show.
+      assert.ok(limit === 2 ** 31 - 1 || limit === 8.64e12, String(limit));
+      const before = await sb.clock.now();
+      for (const refused of [() => sb.clock.advance(1e10), () => sb.clock.set(limit + 1), () => sb.clock.set(1e20), () => sb.clock.set(-1)]) {
+        await typedRejection(refused(), 'CLOCK_RANGE', new RegExp(`runs from 0 to ${limit} \\(${new Date(limit * 1000).toISOString()}`));
+        assert.equal(await sb.clock.now(), before, 'the clock is as it was');
+      }
+      await typedRejection(createSandbox({ worker, clock: limit + 1 }), 'CLOCK_RANGE');
+      // Just below the limit, a session expires when its timeout says.
+      await sb.clock.set(limit - 1000);
+      const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'], timeout: 300 });
+      const client = await sb.context({ role: 'client', maxProtocol: 'TLSv1.2' });
+      const { session } = await sb.handshake({ client, server });
+      assert.equal((await session.info()).time, limit - 1000);
+      assert.equal((await sb.handshake({ client, server, session })).reused.server, true);
+      await sb.clock.advance(301);
+      assert.equal((await sb.handshake({ client, server, session })).reused.server, false, 'expired 301 s later');
+      await sb.clock.advance(limit - (await sb.clock.now()));
+      assert.equal(await sb.clock.now(), limit);
       assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
     });
   });

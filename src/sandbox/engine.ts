@@ -92,6 +92,9 @@ export interface EngineOptions {
   heapLimit?: number;
 }
 
+/** The last second a Date can show (8.64e15 ms after the epoch). */
+const MAX_DATE_SECONDS = 8.64e12;
+
 /** Where a seeded sandbox's clock starts: 2027-01-15T08:00:00Z. */
 export const SEEDED_EPOCH = 1_800_000_000;
 
@@ -645,21 +648,38 @@ export class Engine {
 
   /** Freezes the clock at `epochSeconds` (null: real time again). */
   setClock(epochSeconds: number | null): void {
-    this.#clock = epochSeconds === null ? { frozen: false, value: 0 } : { frozen: true, value: finite(epochSeconds, 'epochSeconds') };
-    this.#applyClock(`/* clock set to ${epochSeconds === null ? 'real time' : new Date(epochSeconds * 1000).toISOString()} */`);
+    const clock = epochSeconds === null ? { frozen: false, value: 0 } : { frozen: true, value: finite(epochSeconds, 'epochSeconds') };
+    this.#applyClock(clock, () => `/* clock set to ${epochSeconds === null ? 'real time' : new Date(clock.value * 1000).toISOString()} */`);
   }
 
   /** Moves the clock forward by `seconds`; a frozen clock stays frozen, a running one keeps running. */
   advanceClock(seconds: number): void {
     const by = finite(seconds, 'seconds');
     if (by < 0) throw new ArgumentError(`the clock only moves forward: advance(${by})`);
-    this.#clock.value += by;
-    this.#applyClock(`/* clock advanced by ${by} s */`);
+    this.#applyClock({ ...this.#clock, value: this.#clock.value + by }, () => `/* clock advanced by ${by} s */`);
   }
 
-  #applyClock(c: string) {
-    this.#glue.osb_clock_configure(this.#clock.frozen ? 1 : 0, this.#clock.value);
-    this.log.add({ kind: 'clock', now: this.now(), c });
+  /**
+   * The latest time the clock may show: time_t's largest value in this build (2038-01-19T03:14:07Z
+   * where time_t has 32 bits, as with emscripten 3.1.6), at most the last second Date can show.
+   * OpenSSL's session times would wrap past it, so that expired sessions resumed.
+   */
+  clockLimit(): number {
+    return Math.min(2 ** (8 * this.#glue.osb_time_t_size() - 1) - 1, MAX_DATE_SECONDS);
+  }
+
+  /** Checks the clock `next` would show, then makes it the clock: a refused value changes nothing. */
+  #applyClock(next: { frozen: boolean; value: number }, c: () => string) {
+    const glue = this.#glue;
+    const now = next.frozen ? next.value : Date.now() / 1000 + next.value;
+    const limit = this.clockLimit();
+    if (!(now >= 0 && now <= limit)) {
+      throw new SandboxError('CLOCK_RANGE', `the clock would read ${now} s since the epoch: this build's clock runs from 0 to ${limit} `
+        + `(${new Date(limit * 1000).toISOString()}, ${limit === MAX_DATE_SECONDS ? 'the last second Date can show' : `the largest ${8 * glue.osb_time_t_size()}-bit time_t`})`);
+    }
+    this.#clock = next;
+    glue.osb_clock_configure(next.frozen ? 1 : 0, next.value);
+    this.log.add({ kind: 'clock', now: this.now(), c: c() });
   }
 
   // ---- events ---------------------------------------------------------------------

@@ -283,6 +283,16 @@ export class Clock {
     return this.link.engine.advanceClock(seconds);
   }
 
+  /**
+   * The latest time the clock can show, in seconds since the epoch: the largest time_t of this
+   * build (2038-01-19T03:14:07Z where time_t has 32 bits, as emscripten 3.1.6 builds it), at
+   * most what Date can show. set() and advance() beyond it (or before 1970) fail with
+   * CLOCK_RANGE and leave the clock as it was. No OpenSSL call.
+   */
+  limit(): Promise<number> {
+    return this.link.engine.clockLimit();
+  }
+
   /** Freezes the clock at `epochSeconds`; `null` returns to real time. No OpenSSL call. */
   set(epochSeconds: number | null): Promise<void> {
     return this.link.engine.setClock(epochSeconds);
@@ -306,13 +316,26 @@ export type PublicBatchCall = BatchCall extends infer C ? (C extends [infer M, .
 type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean; startWorker: StartWorker };
 
 /** One OpenSSL module instance with its contexts, sessions, connections, clock and event log. */
+/** A sandbox nobody holds any more stops its worker, even if dispose() was never called. */
+const collected = new FinalizationRegistry<{ transport?: Transport }>((owned) => owned.transport?.terminate());
+
 export class Sandbox {
   readonly clock: Clock;
-  #transport: Transport;
+  /** The transport, where collected's callback finds it once this sandbox is gone. */
+  readonly #owned: { transport?: Transport } = {};
+
+  get #transport(): Transport {
+    return this.#owned.transport!;
+  }
+
+  set #transport(transport: Transport) {
+    this.#owned.transport = transport;
+  }
   readonly #link: Link;
 
   private constructor(readonly options: FullOptions, transport: Transport) {
     this.#transport = transport;
+    collected.register(this, this.#owned, this.#owned);
     // Handles reach the engine through this link, so that restart() can replace what is behind it.
     const engine = new Proxy({} as EngineApi, { get: (_, name) => (isEngineMethod(name) ? this.#transport.engine[name] : undefined) });
     this.#link = { engine, callback: (fn) => this.#transport.callback(fn), bytes: (data, what) => this.#transport.bytes(uint8Array(data, what)) };

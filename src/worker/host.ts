@@ -1,8 +1,8 @@
 // The caller's side of a sandbox worker: starts it (Web Worker in browsers, worker_threads
 // in Node), wraps the engine it exposes, and makes every call fail cleanly once it dies.
-import { proxy, transfer, wrap, type Endpoint, type Remote } from 'comlink/dist/esm/comlink.mjs';
+import { expose, transfer, wrap, type Endpoint } from 'comlink/dist/esm/comlink.mjs';
 import { compiledModule, type Variant } from '../core/module.js';
-import type { Engine, EngineOptions } from '../sandbox/engine.js';
+import type { EngineOptions } from '../sandbox/engine.js';
 import { Lifetime, type Transport } from '../sandbox/transport.js';
 import type { WorkerApi } from './entry.js';
 import { unwrap } from './errors.js';
@@ -10,6 +10,8 @@ import { unwrap } from './errors.js';
 interface Spawned {
   endpoint: Endpoint;
   terminate(): void;
+  /** Whether the worker keeps Node's event loop alive: only while a call is pending (a forgotten sandbox must not hold the process). */
+  hold(busy: boolean): void;
   /** Calls `onDeath` once if the worker fails or exits. */
   watch(onDeath: (reason: string) => void): void;
 }
@@ -30,6 +32,7 @@ async function spawnNode(): Promise<Spawned> {
   return {
     endpoint: nodeEndpoint(worker as never),
     terminate: () => void worker.terminate(),
+    hold: (busy) => (busy ? worker.ref() : worker.unref()),
     watch(onDeath) {
       worker.once('error', (e) => onDeath(`the worker failed: ${e.message}`));
       worker.once('exit', (code) => onDeath(`the worker exited (code ${code})`));
@@ -43,6 +46,7 @@ function spawnBrowser(): Spawned {
   return {
     endpoint: worker,
     terminate: () => worker.terminate(),
+    hold: () => {}, // a page's workers never keep anything alive
     watch(onDeath) {
       worker.addEventListener('error', (e) => onDeath(`the worker failed: ${e.message || 'error event'}`), { once: true });
     },
@@ -64,13 +68,29 @@ export async function startWorker(variant: Variant, options: EngineOptions): Pro
   spawned.watch((reason) => life.end('WORKER_DEAD', reason));
 
   const api = wrap<WorkerApi>(spawned.endpoint);
-  const remote = (await life.guard(async () => unwrap(await api.create(variant, options, compiled))).catch((error: unknown) => {
+  await life.guard(async () => unwrap(await api.create(variant, options, compiled))).catch((error: unknown) => {
     spawned.terminate(); // an engine that could not start (a refused option, say) leaves no worker behind
     throw error;
-  })) as unknown as Remote<Engine>;
+  });
+  let pending = 0;
+  spawned.hold(false);
   return {
-    engine: life.api(async (name, args) => unwrap(await (remote[name] as unknown as (...a: unknown[]) => Promise<unknown>)(...args))),
-    callback: (fn) => proxy(fn),
+    engine: life.api(async (name, args) => {
+      if (pending++ === 0) spawned.hold(true);
+      try {
+        return unwrap(await api.call(name, ...args));
+      } finally {
+        if (--pending === 0) spawned.hold(false);
+      }
+    }),
+    // A channel of its own, exposing `fn`; unref'd in Node: it carries calls only while one of
+    // the sandbox's calls is pending, and then the worker holds the process.
+    callback: (fn) => {
+      const { port1, port2 } = new MessageChannel();
+      expose(fn, port1);
+      (port1 as { unref?(): void }).unref?.();
+      return transfer(port2, [port2]) as unknown as typeof fn;
+    },
     // A copy of the view's own bytes moves: the caller's buffer (a pooled Buffer's, a subarray's) stays whole.
     bytes: (data) => {
       const copy = new Uint8Array(data);

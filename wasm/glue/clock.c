@@ -55,3 +55,8 @@ int __wrap_clock_gettime(clockid_t id, struct timespec *ts) {
   ts->tv_nsec = (long)((now - (double)ts->tv_sec) * 1e9);
   return 0;
 }
+
+/** sizeof(time_t) in this build (4 with emscripten before 3.1.50 or so, 8 after): OpenSSL's times wrap past what it holds. */
+OSB_EXPORT int osb_time_t_size(void) {
+  return (int)sizeof(time_t);
+}
