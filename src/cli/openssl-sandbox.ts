@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // openssl-sandbox: the command line of the conformance runner.
-//   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N]
+//   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N] [--timeout MS]
 //   openssl-sandbox schema
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -9,12 +9,14 @@ import { parseArgs } from 'node:util';
 import { VARIANTS, type Variant } from '../core/module.js';
 import { loadScenario, scenarioFiles } from '../scenario/files.js';
 import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
-import { runScenario } from '../scenario/run.js';
+import { DEFAULT_TIMEOUT_MS, runScenario } from '../scenario/run.js';
 import { scenarioSchema } from '../scenario/schema.js';
 import type { Scenario, ScenarioReport } from '../scenario/types.js';
 
-const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N]
-       openssl-sandbox schema`;
+const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N] [--timeout MS]
+       openssl-sandbox schema
+  --jobs N      scenarios run at once (default: the number of cores)
+  --timeout MS  each scenario's time budget; past it, that scenario fails (default ${DEFAULT_TIMEOUT_MS})`;
 
 type Job = { file: string; scenario: Scenario; openssl: Variant };
 
@@ -28,17 +30,15 @@ export interface CheckoutTools {
 }
 
 export async function main(argv: string[], tools?: CheckoutTools): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: {
-      openssl: { type: 'string', default: 'all' },
-      reporter: { type: 'string', default: 'pretty' },
-      browser: { type: 'boolean', default: false },
-      native: { type: 'boolean', default: false },
-      jobs: { type: 'string', default: String(availableParallelism()) },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const parsed = (() => {
+    try {
+      return options(argv);
+    } catch (error) {
+      return (error as Error).message; // an unknown option, a missing value: a usage error
+    }
+  })();
+  if (typeof parsed === 'string') return fail(parsed.split('\n')[0]);
+  const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
   if (values.help || !command) return usage(values.help ? 0 : 2);
   if (command === 'schema') {
@@ -53,6 +53,10 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
   if (!variants.every((v) => VARIANTS.includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} or all`);
   const reporter = values.reporter as ReporterName;
   if (!REPORTERS.includes(reporter)) return fail(`--reporter must be one of ${REPORTERS.join(', ')}`);
+  const jobCount = wholeNumber(values.jobs);
+  if (!jobCount) return fail(`--jobs must be a whole number of at least 1, got ${JSON.stringify(values.jobs)}`);
+  const timeoutMs = wholeNumber(values.timeout);
+  if (!timeoutMs) return fail(`--timeout must be a whole number of milliseconds of at least 1, got ${JSON.stringify(values.timeout)}`);
 
   const files = await scenarioFiles(paths);
   const scenarios: { file: string; scenario: Scenario }[] = [];
@@ -70,15 +74,19 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
   const progress = reporter === 'pretty' && process.stderr.isTTY && jobs.length > 10;
   let done = 0;
   // Scenarios run in parallel, each in its own worker thread (one OpenSSL module each).
-  const reports = await pool(jobs, Math.max(1, Number(values.jobs)), async ({ file, scenario, openssl }) => {
-    const report = await runScenario(scenario, { openssl, file, worker: true });
+  const reports = await pool(jobs, jobCount, async ({ file, scenario, openssl }) => {
+    // Whatever one scenario does, it gets its own result and the others theirs.
+    const report = await runScenario(scenario, { openssl, file, worker: true, timeoutMs }).catch((error: unknown): ScenarioReport => ({
+      file, title: scenario.title, variant: openssl, ok: false, observations: [], durationMs: 0,
+      failures: [{ step: -1, path: 'scenario', expected: 'to run', observed: error instanceof Error ? error.message : String(error) }],
+    }));
     if (progress) process.stderr.write(`\r${++done}/${jobs.length} scenarios`);
     return report;
   });
   if (progress) process.stderr.write('\n');
   const all = [...invalid, ...reports];
   if (values.browser) all.push(...await tools!.compareInBrowser(jobs, reports));
-  if (values.native) all.push(...await pool(jobs, Math.max(1, Number(values.jobs)), ({ file, scenario, openssl }) => tools!.runNative(scenario, openssl, file)));
+  if (values.native) all.push(...await pool(jobs, jobCount, ({ file, scenario, openssl }) => tools!.runNative(scenario, openssl, file)));
   console.log(format(all, reporter));
   return summary(all).failed === 0 ? 0 : 1;
 }
@@ -93,6 +101,26 @@ async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R
     }
   }));
   return results;
+}
+
+function options(argv: string[]) {
+  return parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      openssl: { type: 'string', default: 'all' },
+      reporter: { type: 'string', default: 'pretty' },
+      browser: { type: 'boolean', default: false },
+      native: { type: 'boolean', default: false },
+      jobs: { type: 'string', default: String(availableParallelism()) },
+      timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_MS) },
+      help: { type: 'boolean', default: false },
+    },
+  });
+}
+
+/** A positive whole number written in decimal, or undefined. */
+function wholeNumber(text: string): number | undefined {
+  return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined;
 }
 
 function usage(code: number): number {

@@ -1,24 +1,57 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Scenario } from './types.js';
-import { refuseOversized, validateScenario } from './validate.js';
+import { ScenarioError, refuseOversized, validateScenario } from './validate.js';
 
-/** The .json files named, and those inside the folders named, sorted. */
+/**
+ * The .json files named, and those inside the folders named (sorted, each folder's together).
+ * Links are followed, but no folder or file is taken twice: a link loop, a self-link or a
+ * second way to the same file adds nothing. A path that cannot be read stays in the list, for
+ * loadScenario() to say why.
+ */
 export async function scenarioFiles(paths: string[]): Promise<string[]> {
   const found: string[] = [];
+  const seen = new Set<string>();
   for (const path of paths) {
-    if ((await stat(path)).isDirectory()) {
-      const entries = await readdir(path, { recursive: true });
-      found.push(...entries.filter((e) => e.endsWith('.json')).map((e) => join(path, e)).sort());
-    } else {
-      found.push(path);
-    }
+    if ((await stat(path).catch(() => undefined))?.isDirectory()) found.push(...(await walk(path, seen)).sort());
+    else found.push(path);
   }
   return found;
 }
 
-/** Reads and validates a scenario file; a malformed one raises a ScenarioError naming its problems. */
+async function walk(root: string, seen: Set<string>): Promise<string[]> {
+  const files: string[] = [];
+  const folders = [root];
+  /** True the first time a real path is met; a path that does not resolve (a loop) counts by its own name. */
+  const first = async (path: string) => {
+    const real = await realpath(path).catch(() => path);
+    return !seen.has(real) && !!seen.add(real);
+  };
+  while (folders.length) {
+    const folder = folders.pop()!;
+    if (!await first(folder)) continue;
+    for (const entry of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
+      const path = join(folder, entry.name);
+      const target = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
+      if (target?.isDirectory()) folders.push(path);
+      else if (entry.name.endsWith('.json') && await first(path)) files.push(path);
+    }
+  }
+  return files;
+}
+
+/** What a file system error means, in words. */
+function unreadable(error: NodeJS.ErrnoException): string {
+  const why: Record<string, string> = {
+    ENOENT: 'no such file or folder', ELOOP: 'a loop of symbolic links', EACCES: 'not readable (permission denied)',
+    EISDIR: 'a folder, not a file', ENOTDIR: 'a path through something that is not a folder',
+  };
+  return `cannot be read: ${why[error.code ?? ''] ?? error.message}`;
+}
+
+/** Reads and validates a scenario file; a malformed or unreadable one raises a ScenarioError naming its problems. */
 export async function loadScenario(file: string): Promise<Scenario> {
-  refuseOversized((await stat(file)).size, file);
-  return validateScenario(await readFile(file, 'utf8'), file);
+  const read = <T>(io: Promise<T>) => io.catch((error: NodeJS.ErrnoException) => { throw new ScenarioError(file, [unreadable(error)]); });
+  refuseOversized((await read(stat(file))).size, file);
+  return validateScenario(await read(readFile(file, 'utf8')), file);
 }

@@ -16,7 +16,12 @@ export interface RunOptions {
   file?: string;
   /** Receives the whole event log, the final frees included (for a C export of the run). */
   events?: (events: SandboxEvent[]) => void;
+  /** The scenario's time budget, in ms (default DEFAULT_TIMEOUT_MS): past it, it stops and fails. */
+  timeoutMs?: number;
 }
+
+/** A scenario's time budget unless told otherwise: a minute, far beyond what any catalog scenario takes (a second or two). */
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** Picks this variant's expectation out of `{ byVariant }`; undefined when it states none. */
 function forVariant<T>(expected: Expected<T> | undefined, variant: Variant): T | undefined {
@@ -139,10 +144,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   if (scenario.openssl && !scenario.openssl.includes(options.openssl)) {
     return { ...base, ok: true, skipped: true, failures: [], observations: [], durationMs: 0 };
   }
-  const sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock });
   const failures: Failure[] = [];
   const observations: ScenarioReport['observations'] = [];
+  let sb: Sandbox;
   try {
+    sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock });
+  } catch (error) {
+    failures.push({ step: -1, path: 'sandbox', expected: 'to start', observed: describe(error) });
+    return { ...base, ok: false, failures, observations, durationMs: Date.now() - started };
+  }
+  const steps = async () => {
     const names = new Map<string, unknown>();
     for (const [name, config] of Object.entries(scenario.contexts)) names.set(name, await sb.context(config));
     for (const [name, { delayMs = 10 }] of Object.entries(scenario.asyncGetSession ?? {})) {
@@ -156,9 +167,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const observed = await perform(sb, step, names, mark, options.openssl, fail);
       if (observed !== undefined) observations.push({ step: index, observed });
     }
+  };
+  const budget = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([steps(), new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        sb.terminate(); // its pending call rejects: nothing of this scenario runs on
+        reject(new SandboxError('SCENARIO_TIMEOUT', `did not finish within its time budget of ${budget} ms`));
+      }, budget);
+    })]);
   } catch (error) {
     failures.push({ step: -1, path: 'scenario', expected: 'to run', observed: describe(error) });
   } finally {
+    clearTimeout(timer);
     if (options.events) {
       await sb.reset().catch(() => {});
       options.events(await sb.events().catch(() => []));
@@ -192,6 +214,8 @@ async function perform(
     let result: unknown;
     let thrown: unknown;
     try {
+      // An own property only: 'constructor' or '__proto__' is no call, whatever the object inherits.
+      if (!Object.hasOwn(CALLS, step.call)) throw new SandboxError('SCENARIO', `'${step.call}' is not a call scenarios can make`);
       result = await CALLS[step.call](sb, (step.args ?? []).map(resolve));
     } catch (error) {
       thrown = error;

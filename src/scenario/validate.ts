@@ -24,6 +24,22 @@ export function refuseOversized(bytes: number, file: string): void {
   if (bytes > MAX_SCENARIO_SIZE) throw new ScenarioError(file, [`larger than ${MAX_SCENARIO_SIZE} bytes (${bytes}): not read`]);
 }
 
+/** How deep a scenario's JSON may nest: far beyond any real one (8 or so), short of any stack's limit. */
+export const MAX_NESTING = 64;
+
+/** How deep `value` nests, counted without recursion (a hostile file may nest 100,000 deep); stops counting past 10 * MAX_NESTING. */
+function nesting(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (depth > 10 * MAX_NESTING) break;
+    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** Parses and checks a scenario (JSON text or a value); throws a ScenarioError naming every problem. */
 export function validateScenario(input: unknown, file = 'scenario'): Scenario {
   let data = input;
@@ -35,6 +51,8 @@ export function validateScenario(input: unknown, file = 'scenario'): Scenario {
       throw new ScenarioError(file, [`not JSON: ${(error as Error).message}`]);
     }
   }
+  const depth = nesting(data);
+  if (depth > MAX_NESTING) throw new ScenarioError(file, [`nested ${depth > 10 * MAX_NESTING ? 'far ' : ''}deeper than ${MAX_NESTING} levels`]);
   if (!check(data)) throw new ScenarioError(file, explain((check as { errors?: ErrorObject[] }).errors ?? [], data));
   const scenario = data as unknown as Scenario;
   const problems: string[] = [];

@@ -1,0 +1,74 @@
+// The CLI with hostile scenario folders: every file gets its own result whatever another does,
+// output is escaped for its format, folders are walked without following links twice, each
+// scenario has a time budget, and bad command lines are usage errors before anything runs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { format } from '../src/scenario/report.js';
+import type { ScenarioReport } from '../src/scenario/types.js';
+import { HOSTILE_TITLE, hostileFolder } from './fuzz/hostile-folder.js';
+
+const CLI = new URL('../src/cli/openssl-sandbox.ts', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
+
+describe('the CLI with a hostile folder', () => {
+  it('reports every file once, each with its own result; the slow one fails its time budget alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'osb-hostile-'));
+    try {
+      const { files, good } = await hostileFolder(dir);
+      const run = cli('run', dir, join(dir, 'missing.json'), '--openssl', '3.5', '--reporter', 'json', '--timeout', '3000', '--jobs', '2');
+      assert.equal(run.signal, null, 'no hang');
+      assert.equal(run.status, 1, run.stderr);
+      const { reports } = JSON.parse(run.stdout) as { reports: ScenarioReport[] };
+      const reported = reports.map((r) => basename(r.file!)).sort();
+      assert.deepEqual(reported, [...files, 'missing.json'].sort(), 'each file once: no link followed twice, no loop');
+      const byName = (name: string) => reports.find((r) => basename(r.file!) === name)!;
+      assert.equal(byName('good.json').ok, true, 'the good scenario passes among the hostile ones');
+      assert.equal(byName('good.json').title, good);
+      const observed = (name: string) => String(byName(name).failures[0]?.observed);
+      assert.match(observed('missing.json'), /cannot be read: no such file or folder/);
+      assert.match(observed('self-file.json'), /a loop of symbolic links/);
+      assert.match(observed('deep-expect.json'), /nested far deeper than 64 levels/);
+      for (const name of ['constructor', '__proto__', 'toString']) {
+        assert.match(observed(`${name === '__proto__' ? 'proto' : name.toLowerCase()}.json`), new RegExp(`'${name}' is not a call`));
+      }
+      assert.match(observed('slow.json'), /time budget of 3000 ms/);
+      assert.equal(byName('escapes.json').title, HOSTILE_TITLE, 'JSON keeps the title as it is');
+
+      for (const reporter of ['tap', 'pretty', 'junit'] as const) {
+        const text = format(reports, reporter);
+        assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f]/, `${reporter}: no control character but newlines`);
+        assert.ok(!text.includes('\nok 99') && !text.includes('\nnot ok # TODO'), `${reporter}: the title injects no line`);
+      }
+      const tap = format(reports, 'tap').split('\n');
+      assert.equal(tap.filter((l) => /^(not )?ok \d+ - /.test(l)).length, reports.length, 'one TAP line per result');
+      const junit = format(reports, 'junit');
+      assert.equal(junit.match(/<testcase /g)!.length, reports.length);
+      assert.ok(!junit.includes('</testcase><x'), 'the title\'s markup is escaped');
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
+  it('format() reports a value nested 5,000 deep in every format without overflowing', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    const report: ScenarioReport = {
+      title: 't', variant: '3.5', ok: false, durationMs: 1, observations: [{ step: 0, observed: deep }],
+      failures: [{ step: 0, path: 'x', expected: deep, observed: deep }],
+    };
+    for (const reporter of ['json', 'tap', 'pretty', 'junit'] as const) assert.match(format([report], reporter), /nested deeper than 24 levels/);
+  });
+
+  it('--jobs and --timeout that are not whole numbers are usage errors before anything runs', () => {
+    for (const args of [['--jobs', 'abc'], ['--jobs', '0'], ['--timeout', '1e3'], ['--timeout=-5'], ['--timeout', '']]) {
+      const run = cli('run', 'no-such-folder', ...args);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, new RegExp(`openssl-sandbox: ${args[0].split('=')[0]} must be a whole number`));
+      assert.equal(run.stdout, '', 'nothing ran');
+    }
+  });
+});
