@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { VARIANTS } from '../src/index.js';
 import { loadScenario, scenarioFiles } from '../src/scenario/files.js';
-import { runNative } from '../src/scenario/native.js';
+import { runNative } from '../scripts/checkout/native.js';
 import { runScenario } from '../src/scenario/run.js';
 import type { ScenarioReport } from '../src/scenario/types.js';
 import { ScenarioError, validateScenario } from '../src/scenario/validate.js';

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createServer, preview, type PreviewServer } from 'vite';
-import { launchChromium } from '../src/browser/headless.js';
+import { launchChromium } from '../scripts/checkout/headless.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -3,7 +3,7 @@
 // caller's side), and SSL_SESSION destruction. Each may be installed, changed or removed at any time.
 import { hex } from '../core/bytes.js';
 import { SESSION_CACHE_MODES } from '../core/constants.js';
-import { SandboxError } from '../core/errors.js';
+import { SandboxError, messageOf, typed } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { GlueHooks, Ptr } from '../core/pointers.js';
@@ -53,7 +53,7 @@ interface ContextCallbacks {
 interface Lookup {
   done: Promise<void>;
   answers: Map<string, HandleRef<'SSL_SESSION'> | null>;
-  error?: Error;
+  error?: SandboxError;
 }
 
 export class SessionCallbacks {
@@ -239,6 +239,18 @@ export class SessionCallbacks {
     };
   }
 
+  /** A get-session handler's answer: null, or a live session of this sandbox (checked before OpenSSL sees it). */
+  #checkAnswer(answer: unknown, id: string): HandleRef<'SSL_SESSION'> | null {
+    if (answer === null || answer === undefined) return null;
+    try {
+      this.handles.pointer(answer, 'SSL_SESSION');
+    } catch (error) {
+      throw new SandboxError('HANDLER', `the get-session handler answered id ${id.slice(0, 16)}… with something that is not a live `
+        + `session of this sandbox, nor null: ${messageOf(error)}`, { cause: error });
+    }
+    return answer as HandleRef<'SSL_SESSION'>;
+  }
+
   /**
    * The object a get callback answers with, if it may: a store entry or a named session whose
    * object lives; with *copy 0 the name must hold a reference to hand over. Otherwise NULL, and why.
@@ -295,9 +307,11 @@ export class SessionCallbacks {
             `the get-session handler did not answer for id ${id.slice(0, 16)}… within ${handler.timeoutMs} ms`)), handler.timeoutMs);
         });
         try {
-          lookup.answers.set(id, await Promise.race([Promise.resolve(handler.answer(id)), timeout]));
+          lookup.answers.set(id, this.#checkAnswer(await Promise.race([Promise.resolve().then(() => handler.answer(id)), timeout]), id));
         } catch (error) {
-          lookup.error = error instanceof Error ? error : new SandboxError('HANDLER', String(error));
+          // Caught here, while no OpenSSL frame is below: the waiting handshake fails with it, typed.
+          lookup.error = typed(error, 'HANDLER', `the get-session handler failed for id ${id.slice(0, 16)}…`);
+          this.log.fault('get-session handler', lookup.error);
           return;
         } finally {
           clearTimeout(timer);
