@@ -222,6 +222,10 @@ function nameHandshake(names: Map<string, unknown>, as: string | undefined, hs: 
 }
 
 function resolveName(names: Map<string, unknown>, value: unknown): unknown {
+  // Names inside an argument object ({ "answer": "made", "copy": 0 }) are resolved too.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveName(names, v)]));
+  }
   if (typeof value !== 'string') return value;
   if (names.has(value)) return names.get(value);
   const [head, field] = value.split('.');
