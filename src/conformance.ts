@@ -1,8 +1,8 @@
 // Conformance scenarios as a library (`openssl-wasm-sandbox/conformance`): validate a scenario
 // and run it against a sandbox, in browsers and in Node.
-export { runScenario, type RunOptions } from './scenario/run.js';
+export { runScenario, Interpreter, type RunOptions, type StepOutcome } from './scenario/run.js';
 export { toC, NotExportable, type CProgram } from './scenario/to-c.js';
-export { validateScenario, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
+export { validateScenario, refuseOversized, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
 export { scenarioSchema } from './scenario/schema.js';
 export { format, summary, REPORTERS, type ReporterName } from './scenario/report.js';
 export type {
