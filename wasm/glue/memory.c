@@ -32,9 +32,7 @@ static void *refuse(const char *file, int line) {
    * OPENSSL_zalloc): a refusal while raising is not raised again. */
   if (!raising) {
     raising = 1;
-    ERR_new();
-    ERR_set_debug(file, line, NULL);
-    ERR_set_error(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE, NULL);
+    OSB_RAISE(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE, file, line);
     raising = 0;
   }
   return NULL;
