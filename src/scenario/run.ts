@@ -7,6 +7,7 @@ import { Context, Session, type Sandbox } from '../sandbox/sandbox.js';
 import { createSandbox } from '../worker/create-sandbox.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
+import { recordStep, type StepRecord } from './record.js';
 import type { EventsExpectation, Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
 
 export interface RunOptions {
@@ -16,6 +17,8 @@ export interface RunOptions {
   file?: string;
   /** Receives the whole event log, the final frees included (for a C export of the run). */
   events?: (events: SandboxEvent[]) => void;
+  /** Records what every step did, expected or not (report.record): what compare.ts compares between variants. */
+  record?: boolean;
 }
 
 /** Picks this variant's expectation out of `{ byVariant }`; undefined when it states none. */
@@ -142,6 +145,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock });
   const failures: Failure[] = [];
   const observations: ScenarioReport['observations'] = [];
+  const record: StepRecord[] = [];
   try {
     const names = new Map<string, unknown>();
     for (const [name, config] of Object.entries(scenario.contexts)) names.set(name, await sb.context(config));
@@ -155,6 +159,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (!isExpectStep(step)) mark = await sb.eventCount();
       const observed = await perform(sb, step, names, mark, options.openssl, fail);
       if (observed !== undefined) observations.push({ step: index, observed });
+      if (options.record && !isExpectStep(step)) record.push(await recordStep(sb, index, step, mark, names));
     }
   } catch (error) {
     failures.push({ step: -1, path: 'scenario', expected: 'to run', observed: describe(error) });
@@ -168,7 +173,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       failures.push({ step: -1, path: 'dispose', expected: 'no OpenSSL allocation left', observed: `${leak.allocations} allocations (${leak.bytes} bytes) leaked` });
     }
   }
-  return { ...base, ok: failures.length === 0, failures, observations, durationMs: Date.now() - started };
+  return { ...base, ok: failures.length === 0, failures, observations, ...(options.record ? { record } : {}), durationMs: Date.now() - started };
 }
 
 async function perform(
