@@ -1,19 +1,24 @@
 import { SandboxError } from './errors.js';
 import type { GlueModule, ModuleFactory } from './pointers.js';
 
-/** The OpenSSL builds the sandbox can run: 3.5 (LTS, the default) and 3.0. */
-export type Variant = '3.5' | '3.0';
-export const VARIANTS: readonly Variant[] = ['3.5', '3.0'];
+/**
+ * The OpenSSL lines the sandbox runs, oldest first: 3.0 and 3.5 (LTS). Each is built from a
+ * pinned source: wasm/openssl-versions.json.
+ */
+export const VARIANTS = ['3.0', '3.5'] as const;
+export type Variant = (typeof VARIANTS)[number];
+/** The variant a sandbox runs unless told otherwise: the current LTS line. */
+export const DEFAULT_VARIANT: Variant = '3.5';
 
 // Literal paths, so that bundlers (Vite) find and copy the artifacts.
 const artifacts: Record<Variant, { factory: () => Promise<{ default: ModuleFactory }>; wasm: URL }> = {
-  '3.5': {
-    factory: () => import('../../wasm/dist/3.5/openssl.mjs'),
-    wasm: new URL('../../wasm/dist/3.5/openssl.wasm', import.meta.url),
-  },
   '3.0': {
     factory: () => import('../../wasm/dist/3.0/openssl.mjs'),
     wasm: new URL('../../wasm/dist/3.0/openssl.wasm', import.meta.url),
+  },
+  '3.5': {
+    factory: () => import('../../wasm/dist/3.5/openssl.mjs'),
+    wasm: new URL('../../wasm/dist/3.5/openssl.wasm', import.meta.url),
   },
 };
 
@@ -63,8 +68,8 @@ export interface LoadedModule {
 
 /** Instantiates a fresh module (its own heap, its own OpenSSL state) of the variant, from `precompiled` when given. */
 export async function loadModule(variant: Variant, precompiled?: WebAssembly.Module): Promise<LoadedModule> {
-  if (!VARIANTS.includes(variant)) {
-    throw new SandboxError('ARGUMENT', `unknown OpenSSL variant '${String(variant)}' (choose ${VARIANTS.join(' or ')})`);
+  if (!(VARIANTS as readonly string[]).includes(variant)) {
+    throw new SandboxError('ARGUMENT', `unknown OpenSSL variant '${String(variant)}' (choose ${VARIANTS.join(', ')})`);
   }
   const [factory, wasm] = await Promise.all([
     once(factories, variant, () => artifacts[variant].factory().then((js) => js.default)),

@@ -7,6 +7,7 @@ import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { runScenario } from '../../src/scenario/run.js';
 import type { Expected, ScenarioReport, Step } from '../../src/scenario/types.js';
 import { scenarioHash } from '../share.js';
+import { variantChooser } from '../variants.js';
 import { checkLesson, type Lesson } from './lesson.js';
 
 interface Entry { slug: string; lesson: Lesson }
@@ -87,6 +88,7 @@ const body = document.body;
 const indexView = $('index-view');
 const lessonView = $('lesson-view');
 const variantSelect = $<HTMLSelectElement>('variant');
+variantChooser(variantSelect);
 const runButton = $<HTMLButtonElement>('run');
 const status = $('status');
 let current: { entry: Entry; index: number; report?: ScenarioReport; step: number; all: boolean } | undefined;
