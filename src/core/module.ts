@@ -1,4 +1,4 @@
-import { SandboxError } from './errors.js';
+import { ArgumentError, SandboxError } from './errors.js';
 import type { GlueModule, ModuleFactory } from './pointers.js';
 
 /**
@@ -37,6 +37,13 @@ async function wasmBytes(url: URL): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
+/** Refuses a variant this package has no build of, with an ArgumentError naming those it has. */
+export function checkVariant(variant: unknown): asserts variant is Variant {
+  if (!VARIANTS.includes(variant as Variant)) {
+    throw new ArgumentError(`unknown OpenSSL variant ${JSON.stringify(variant)} (choose ${VARIANTS.join(', ')})`);
+  }
+}
+
 /** Loads once per JavaScript realm; a failure is not cached, so a later build can be picked up. */
 function once<T>(cache: Map<Variant, Promise<T>>, variant: Variant, load: () => Promise<T>): Promise<T> {
   let entry = cache.get(variant);
@@ -57,6 +64,7 @@ function once<T>(cache: Map<Variant, Promise<T>>, variant: Variant, load: () => 
  * worker, which then skips compiling it again.
  */
 export function compiledModule(variant: Variant): Promise<WebAssembly.Module> {
+  checkVariant(variant);
   return once(compiled, variant, () => wasmBytes(artifacts[variant].wasm).then((b) => WebAssembly.compile(b)));
 }
 
@@ -68,9 +76,7 @@ export interface LoadedModule {
 
 /** Instantiates a fresh module (its own heap, its own OpenSSL state) of the variant, from `precompiled` when given. */
 export async function loadModule(variant: Variant, precompiled?: WebAssembly.Module): Promise<LoadedModule> {
-  if (!(VARIANTS as readonly string[]).includes(variant)) {
-    throw new SandboxError('ARGUMENT', `unknown OpenSSL variant '${String(variant)}' (choose ${VARIANTS.join(', ')})`);
-  }
+  checkVariant(variant);
   const [factory, wasm] = await Promise.all([
     once(factories, variant, () => artifacts[variant].factory().then((js) => js.default)),
     precompiled ?? compiledModule(variant),

@@ -2,7 +2,7 @@
 // sessions, or from an asynchronous handler on the caller's side), and SSL_SESSION destruction.
 import { hex } from '../core/bytes.js';
 import { SESSION_CACHE_MODES } from '../core/constants.js';
-import { SandboxError } from '../core/errors.js';
+import { SandboxError, messageOf, typed } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { GlueHooks, Ptr } from '../core/pointers.js';
@@ -29,7 +29,7 @@ interface ContextCallbacks {
 interface Lookup {
   done: Promise<void>;
   answers: Map<string, HandleRef<'SSL_SESSION'> | null>;
-  error?: Error;
+  error?: SandboxError;
 }
 
 export class SessionCallbacks {
@@ -181,6 +181,18 @@ export class SessionCallbacks {
     };
   }
 
+  /** A get-session handler's answer: null, or a live session of this sandbox (checked before OpenSSL sees it). */
+  #checkAnswer(answer: unknown, id: string): HandleRef<'SSL_SESSION'> | null {
+    if (answer === null || answer === undefined) return null;
+    try {
+      this.handles.pointer(answer, 'SSL_SESSION');
+    } catch (error) {
+      throw new SandboxError('HANDLER', `the get-session handler answered id ${id.slice(0, 16)}… with something that is not a live `
+        + `session of this sandbox, nor null: ${messageOf(error)}`, { cause: error });
+    }
+    return answer as HandleRef<'SSL_SESSION'>;
+  }
+
   /**
    * The ids OpenSSL may look up for this ClientHello: the legacy session id (TLS 1.2) and
    * PSK identities short enough to be session ids (TLS 1.3 stateful tickets); those the
@@ -220,9 +232,11 @@ export class SessionCallbacks {
             `the get-session handler did not answer for id ${id.slice(0, 16)}… within ${handler.timeoutMs} ms`)), handler.timeoutMs);
         });
         try {
-          lookup.answers.set(id, await Promise.race([Promise.resolve(handler.answer(id)), timeout]));
+          lookup.answers.set(id, this.#checkAnswer(await Promise.race([Promise.resolve().then(() => handler.answer(id)), timeout]), id));
         } catch (error) {
-          lookup.error = error instanceof Error ? error : new SandboxError('HANDLER', String(error));
+          // Caught here, while no OpenSSL frame is below: the waiting handshake fails with it, typed.
+          lookup.error = typed(error, 'HANDLER', `the get-session handler failed for id ${id.slice(0, 16)}…`);
+          this.log.fault('get-session handler', lookup.error);
           return;
         } finally {
           clearTimeout(timer);

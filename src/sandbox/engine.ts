@@ -1,5 +1,5 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, CallError, SandboxError } from '../core/errors.js';
+import { ArgumentError, CallError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -71,7 +71,10 @@ export type ConnectionRef = HandleRef<'osb_conn'>;
 const BATCHABLE = ['addSession', 'removeSession', 'sessionCount', 'flushSessions', 'counters', 'sessionInfo'] as const;
 export type BatchMethod = typeof BATCHABLE[number];
 export type BatchCall = { [M in BatchMethod]: [M, ...Parameters<Engine[M]>] }[BatchMethod];
-export type BatchResult = { ok: true; value: unknown } | { ok: false; error: string };
+/** A batch entry's outcome: its value, or the typed error it raised. */
+export type BatchResult = { ok: true; value: unknown } | { ok: false; error: SandboxError };
+/** BatchResult as the engine sends it (across a worker too): the error as plain data. */
+export type EngineBatchResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
 /** How many connections keep their transcript and key log after they close. */
 const ARCHIVED = 256;
@@ -305,7 +308,7 @@ export class Engine {
    * Runs many cache calls in one step (one worker round trip): each entry is a method name
    * and its arguments. Returns each result, or the error it raised, in order.
    */
-  batch(calls: BatchCall[]): BatchResult[] {
+  batch(calls: BatchCall[]): EngineBatchResult[] {
     if (!Array.isArray(calls)) throw new ArgumentError('batch() takes an array of [method, ...args] entries');
     return calls.map((entry) => {
       try {
@@ -315,7 +318,7 @@ export class Engine {
         }
         return { ok: true, value: (this[method as BatchMethod] as (...a: unknown[]) => unknown)(...args) };
       } catch (error) {
-        return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+        return { ok: false, error: serializeError(typed(error, 'ARGUMENT', 'batch()')) };
       }
     });
   }

@@ -1,10 +1,11 @@
 import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOption } from '../core/constants.js';
+import { ArgumentError, deserializeError, type SandboxError } from '../core/errors.js';
 import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
-import { compiledModule, DEFAULT_VARIANT, type Variant } from '../core/module.js';
+import { checkVariant, compiledModule, DEFAULT_VARIANT, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  Engine, type BatchCall, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
@@ -48,7 +49,8 @@ export interface SandboxOptions {
 interface Link {
   readonly engine: EngineApi;
   callback<F extends (...args: never[]) => unknown>(fn: F): F;
-  bytes(data: Uint8Array): Uint8Array;
+  /** `data` ready to cross to the engine; anything but a Uint8Array (view) is refused, naming `what` it should be. */
+  bytes(data: Uint8Array, what: string): Uint8Array;
 }
 
 /** A live OpenSSL object of the sandbox; `dispose()` frees it (and `await using` does too). */
@@ -217,10 +219,12 @@ export class Connection extends Handle<'osb_conn'> {
 
   /**
    * Delivers the held flight (BIO_write into the peer's memory BIO): unchanged, or the records
-   * given instead (drop, modify, duplicate or reorder them). In a worker the records move by transfer.
+   * given instead (drop, modify, duplicate or reorder them). The records are copied: the
+   * caller's arrays stay usable.
    */
-  deliver(records?: Uint8Array[]): Promise<void> {
-    return this.engine.deliver(this.ref, records?.map((r) => this.link.bytes(r)));
+  async deliver(records?: Uint8Array[]): Promise<void> {
+    if (records !== undefined && !Array.isArray(records)) throw new ArgumentError('deliver() takes an array of Uint8Array records');
+    return this.engine.deliver(this.ref, records?.map((r, i) => this.link.bytes(r, `deliver()'s record ${i}`)));
   }
 
   /** The outcome of the finished handshake (after step() said `done`): SSL_session_reused, SSL_version, SSL_get_cipher_name, SSL_SESSION_get_id. */
@@ -311,7 +315,7 @@ export class Sandbox {
     this.#transport = transport;
     // Handles reach the engine through this link, so that restart() can replace what is behind it.
     const engine = new Proxy({} as EngineApi, { get: (_, name) => (isEngineMethod(name) ? this.#transport.engine[name] : undefined) });
-    this.#link = { engine, callback: (fn) => this.#transport.callback(fn), bytes: (data) => this.#transport.bytes(data) };
+    this.#link = { engine, callback: (fn) => this.#transport.callback(fn), bytes: (data, what) => this.#transport.bytes(uint8Array(data, what)) };
     this.clock = new Clock(this.#link);
   }
 
@@ -323,6 +327,7 @@ export class Sandbox {
    */
   static async create(options: SandboxOptions, startWorker: StartWorker): Promise<Sandbox> {
     const full = { ...options, openssl: options.openssl ?? DEFAULT_VARIANT, worker: options.worker ?? true, startWorker };
+    checkVariant(full.openssl);
     return new Sandbox(full, await connect(full));
   }
 
@@ -355,18 +360,21 @@ export class Sandbox {
     return new Session(this.#link, await this.#engine.nameObject(object));
   }
 
-  /** d2i_SSL_SESSION. In a worker the bytes move by transfer: `der` is detached afterwards. */
+  /** d2i_SSL_SESSION of any Uint8Array view (a Buffer too); the bytes are copied, `der` stays as it is. */
   async decodeSession(der: Uint8Array): Promise<Session> {
-    return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der)));
+    return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der, 'd2i_SSL_SESSION\'s DER bytes')));
   }
 
   /**
    * Many cache calls in one round trip: `[['addSession', ctx, session], ['sessionCount', ctx], …]`
    * with Context and Session objects as arguments, each making the OpenSSL call of that method
-   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok, value }` or `{ ok: false, error }`.
+   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok: true, value }` or
+   * `{ ok: false, error }` with the SandboxError that entry raised.
    */
-  batch(calls: PublicBatchCall[]): Promise<BatchResult[]> {
-    return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]);
+  async batch(calls: PublicBatchCall[]): Promise<BatchResult[]> {
+    if (!Array.isArray(calls)) throw new ArgumentError('batch() takes an array of [method, ...args] entries');
+    const refs = calls.map((entry) => (Array.isArray(entry) ? entry.map(refOf) : entry)) as unknown as BatchCall[];
+    return (await this.#engine.batch(refs)).map((r) => (r.ok ? r : { ok: false, error: deserializeError(r.error) as SandboxError }));
   }
 
   /**
@@ -457,10 +465,17 @@ export class Sandbox {
     return this.#engine.eventCount();
   }
 
-  /** Calls `listener` with every new event, in order; returns a function that stops it. No OpenSSL call. */
+  /**
+   * Calls `listener` with every new event, in order; returns a function that stops it. No
+   * OpenSSL call. If the listener throws, the sandbox logs a `fault` event and the call that
+   * caused the event fails with a SandboxError of code LISTENER (OpenSSL's state stays as it
+   * was: the exception never reaches OpenSSL). A promise the listener returns is not awaited.
+   */
   async onEvent(listener: (event: SandboxEvent) => void): Promise<() => Promise<void>> {
     const engine = this.#transport.engine;
-    const id = await engine.subscribe(this.#transport.callback(listener));
+    const id = await engine.subscribe(this.#transport.callback((event: SandboxEvent) => {
+      listener(event);
+    }));
     return () => engine.unsubscribe(id);
   }
 
@@ -506,6 +521,12 @@ export class Sandbox {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
+}
+
+function uint8Array(data: unknown, what: string): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  const got = data === null ? 'null' : Array.isArray(data) ? 'an array' : data instanceof ArrayBuffer ? 'an ArrayBuffer' : typeof data;
+  throw new ArgumentError(`${what} must be a Uint8Array (or a Buffer), got ${got}`);
 }
 
 async function connect(options: FullOptions): Promise<Transport> {
