@@ -42,6 +42,15 @@ static inline unsigned long ERR_get_error_all(const char **file, int *line, cons
 #define OSB_RAISE(lib, reason, file, line) (ERR_new(), ERR_set_debug((file), (line), NULL), ERR_set_error((lib), (reason), NULL))
 #endif
 
+#if OPENSSL_VERSION_NUMBER >= 0x40000000L
+/* 4.0: OPENSSL_cleanup() only asks for the cleanup, which the library's destructor does when the
+ * program exits. Releasing a sandbox is that exit: it runs the destructor's code itself. */
+void ossl_cleanup_destructor(void);
+#define OSB_CLEANUP() (OPENSSL_cleanup(), ossl_cleanup_destructor())
+#else
+#define OSB_CLEANUP() OPENSSL_cleanup()
+#endif
+
 #if OPENSSL_VERSION_NUMBER < 0x30300000L
 /* Before 3.3: session times only as long (32 bits on wasm32). */
 #define SSL_SESSION_get_time_ex(s) ((time_t)SSL_SESSION_get_time(s))

@@ -121,6 +121,6 @@ OSB_EXPORT double osb_mem_release(void) {
    * default library context without that (SSL_SESSION_get_ex_new_index alone does). An
    * option not yet set makes OPENSSL_init_crypto initialise; 0 would return at once. */
   OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
-  OPENSSL_cleanup();
+  OSB_CLEANUP();
   return live_allocations;
 }
