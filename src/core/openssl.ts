@@ -110,6 +110,11 @@ export class OpenSSL {
     }
   }
 
+  /** Writes a C int (32 bits, little-endian) at `ptr`: an out-parameter such as the get callback's *copy. */
+  writeInt(ptr: number, value: number): void {
+    new DataView(this.module.HEAPU8.buffer).setInt32(ptr, value, true);
+  }
+
   /** The size of the module's linear memory, in bytes (it only grows). */
   heapSize(): number {
     return this.module.HEAPU8.length;

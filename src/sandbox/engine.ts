@@ -3,7 +3,7 @@ import { ArgumentError, CallError, SandboxError, serializeError, typed, type Ser
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
-import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
+import { SessionCallbacks, type CallbackKind, type GetBehaviour, type GetSessionHandler, type NewBehaviour } from './callbacks.js';
 import { CALL_NAMES, cFunction, checkArguments, hasSince, type CFunction } from './c-api.js';
 import { fromHex, hex } from '../core/bytes.js';
 import {
@@ -208,6 +208,24 @@ export class Engine {
   setGetSessionHandler(ctx: ContextRef, handler: GetSessionHandler | null, timeoutMs = DEFAULT_HANDLER_TIMEOUT_MS): void {
     const ptr = this.handles.pointer(ctx, 'SSL_CTX');
     this.#callbacks.setGetHandler(ctx, ptr, handler, count(timeoutMs, 'timeoutMs'));
+  }
+
+  /**
+   * SSL_CTX_sess_set_new_cb, _set_remove_cb or _set_get_cb at any time: installs one session
+   * callback with a behaviour (see NewBehaviour, GetBehaviour; true for the remove callback), or
+   * with null removes it.
+   */
+  setSessionCallback(ctx: ContextRef, kind: CallbackKind, behaviour: NewBehaviour | GetBehaviour | boolean | null): void {
+    this.#callbacks.set(ctx, this.handles.pointer(ctx, 'SSL_CTX'), kind, behaviour);
+  }
+
+  /** SSL_CTX_sess_get_new_cb, _get_remove_cb or _get_get_cb: the C name of the callback OpenSSL has installed, or null. */
+  sessionCallback(ctx: ContextRef, kind: CallbackKind): string | null {
+    const ptr = this.handles.pointer(ctx, 'SSL_CTX');
+    const call = `SSL_CTX_sess_get_${kind}_cb`;
+    const bit = { new: 1, remove: 2, get: 4 }[kind];
+    return this.log.around(() => this.#callbacks.installedName(ptr, kind, (this.#glue.osb_ctx_get_callbacks(ptr) & bit) !== 0),
+      (name) => ({ kind: 'call', call, args: [ctx.name], result: name ?? 'NULL', c: `${call}(${ctx.name}) = ${name ?? 'NULL'}` }));
   }
 
   /** Sessions the context's new-session callback kept ('keep'), as handles the application owns. */

@@ -29,6 +29,8 @@ export interface CallEvent extends Base {
   declares?: string;
   /** The reasons OpenSSL's error queue held after the call (ERR_get_error), where any. */
   errors?: string[];
+  /** SSL_CTX_sess_set_get_cb with get_session_answer_cb: the session it answers with, and *copy. */
+  answer?: { session: string; copy: number };
 }
 
 /** OpenSSL called one of the sandbox's callbacks. */

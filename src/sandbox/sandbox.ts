@@ -291,13 +291,16 @@ export class Clock {
 
 type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Session : K extends 'SSL_SESSION|NULL' ? Session | null
   : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'version' ? number | ProtocolVersion
-  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array : number;
+  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array
+  : K extends 'new_cb' ? 'keep' | 'decline' | 'free' | null : K extends 'remove_cb' ? 'forget' | null
+  : K extends 'get_cb' ? 'store' | 'null' | Session | { answer: 'store' | 'null' | Session; copy?: 0 | 1 } | null : number;
 type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infer K}?` ? [ArgType<K>?, ...ArgTypes<T>] : [ArgType<H>, ...ArgTypes<T>]) : [];
 /** The arguments of a C function of the table, as Sandbox.call() takes them. */
 export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
 /** What Sandbox.call() resolves with for a C function: C's result. */
 export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extends infer R
-  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array : number : never;
+  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array
+  : R extends 'callback' ? string | null : number : never;
 
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
 /** A batch entry with the public handle objects in place of references. */
@@ -386,7 +389,10 @@ export class Sandbox {
    * this OpenSSL lacks, the wrong number or kind of arguments, a freed object.
    */
   async call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
-    const result = await this.#engine.call(name, (args as unknown[]).map(refOf));
+    // Handles travel as their references, also inside an argument object ({ answer: session, copy: 0 }).
+    const plain = (a: unknown): unknown => (a instanceof Handle || a === null || typeof a !== 'object' || a instanceof Uint8Array || Array.isArray(a)
+      ? refOf(a) : Object.fromEntries(Object.entries(a).map(([k, v]) => [k, refOf(v)])));
+    const result = await this.#engine.call(name, (args as unknown[]).map(plain));
     const ref = result as HandleRef;
     if (ref && typeof ref === 'object' && ref.kind === 'SSL_SESSION' && typeof ref.name === 'string') {
       return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
