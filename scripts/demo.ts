@@ -1,6 +1,6 @@
 // The terminal demo: a TLS 1.2 handshake, a resumption, and the cache calls of the manual
 // page SSL_CTX_add_session(3), each narrated and shown as the C call OpenSSL received.
-import { createSandbox, type Sandbox, type Variant } from '../src/index.js';
+import { createSandbox, DEFAULT_VARIANT, type Sandbox, type Variant } from '../src/index.js';
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const style = (code: string) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -22,7 +22,7 @@ const heading = (n: number, text: string) => console.log(`\n${bold(`${n}. ${text
 const yesNo = (b: boolean) => (b ? green('yes') : 'no');
 
 async function main() {
-  const variant = (process.env.OPENSSL ?? '3.5') as Variant;
+  const variant = (process.env.OPENSSL ?? DEFAULT_VARIANT) as Variant;
   const sb = await createSandbox({ openssl: variant });
   console.log(bold(`${await sb.opensslVersion()}, compiled to WebAssembly, running in Node ${process.versions.node}.`));
   say('Every line in grey is the C call the sandbox just made, with what OpenSSL returned.');

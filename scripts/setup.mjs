@@ -13,11 +13,12 @@ import { buildNativeOpenSSL } from './lib/openssl-native.mjs';
 import { ensureEmscripten } from './lib/toolchain.mjs';
 import { ensureChromium } from './lib/browser.mjs';
 import { ensureTshark } from './lib/tshark.mjs';
-import { root, step, variantOf, variants } from './lib/util.mjs';
+import { defaultVariant, root, step, variantOf, variants } from './lib/util.mjs';
 
+// The default variant first: `npm start` serves the playground as soon as it is built.
 const names = process.argv.includes('--all-variants')
-  ? Object.keys(variants)
-  : [process.env.OPENSSL ?? '3.5'];
+  ? [defaultVariant, ...Object.keys(variants).filter((name) => name !== defaultVariant)]
+  : [process.env.OPENSSL ?? defaultVariant];
 
 try {
   const installed = join(root, 'node_modules', '.package-lock.json');

@@ -6,6 +6,7 @@ import { ROLES, type Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
 import { Playground, SEED, newScenario } from './playground.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
+import { variantChooser } from './variants.js';
 import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
 import { contextForm } from './panels/context-form.js';
@@ -19,6 +20,7 @@ import { describeEvents, editedRecords, renderStepper, type StepperView } from '
 const forms = { server: contextForm('server'), client: contextForm('client') };
 byId('forms').append(forms.server.element, forms.client.element);
 const variantSelect = byId<HTMLSelectElement>('variant');
+variantChooser(variantSelect);
 const offer = byId<HTMLSelectElement>('offer');
 const target = byId<HTMLSelectElement>('target');
 const connectionSelect = byId<HTMLSelectElement>('connection');

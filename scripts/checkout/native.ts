@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { glueHeaders } from '../lib/glue-bindings.mjs';
 import { buildNativeOpenSSL } from '../lib/openssl-native.mjs';
 import { cacheDir, root, variantOf } from '../lib/util.mjs';
 import type { Variant } from '../../src/core/module.js';
@@ -30,7 +31,8 @@ function native(variant: Variant): Promise<Native> {
     entry = (async () => {
       const openssl = await buildNativeOpenSSL(variantOf(variant));
       const hash = createHash('sha256').update(openssl.include);
-      for (const file of [...RUNTIME, 'wasm/native/sandbox.h', 'wasm/glue/glue.h']) hash.update(await readFile(join(root, file)));
+      for (const file of [...RUNTIME, 'wasm/native/sandbox.h']) hash.update(await readFile(join(root, file)));
+      for (const header of glueHeaders()) hash.update(await readFile(header));
       const dir = join(cacheDir, 'native-runtime', `${variant}-${hash.digest('hex').slice(0, 16)}`);
       const objects = RUNTIME.map((f) => join(dir, f.replace(/\//g, '_').replace(/\.c$/, '.o')));
       if (!objects.every(existsSync)) {

@@ -20,9 +20,10 @@ function mapType(cType, where) {
   throw new Error(`${where}: the glue uses C type '${cType}', which the binding generator does not map`);
 }
 
-export function glueSources() {
-  return readdirSync(glueDir).filter((f) => f.endsWith('.c')).sort().map((f) => join(glueDir, f));
-}
+const glueFiles = (ending) => readdirSync(glueDir).filter((f) => f.endsWith(ending)).sort().map((f) => join(glueDir, f));
+export const glueSources = () => glueFiles('.c');
+/** glue.h and compat.h: what every glue file, and the native runtime, includes. */
+export const glueHeaders = () => glueFiles('.h');
 
 export function parseGlue() {
   const functions = [];

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { glueDir, glueSources, writeBindings } from './glue-bindings.mjs';
+import { glueDir, glueHeaders, glueSources, writeBindings } from './glue-bindings.mjs';
 import { emEnv } from './toolchain.mjs';
 import { root, run, step } from './util.mjs';
 
@@ -24,7 +24,7 @@ export async function buildModule(variant, openssl, emccVersion) {
   const exports = [...writeBindings(), '_malloc', '_free'];
   const sources = glueSources();
   const inputs = createHash('sha256').update(JSON.stringify([openssl.key, LINK_FLAGS, emccVersion, exports]));
-  for (const file of [...sources, join(glueDir, 'glue.h')]) inputs.update(readFileSync(file));
+  for (const file of [...sources, ...glueHeaders()]) inputs.update(readFileSync(file));
   const key = inputs.digest('hex').slice(0, 16);
 
   const out = distDir(variant);

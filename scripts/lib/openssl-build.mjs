@@ -25,8 +25,12 @@ const LEFT_OUT = [
   'siv', 'sm2', 'sm3', 'sm4', 'srp', 'srtp', 'ssl-trace', 'ts', 'whirlpool',
 ].map((name) => `no-${name}`);
 
-/** Configure's arguments: shared by the wasm32 build and the native build that runs the same C code in the benchmark. */
-export const configureArgs = (variant) => [...PLATFORM, ...LEFT_OUT, ...variant.configure];
+/**
+ * Configure's arguments: shared by the wasm32 build and the native build that runs the same C code in the benchmark.
+ * A variant's `omit` (wasm/openssl-versions.json) drops the options its Configure refuses (1.1.1) or no longer has (4.0).
+ */
+export const configureArgs = (variant) =>
+  [...PLATFORM, ...LEFT_OUT].filter((option) => !variant.omit?.includes(option)).concat(variant.configure);
 // For speed (-O3 was no faster than -O2, and larger), except code that handshakes with the
 // sandbox's keys and default groups do not run, which is compiled for size: 3.5's module is
 // 1773 kB instead of 1952 kB, as fast. -Os everywhere would give 1694 kB, and 14% fewer full
@@ -79,8 +83,9 @@ export async function buildOpenSSL(variant, emccVersion) {
     { cwd: work, env, logFile: join(work, `${label}.log`), label });
   await make(['build_generated', 'libcrypto.a', 'libssl.a'], 'make');
   // Make rebuilds the deleted objects, and the archives, with the flags given on its command line.
-  const small = [...SMALL.files, ...SMALL.dirs.filter((d) => existsSync(join(work, d)))
-    .flatMap((d) => readdirSync(join(work, d)).filter((f) => /^lib.*\.o$/.test(f)).map((f) => join(d, f)))]
+  // 3.x names an object after its library and source (libcrypto-lib-ecp_nistp224.o), 1.1.1 after its source only.
+  const small = [...SMALL.files.flatMap((f) => [f, f.replace('libcrypto-lib-', '')]), ...SMALL.dirs.filter((d) => existsSync(join(work, d)))
+    .flatMap((d) => readdirSync(join(work, d)).filter((f) => f.endsWith('.o')).map((f) => join(d, f)))]
     .filter((object) => existsSync(join(work, object)));
   for (const object of small) rmSync(join(work, object));
   await make([`CFLAGS=${SMALL.cflags}`, ...small, 'libcrypto.a', 'libssl.a'], 'make small');

@@ -57,7 +57,9 @@ export async function buildNativeOpenSSL(variant, build = 'platform') {
   if (build === 'same-code') prepareSource(work);
   const log = join(work, 'build.log');
   step(`Building native OpenSSL ${variant.version} (${build}) (a few minutes; progress every 10 s)`);
-  await run('perl', ['./Configure', ...configure], { cwd: work, env: { CC: cc }, logFile: log, label: 'configure' });
+  // The platform build names no target: ./config guesses it (1.1.1's Configure, unlike 3.x's, wants one).
+  const [script, ...args] = build === 'platform' ? ['./config', ...configure] : ['./Configure', ...configure];
+  await run(build === 'platform' ? 'sh' : 'perl', [script, ...args], { cwd: work, env: { CC: cc }, logFile: log, label: 'configure' });
   await run('make', [`-j${availableParallelism()}`, 'build_generated', 'libcrypto.a', 'libssl.a'], { cwd: work, logFile: log, label: 'make' });
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'lib'), { recursive: true });

@@ -10,7 +10,7 @@ export async function obtainSource(variant) {
   const cached = join(cacheDir, 'sources', file);
   mkdirSync(join(cacheDir, 'sources'), { recursive: true });
 
-  const named = process.env[`OPENSSL_TARBALL_${variant.name.replace('.', '_')}`];
+  const named = process.env[tarballVariable(variant)];
   if (named) return adopt(named, variant, cached, true);
   if (process.env.OPENSSL_TARBALL) {
     const adopted = await adopt(process.env.OPENSSL_TARBALL, variant, cached, false);
@@ -18,19 +18,33 @@ export async function obtainSource(variant) {
   }
   if (existsSync(cached) && (await sha256File(cached)) === variant.sha256) return cached;
 
+  const tried = [];
   const fromApt = await fromDebian(variant).catch((e) => {
-    console.log(`    apt-get source did not work: ${e.message.split('\n')[0]}`);
+    tried.push(`apt-get source ${variant.debian.package} (Debian ${variant.debian.suite}): ${e.message.split('\n')[0]}`);
   });
   if (fromApt) return adopt(fromApt, variant, cached, true);
 
   const url = `https://github.com/openssl/openssl/releases/download/openssl-${variant.version}/${file}`;
   step(`Downloading ${url}`);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
-  const partial = `${cached}.partial`;
-  writeFileSync(partial, Buffer.from(await response.arrayBuffer()));
-  return adopt(partial, variant, cached, true, true);
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const partial = `${cached}.partial`;
+    writeFileSync(partial, Buffer.from(await response.arrayBuffer()));
+    return await adopt(partial, variant, cached, true, true);
+  } catch (error) {
+    tried.push(`${url}: ${error.cause?.message ?? error.message}`);
+  }
+  throw new Error([
+    `the source of OpenSSL ${variant.version} (variant ${variant.name}) could not be obtained:`,
+    ...tried.map((t) => `  - ${t}`),
+    `Supply the release tarball yourself: ${tarballVariable(variant)}=/path/to/${file} (SHA-256 ${variant.sha256}),`,
+    `or move the variant's pin in wasm/openssl-versions.json to a revision Debian still has, with its checksum.`,
+  ].join('\n'));
 }
+
+/** The environment variable that names a variant's tarball: OPENSSL_TARBALL_3_5 for 3.5. */
+export const tarballVariable = (variant) => `OPENSSL_TARBALL_${variant.name.replace('.', '_')}`;
 
 /** Verifies `path` against the pinned SHA-256 and keeps a copy in the cache. */
 async function adopt(path, variant, cached, mustMatch, move = false) {
@@ -47,14 +61,18 @@ async function adopt(path, variant, cached, mustMatch, move = false) {
 /**
  * `apt-get source --download-only` against a private state folder whose deb-src entries
  * are derived from the machine's own Debian sources, with the suite swapped for the
- * variant's release. Returns the path of the upstream tarball, or undefined.
+ * variant's release. Returns the path of the upstream tarball; throws saying why there is none.
  */
 async function fromDebian({ debian, version }) {
   const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
   const codename = osRelease.match(/^VERSION_CODENAME=(\S+)/m)?.[1];
-  if (!/^ID=debian$/m.test(osRelease) || !codename) return undefined;
-  const entries = readSystemSources().filter((e) => e.suites.some((s) => s.startsWith(codename)));
-  if (entries.length === 0) return undefined;
+  if (!/^ID=debian$/m.test(osRelease) || !codename) throw new Error('this machine is not Debian');
+  // Development suites (sid, experimental) have no -updates or -security companions.
+  const rolling = DEVELOPMENT_SUITES.includes(debian.suite);
+  const entries = readSystemSources()
+    .map((e) => ({ ...e, suites: e.suites.filter((s) => s === codename || (!rolling && s.startsWith(`${codename}-`))) }))
+    .filter((e) => e.suites.length > 0);
+  if (entries.length === 0) throw new Error(`no apt source of this machine names its release (${codename})`);
 
   const state = join(cacheDir, 'apt', debian.suite);
   for (const d of ['sources.list.d', 'lists/partial', 'cache/archives/partial', 'download']) {
@@ -77,16 +95,24 @@ async function fromDebian({ debian, version }) {
   ];
   step(`Fetching ${debian.package} with apt-get source (${debian.suite})`);
   const log = join(state, 'apt.log');
-  await run('apt-get', [...opts, 'update'], { logFile: log, label: 'apt-get update' });
+  const apt = (args, options) => run('apt-get', [...opts, ...args], { logFile: log, ...options }).catch((error) => {
+    // apt's own words ("E: Can not find version '3.6.3-1' of package 'openssl'", "404 Not Found").
+    const said = [...error.message.matchAll(/^E: (.+)$/gm)].map((m) => m[1]).join('; ');
+    throw new Error(said || error.message);
+  });
+  await apt(['update'], { label: 'apt-get update' });
   const download = join(state, 'download');
   rmSync(download, { recursive: true, force: true });
   mkdirSync(download);
-  await run('apt-get', [...opts, 'source', '--download-only', debian.package], {
-    cwd: download, logFile: log, label: 'apt-get source',
+  await apt(['source', '--download-only', debian.package], { cwd: download, label: 'apt-get source' }).catch((error) => {
+    throw new Error(`Debian ${debian.suite} no longer offers ${debian.package} completely (${error.message})`);
   });
-  const orig = readdirSync(download).find((f) => f === `openssl_${version}.orig.tar.gz`);
-  return orig && join(download, orig);
+  const orig = `openssl_${version}.orig.tar.gz`;
+  if (!existsSync(join(download, orig))) throw new Error(`${debian.package} downloaded without ${orig}`);
+  return join(download, orig);
 }
+
+const DEVELOPMENT_SUITES = ['sid', 'unstable', 'experimental', 'rc-buggy'];
 
 /** The machine's apt sources (deb822 and one-line format), as { uris, suites, components, signedBy }. */
 function readSystemSources() {

@@ -14,11 +14,14 @@ export const cacheDir = process.env.OPENSSL_WASM_CACHE
 
 /**
  * One OpenSSL line of wasm/openssl-versions.json (TypeScript reads these JSDoc types).
- * @typedef {{ version: string, sha256: string, debian: { package: string, suite: string }, configure: string[] }} VariantEntry
+ * @typedef {{ version: string, sha256: string, debian: { package: string, suite: string }, configure: string[], omit?: string[], default?: boolean }} VariantEntry
  */
 
 /** @type {Record<string, VariantEntry>} */
 export const variants = JSON.parse(readFileSync(join(root, 'wasm', 'openssl-versions.json'), 'utf8'));
+
+/** The variant built first and run unless told otherwise (its "default": true). */
+export const defaultVariant = Object.keys(variants).find((name) => variants[name].default);
 
 /**
  * @param {string} name

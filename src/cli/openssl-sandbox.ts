@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // openssl-sandbox: the command line of the conformance runner.
-//   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N] [--timeout MS]
+//   openssl-sandbox run <files or folders> [--openssl <variant>|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N] [--timeout MS]
+//   openssl-sandbox compare <files or folders> [--openssl <variants>|all] [--reporter pretty|json] [--jobs N]
 //   openssl-sandbox schema
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VARIANTS, type Variant } from '../core/module.js';
+import { compareReports, formatComparisons } from '../scenario/compare.js';
 import { loadScenario, scenarioFiles } from '../scenario/files.js';
 import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
 import { DEFAULT_TIMEOUT_MS, runScenario } from '../scenario/run.js';
 import { scenarioSchema } from '../scenario/schema.js';
 import type { Scenario, ScenarioReport } from '../scenario/types.js';
 
-const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N] [--timeout MS]
+const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl <variant>|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N] [--timeout MS]
+       openssl-sandbox compare <files or folders> [--openssl <variant>,<variant>…|all] [--reporter pretty|json] [--jobs N]
        openssl-sandbox schema
   --jobs N      scenarios run at once (default: the number of cores)
   --timeout MS  each scenario's time budget; past it, that scenario fails (default ${DEFAULT_TIMEOUT_MS})`;
@@ -45,18 +48,22 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
     console.log(JSON.stringify(scenarioSchema, null, 2));
     return 0;
   }
-  if (command !== 'run' || paths.length === 0) return usage(2);
+  if (!['run', 'compare'].includes(command) || paths.length === 0) return usage(2);
   for (const flag of ['browser', 'native'] as const) {
     if (values[flag] && !tools) return fail(`--${flag} needs a source checkout of openssl-wasm-sandbox (Chromium, native OpenSSL): run \`node scripts/checkout/bin.mjs run ... --${flag}\` there`);
   }
-  const variants = values.openssl === 'all' ? [...VARIANTS] : [values.openssl as Variant];
-  if (!variants.every((v) => VARIANTS.includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} or all`);
+  const variants = values.openssl === 'all' ? [...VARIANTS] : values.openssl.split(',') as Variant[];
+  if (!variants.every((v) => (VARIANTS as readonly string[]).includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} (several joined by commas) or all`);
   const reporter = values.reporter as ReporterName;
-  if (!REPORTERS.includes(reporter)) return fail(`--reporter must be one of ${REPORTERS.join(', ')}`);
   const jobCount = wholeNumber(values.jobs);
   if (!jobCount) return fail(`--jobs must be a whole number of at least 1, got ${JSON.stringify(values.jobs)}`);
   const timeoutMs = wholeNumber(values.timeout);
   if (!timeoutMs) return fail(`--timeout must be a whole number of milliseconds of at least 1, got ${JSON.stringify(values.timeout)}`);
+  if (command === 'compare') {
+    if (reporter !== 'pretty' && reporter !== 'json') return fail('--reporter must be pretty or json');
+    return compare(paths, variants, reporter, jobCount, timeoutMs);
+  }
+  if (!REPORTERS.includes(reporter)) return fail(`--reporter must be one of ${REPORTERS.join(', ')}`);
 
   const files = await scenarioFiles(paths);
   const scenarios: { file: string; scenario: Scenario }[] = [];
@@ -89,6 +96,20 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
   if (values.native) all.push(...await pool(jobs, jobCount, ({ file, scenario, openssl }) => tools!.runNative(scenario, openssl, file)));
   console.log(format(all, reporter));
   return summary(all).failed === 0 ? 0 : 1;
+}
+
+/** `compare`: each scenario on every variant, recorded step by step; prints where the variants differ. Exit 1 when a file is invalid. */
+async function compare(paths: string[], variants: Variant[], reporter: 'pretty' | 'json', jobs: number, timeoutMs: number): Promise<number> {
+  const files = await scenarioFiles(paths);
+  const loaded = await Promise.all(files.map((file) => loadScenario(file).then((scenario) => ({ file, scenario }), (error: Error) => ({ file, error }))));
+  const invalid = loaded.filter((l): l is { file: string; error: Error } => 'error' in l);
+  for (const { file, error } of invalid) console.error(`${file}: ${error.message}`);
+  const valid = loaded.filter((l): l is { file: string; scenario: Scenario } => 'scenario' in l);
+  const runs = valid.flatMap(({ file, scenario }) => variants.map((openssl) => ({ file, scenario, openssl })));
+  const reports = await pool(runs, jobs, ({ file, scenario, openssl }) => runScenario(scenario, { openssl, file, worker: true, record: true, timeoutMs }));
+  const comparisons = valid.map(({ file }) => compareReports(reports.filter((r) => r.file === file)));
+  console.log(reporter === 'json' ? JSON.stringify({ variants, comparisons }, null, 2) : formatComparisons(comparisons));
+  return invalid.length === 0 ? 0 : 1;
 }
 
 async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,19 +1,24 @@
 import { ArgumentError, SandboxError } from './errors.js';
 import type { GlueModule, ModuleFactory } from './pointers.js';
 
-/** The OpenSSL builds the sandbox can run: 3.5 (LTS, the default) and 3.0. */
-export type Variant = '3.5' | '3.0';
-export const VARIANTS: readonly Variant[] = ['3.5', '3.0'];
+/**
+ * The OpenSSL lines the sandbox runs, oldest first: 3.0 and 3.5 (LTS). Each is built from a
+ * pinned source: wasm/openssl-versions.json.
+ */
+export const VARIANTS = ['3.0', '3.5'] as const;
+export type Variant = (typeof VARIANTS)[number];
+/** The variant a sandbox runs unless told otherwise: the current LTS line. */
+export const DEFAULT_VARIANT: Variant = '3.5';
 
 // Literal paths, so that bundlers (Vite) find and copy the artifacts.
 const artifacts: Record<Variant, { factory: () => Promise<{ default: ModuleFactory }>; wasm: URL }> = {
-  '3.5': {
-    factory: () => import('../../wasm/dist/3.5/openssl.mjs'),
-    wasm: new URL('../../wasm/dist/3.5/openssl.wasm', import.meta.url),
-  },
   '3.0': {
     factory: () => import('../../wasm/dist/3.0/openssl.mjs'),
     wasm: new URL('../../wasm/dist/3.0/openssl.wasm', import.meta.url),
+  },
+  '3.5': {
+    factory: () => import('../../wasm/dist/3.5/openssl.mjs'),
+    wasm: new URL('../../wasm/dist/3.5/openssl.wasm', import.meta.url),
   },
 };
 
@@ -35,7 +40,7 @@ async function wasmBytes(url: URL): Promise<ArrayBuffer> {
 /** Refuses a variant this package has no build of, with an ArgumentError naming those it has. */
 export function checkVariant(variant: unknown): asserts variant is Variant {
   if (!VARIANTS.includes(variant as Variant)) {
-    throw new ArgumentError(`unknown OpenSSL variant ${JSON.stringify(variant)} (choose ${VARIANTS.join(' or ')})`);
+    throw new ArgumentError(`unknown OpenSSL variant ${JSON.stringify(variant)} (choose ${VARIANTS.join(', ')})`);
   }
 }
 

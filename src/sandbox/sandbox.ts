@@ -2,7 +2,7 @@ import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOpti
 import { ArgumentError, deserializeError, type SandboxError } from '../core/errors.js';
 import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
-import { checkVariant, compiledModule, type Variant } from '../core/module.js';
+import { checkVariant, compiledModule, DEFAULT_VARIANT, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
   Engine, type BatchCall, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
@@ -14,7 +14,7 @@ import { inProcess, isEngineMethod, type EngineApi, type StartWorker, type Trans
 import type { WireChunk } from './wire.js';
 
 export interface SandboxOptions {
-  /** Which OpenSSL build to run: '3.5' (LTS, default) or '3.0'. */
+  /** Which OpenSSL line to run (VARIANTS): '3.5' (LTS) unless told otherwise. */
   openssl?: Variant;
   /**
    * Run OpenSSL in a worker (a Web Worker in browsers, worker_threads in Node), so the caller's
@@ -352,12 +352,12 @@ export class Sandbox {
    * @internal createSandbox() calls it with src/worker's startWorker.
    */
   static async create(options: SandboxOptions, startWorker: StartWorker): Promise<Sandbox> {
-    const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true, startWorker };
+    const full = { ...options, openssl: options.openssl ?? DEFAULT_VARIANT, worker: options.worker ?? true, startWorker };
     checkVariant(full.openssl);
     return new Sandbox(full, await connect(full));
   }
 
-  /** The OpenSSL build this sandbox runs ('3.5' or '3.0'). No OpenSSL call. */
+  /** The OpenSSL line this sandbox runs ('3.5', …). No OpenSSL call. */
   get variant(): Variant {
     return this.options.openssl;
   }

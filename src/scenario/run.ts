@@ -7,6 +7,7 @@ import { Context, Session, type HandshakeResult, type Sandbox } from '../sandbox
 import { createSandbox } from '../worker/create-sandbox.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
+import { recordStep, type StepRecord } from './record.js';
 import type { EventsExpectation, Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
   events?: (events: SandboxEvent[]) => void;
   /** The scenario's time budget, in ms (default DEFAULT_TIMEOUT_MS): past it, it stops and fails. */
   timeoutMs?: number;
+  /** Records what every step did, expected or not (report.record): what compare.ts compares between variants. */
+  record?: boolean;
 }
 
 /** A scenario's time budget unless told otherwise: a minute, far beyond what any catalog scenario takes (a second or two). */
@@ -146,6 +149,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
   const failures: Failure[] = [];
   const observations: ScenarioReport['observations'] = [];
+  const record: StepRecord[] = [];
   let sb: Sandbox;
   try {
     sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock });
@@ -159,6 +163,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     for (const [index, step] of scenario.steps.entries()) {
       const { observed } = await interpreter.step(step, (f) => failures.push({ step: index, ...f }));
       if (observed !== undefined) observations.push({ step: index, observed });
+      if (options.record && !isExpectStep(step)) record.push(await recordStep(sb, index, step, interpreter.mark, interpreter.names));
     }
   };
   const budget = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -183,7 +188,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       failures.push({ step: -1, path: 'dispose', expected: 'no OpenSSL allocation left', observed: `${leak.allocations} allocations (${leak.bytes} bytes) leaked` });
     }
   }
-  return { ...base, ok: failures.length === 0, failures, observations, durationMs: Date.now() - started };
+  return { ...base, ok: failures.length === 0, failures, observations, ...(options.record ? { record } : {}), durationMs: Date.now() - started };
 }
 
 /** What a step did besides what it observed: the error it raised (a refused or failed call, a failed handshake). */
@@ -203,6 +208,10 @@ export class Interpreter {
   readonly names = new Map<string, unknown>();
   /** The log's length when the last action step began: an expect step sees what that step caused. */
   #mark = 0;
+  /** Where the events of the last action step begin in the log. */
+  get mark(): number {
+    return this.#mark;
+  }
 
   constructor(readonly sb: Sandbox, readonly variant: Variant) {}
 

@@ -3,6 +3,7 @@
 import type { Variant } from '../core/module.js';
 import type { ContextConfig } from '../sandbox/config.js';
 import type { CallbackEvent, SandboxEvent } from '../sandbox/events.js';
+import type { StepRecord } from './record.js';
 
 export interface Scenario {
   /** What the scenario shows, in a sentence. */
@@ -140,5 +141,7 @@ export interface ScenarioReport {
   failures: Failure[];
   /** Everything observed at each step that expects something: identical across Node, browsers and native runs. */
   observations: { step: number; observed: unknown }[];
+  /** With RunOptions.record: what every step did (src/scenario/record.ts). */
+  record?: StepRecord[];
   durationMs: number;
 }

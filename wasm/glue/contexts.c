@@ -141,11 +141,7 @@ OSB_EXPORT int osb_ctx_sess_counter(SSL_CTX *ctx, int which) {
 
 /** SSL_CTX_flush_sessions: removes the sessions that have expired at `now` (seconds since the epoch). */
 OSB_EXPORT void osb_ctx_flush_sessions(SSL_CTX *ctx, double now) {
-#if OPENSSL_VERSION_NUMBER >= 0x30400000L
   SSL_CTX_flush_sessions_ex(ctx, (time_t)now);
-#else
-  SSL_CTX_flush_sessions(ctx, (long)now);
-#endif
 }
 
 struct listing { SSL_SESSION **out; int capacity; int count; };

@@ -5,6 +5,7 @@
 #define OSB_GLUE_H
 
 #include <openssl/ssl.h>
+#include "compat.h"
 
 #define OSB_EXPORT
 

@@ -32,9 +32,7 @@ static void *refuse(const char *file, int line) {
    * OPENSSL_zalloc): a refusal while raising is not raised again. */
   if (!raising) {
     raising = 1;
-    ERR_new();
-    ERR_set_debug(file, line, NULL);
-    ERR_set_error(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE, NULL);
+    OSB_RAISE(ERR_LIB_CRYPTO, ERR_R_MALLOC_FAILURE, file, line);
     raising = 0;
   }
   return NULL;
@@ -123,6 +121,6 @@ OSB_EXPORT double osb_mem_release(void) {
    * default library context without that (SSL_SESSION_get_ex_new_index alone does). An
    * option not yet set makes OPENSSL_init_crypto initialise; 0 would return at once. */
   OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
-  OPENSSL_cleanup();
+  OSB_CLEANUP();
   return live_allocations;
 }

@@ -71,20 +71,12 @@ OSB_EXPORT const char *osb_session_get_cipher_name(SSL_SESSION *session) {
 
 /** SSL_SESSION_get_time (seconds since the epoch). */
 OSB_EXPORT double osb_session_get_time(SSL_SESSION *session) {
-#if OPENSSL_VERSION_NUMBER >= 0x30300000L
   return (double)SSL_SESSION_get_time_ex(session);
-#else
-  return (double)SSL_SESSION_get_time(session);
-#endif
 }
 
 /** SSL_SESSION_set_time: returns what OpenSSL returns, the time set (0 on failure), though the manual says 1. */
 OSB_EXPORT double osb_session_set_time(SSL_SESSION *session, double seconds) {
-#if OPENSSL_VERSION_NUMBER >= 0x30300000L
   return (double)SSL_SESSION_set_time_ex(session, (time_t)seconds);
-#else
-  return (double)SSL_SESSION_set_time(session, (long)seconds);
-#endif
 }
 
 /** SSL_SESSION_get_timeout (seconds) */

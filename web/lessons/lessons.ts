@@ -5,6 +5,7 @@
 import type { SandboxEvent, Variant } from 'openssl-wasm-sandbox';
 import { runScenario, type Expected, type ScenarioReport, type Step } from 'openssl-wasm-sandbox/conformance';
 import { scenarioHash } from '../share.js';
+import { variantChooser } from '../variants.js';
 import { checkLesson, type Lesson } from './lesson.js';
 
 interface Entry { slug: string; lesson: Lesson }
@@ -85,6 +86,7 @@ const body = document.body;
 const indexView = $('index-view');
 const lessonView = $('lesson-view');
 const variantSelect = $<HTMLSelectElement>('variant');
+variantChooser(variantSelect);
 const runButton = $<HTMLButtonElement>('run');
 const status = $('status');
 let current: { entry: Entry; index: number; report?: ScenarioReport; step: number; all: boolean } | undefined;
