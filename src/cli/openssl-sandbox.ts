@@ -2,11 +2,14 @@
 // openssl-sandbox: the command line of the conformance runner.
 //   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N]
 //   openssl-sandbox schema
+//   openssl-sandbox calls [--openssl 3.5|3.0|all]
+import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VARIANTS, type Variant } from '../core/module.js';
+import { callability } from '../sandbox/c-api.js';
 import { loadScenario, scenarioFiles } from '../scenario/files.js';
 import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
 import { runScenario } from '../scenario/run.js';
@@ -14,7 +17,8 @@ import { scenarioSchema } from '../scenario/schema.js';
 import type { Scenario, ScenarioReport } from '../scenario/types.js';
 
 const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N]
-       openssl-sandbox schema`;
+       openssl-sandbox schema
+       openssl-sandbox calls [--openssl 3.5|3.0|all]`;
 
 type Job = { file: string; scenario: Scenario; openssl: Variant };
 
@@ -45,6 +49,7 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
     console.log(JSON.stringify(scenarioSchema, null, 2));
     return 0;
   }
+  if (command === 'calls') return calls(values.openssl);
   if (command !== 'run' || paths.length === 0) return usage(2);
   for (const flag of ['browser', 'native'] as const) {
     if (values[flag] && !tools) return fail(`--${flag} needs a source checkout of openssl-wasm-sandbox (Chromium, native OpenSSL): run \`node scripts/checkout/bin.mjs run ... --${flag}\` there`);
@@ -93,6 +98,23 @@ async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R
     }
   }));
   return results;
+}
+
+/**
+ * Every session function of each variant's headers (listed by setup from ssl.h and tls1.h), and
+ * whether scenarios and Sandbox.call() can call it or why not.
+ */
+async function calls(openssl: string): Promise<number> {
+  const variants = openssl === 'all' ? [...VARIANTS] : [openssl as Variant];
+  if (!variants.every((v) => VARIANTS.includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} or all`);
+  for (const variant of variants) {
+    const listed = JSON.parse(await readFile(new URL(`../../wasm/dist/${variant}/session-functions.json`, import.meta.url), 'utf8')) as string[];
+    const rows = listed.map((name) => ({ name, ...callability(name) }));
+    const callable = rows.filter((r) => r.callable).length;
+    console.log(`OpenSSL ${variant}: ${callable} of ${listed.length} session functions of ssl.h and tls1.h callable`);
+    for (const row of rows) console.log(`  ${row.callable ? 'callable ' : 'no       '} ${row.name}${'reason' in row ? `: ${row.reason}` : ''}`);
+  }
+  return 0;
 }
 
 function usage(code: number): number {
