@@ -109,6 +109,17 @@ describe('the scenario runner', () => {
     assert.equal((await runScenario(scenario, { openssl: '3.0' })).ok, false);
   });
 
+  it('the CLI lists the session functions of each variant\'s headers, callable or why not', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/openssl-sandbox.ts', 'calls', '--openssl', '3.0']);
+    const [summary, ...rows] = stdout.trim().split('\n');
+    const [, callable, listed] = summary.match(/^OpenSSL 3\.0: (\d+) of (\d+) session functions/) ?? [];
+    assert.equal(rows.length, Number(listed));
+    assert.equal(rows.filter((r) => r.trimStart().startsWith('callable')).length, Number(callable));
+    assert.ok(rows.some((r) => /^ {2}callable +SSL_CTX_sess_set_get_cb$/.test(r)), 'a table function is callable');
+    assert.ok(rows.some((r) => /^ {2}no +SSL_set_session: takes an SSL/.test(r)), 'one that is not says why');
+    assert.ok(!stdout.includes('SSL_SESSION_set_time_ex'), '3.0\'s headers do not declare it');
+  });
+
   it('the CLI exits 0 only when every scenario passes, in every reporter', async () => {
     const cli = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/openssl-sandbox.ts', ...args]).then(
       (r) => ({ code: 0, out: r.stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }));

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { glueDir, glueHeaders, glueSources, writeBindings } from './glue-bindings.mjs';
+import { writeSessionFunctions } from './session-functions.mjs';
 import { emEnv } from './toolchain.mjs';
 import { root, run, step } from './util.mjs';
 
@@ -36,6 +37,7 @@ export async function buildModule(variant, openssl, emccVersion) {
     'declare const createOpenSSLModule: ModuleFactory;',
     'export default createOpenSSLModule;', '',
   ].join('\n'));
+  writeSessionFunctions(openssl.include, out);
   if (existsSync(versionsFile) && JSON.parse(readFileSync(versionsFile, 'utf8')).inputs === key) return;
 
   step(`Linking the glue with OpenSSL ${variant.version} into wasm/dist/${variant.name}/`);

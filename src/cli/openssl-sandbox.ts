@@ -3,12 +3,15 @@
 //   openssl-sandbox run <files or folders> [--openssl <variant>|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N] [--timeout MS]
 //   openssl-sandbox compare <files or folders> [--openssl <variants>|all] [--reporter pretty|json] [--jobs N]
 //   openssl-sandbox schema
+//   openssl-sandbox calls [--openssl <variant>|all]
+import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VARIANTS, type Variant } from '../core/module.js';
 import { compareReports, formatComparisons } from '../scenario/compare.js';
+import { callability } from '../sandbox/c-api.js';
 import { loadScenario, scenarioFiles } from '../scenario/files.js';
 import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
 import { DEFAULT_TIMEOUT_MS, runScenario } from '../scenario/run.js';
@@ -18,6 +21,7 @@ import type { Scenario, ScenarioReport } from '../scenario/types.js';
 const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl <variant>|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N] [--timeout MS]
        openssl-sandbox compare <files or folders> [--openssl <variant>,<variant>…|all] [--reporter pretty|json] [--jobs N]
        openssl-sandbox schema
+       openssl-sandbox calls [--openssl <variant>|all]
   --jobs N      scenarios run at once (default: the number of cores)
   --timeout MS  each scenario's time budget; past it, that scenario fails (default ${DEFAULT_TIMEOUT_MS})`;
 
@@ -48,6 +52,7 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
     console.log(JSON.stringify(scenarioSchema, null, 2));
     return 0;
   }
+  if (command === 'calls') return calls(values.openssl);
   if (!['run', 'compare'].includes(command) || paths.length === 0) return usage(2);
   for (const flag of ['browser', 'native'] as const) {
     if (values[flag] && !tools) return fail(`--${flag} needs a source checkout of openssl-wasm-sandbox (Chromium, native OpenSSL): run \`node scripts/checkout/bin.mjs run ... --${flag}\` there`);
@@ -142,6 +147,23 @@ function options(argv: string[]) {
 /** A positive whole number written in decimal, or undefined. */
 function wholeNumber(text: string): number | undefined {
   return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * Every session function of each variant's headers (listed by setup from ssl.h and tls1.h), and
+ * whether scenarios and Sandbox.call() can call it or why not.
+ */
+async function calls(openssl: string): Promise<number> {
+  const variants = openssl === 'all' ? [...VARIANTS] : [openssl as Variant];
+  if (!variants.every((v) => VARIANTS.includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} or all`);
+  for (const variant of variants) {
+    const listed = JSON.parse(await readFile(new URL(`../../wasm/dist/${variant}/session-functions.json`, import.meta.url), 'utf8')) as string[];
+    const rows = listed.map((name) => ({ name, ...callability(name) }));
+    const callable = rows.filter((r) => r.callable).length;
+    console.log(`OpenSSL ${variant}: ${callable} of ${listed.length} session functions of ssl.h and tls1.h callable`);
+    for (const row of rows) console.log(`  ${row.callable ? 'callable ' : 'no       '} ${row.name}${'reason' in row ? `: ${row.reason}` : ''}`);
+  }
+  return 0;
 }
 
 function usage(code: number): number {

@@ -506,3 +506,18 @@ export function hasSince(version: string, since: string): boolean {
   const [wantMajor, wantMinor] = since.split('.').map(Number);
   return major > wantMajor || (major === wantMajor && minor >= wantMinor);
 }
+
+/** Why a session function of OpenSSL's headers has no row, by what it needs. */
+const WHY_NOT: [RegExp, string][] = [
+  [/_(ex_data|ex_new_index|app_data)$/, 'an application data slot (ex_data): it holds the application\'s own pointers, which a scenario has none of'],
+  [/^SSL_CTX_sessions$/, 'returns OpenSSL\'s hash table of the cache itself: Context.cachedSessions() and cache expectations list it'],
+  [/_cb$/, 'takes a C function: only the new, remove and get session callbacks have behaviours a scenario can choose'],
+  [/^SSL_(?!CTX_|SESSION_)/, 'takes an SSL: a connection is a whole handshake step, whose SSL objects calls cannot name yet'],
+  [/print/, 'writes text to a BIO or a FILE: Session.print() gives SSL_SESSION_print\'s text'],
+];
+
+/** Whether a session function of a variant's headers can be called (it has a row of the table), or why not. */
+export function callability(name: string): { callable: true } | { callable: false; reason: string } {
+  if (cFunction(name)) return { callable: true };
+  return { callable: false, reason: WHY_NOT.find(([pattern]) => pattern.test(name))?.[1] ?? 'no row in the C API table (src/sandbox/c-api.ts) yet' };
+}
