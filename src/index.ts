@@ -6,7 +6,6 @@
 export { createSandbox } from './worker/create-sandbox.js';
 export { Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
-export type { EngineApi } from './sandbox/transport.js';
 export type { BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type {

@@ -55,8 +55,9 @@ interface Link {
 
 /** A live OpenSSL object of the sandbox; `dispose()` frees it (and `await using` does too). */
 abstract class Handle<K extends HandleRef['kind']> {
-  constructor(protected readonly link: Link, readonly ref: HandleRef<K>) {}
+  constructor(/** @internal */ protected readonly link: Link, readonly ref: HandleRef<K>) {}
 
+  /** @internal */
   protected get engine(): EngineApi {
     return this.link.engine;
   }

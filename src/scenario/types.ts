@@ -1,5 +1,5 @@
 // The conformance scenario format: a JSON file that states what OpenSSL does, as data.
-// src/scenario/schema.json is its JSON Schema; these are its TypeScript types.
+// src/scenario/schema.ts makes its JSON Schema (`openssl-sandbox schema` prints it); these are its TypeScript types.
 import type { Variant } from '../core/module.js';
 import type { ContextConfig } from '../sandbox/config.js';
 import type { CallbackEvent, SandboxEvent } from '../sandbox/events.js';

@@ -2,7 +2,7 @@
 // (as OpenSSL's message callback reports them, decrypted), keeping the fields that matter
 // for resumption.
 import { hex } from '../core/bytes.js';
-import { ALERTS, CIPHER_SUITES, CONTENT_TYPES, EXTENSIONS, GROUPS, HANDSHAKE_TYPES, VERSIONS, name } from './names.js';
+import { CIPHER_SUITES, CONTENT_TYPES, EXTENSIONS, GROUPS, HANDSHAKE_TYPES, VERSIONS, name } from './names.js';
 
 export interface TlsRecord {
   /** content_type, for example "handshake"; TLS 1.3 encrypts most as "application_data". */
@@ -211,9 +211,4 @@ function extensionFields(code: number, d: Reader, from: string): Record<string, 
     }
   }
   return undefined;
-}
-
-/** Decodes an alert record's body (level, description). */
-export function decodeAlert(bytes: Uint8Array): { level: 'warning' | 'fatal'; description: string } {
-  return { level: bytes[0] === 1 ? 'warning' : 'fatal', description: name(ALERTS, bytes[1]) };
 }
