@@ -121,7 +121,7 @@ OSB_EXPORT int osb_ctx_sess_number(SSL_CTX *ctx) {
   return (int)SSL_CTX_sess_number(ctx);
 }
 
-/** One SSL_CTX_sess_* counter, by its position in OSB_COUNTERS of the TypeScript side. -1 for an unknown position. */
+/** One SSL_CTX_sess_* counter, by its position in COUNTERS (src/core/constants.ts). -1 for an unknown position. */
 OSB_EXPORT int osb_ctx_sess_counter(SSL_CTX *ctx, int which) {
   switch (which) {
     case 0: return (int)SSL_CTX_sess_connect(ctx);

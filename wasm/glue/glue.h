@@ -1,5 +1,5 @@
 /* Shared declarations of the glue. Every function the JavaScript side may call is marked
- * OSB_EXPORT and named osb_*: scripts/gen-bindings.mjs reads those declarations to make
+ * OSB_EXPORT and named osb_*: scripts/lib/glue-bindings.mjs reads those declarations to make
  * the export list and the typed TypeScript bindings, so the two never drift apart. */
 #ifndef OSB_GLUE_H
 #define OSB_GLUE_H
