@@ -17,7 +17,7 @@ export { toPcapng, type PcapngOptions } from './trace/pcapng.js';
 export type { WireChunk } from './sandbox/wire.js';
 export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError } from './core/errors.js';
 export type { OpenSSLErrorEntry, HandleProblem } from './core/errors.js';
-export { VARIANTS, type Variant } from './core/module.js';
+export { VARIANTS, type Variant, type LocateFile, type SandboxFile } from './core/module.js';
 export {
   PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, COUNTERS,
   type ProtocolVersion, type SessionCacheMode, type SslOption, type Counter, type Side, type KeyType,

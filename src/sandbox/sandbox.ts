@@ -1,6 +1,6 @@
 import type { Counter, KeyType, Side } from '../core/constants.js';
 import type { HandleRef } from '../core/handles.js';
-import { compiledModule, type Variant } from '../core/module.js';
+import { compiledModule, type LocateFile, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
   Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
@@ -41,6 +41,14 @@ export interface SandboxOptions {
    * does: calls then fail with code `ABORTED` until restart().
    */
   heapLimit?: number;
+  /**
+   * Where the `.wasm` and the worker script load from. By default they load from beside the
+   * package's modules (`new URL(…, import.meta.url)`), that is, wherever your bundler emitted
+   * them; return another address to serve them from a CDN or another path. A worker script of
+   * another origin starts through a same-origin blob worker that imports it: its server must
+   * allow this page by CORS, as for the `.wasm`.
+   */
+  locateFile?: LocateFile;
 }
 
 /** What a handle needs of its sandbox: the engine, and how to pass callbacks and bytes to it. */
@@ -465,15 +473,15 @@ export class Sandbox {
 }
 
 async function connect(options: FullOptions): Promise<Transport> {
-  const { trace, seed, clock, memoryLimit, heapLimit } = options;
+  const { trace, seed, clock, memoryLimit, heapLimit, locateFile } = options;
   const engineOptions = { trace, seed, clock, memoryLimit, heapLimit };
   if (options.worker) {
     // Fetching and compiling the module starts before the worker code loads; a failure shows in startWorker.
-    compiledModule(options.openssl).catch(() => {});
+    compiledModule(options.openssl, locateFile).catch(() => {});
     const { startWorker } = await import('../worker/host.js');
-    return startWorker(options.openssl, engineOptions);
+    return startWorker(options.openssl, engineOptions, locateFile);
   }
-  return inProcess(new Engine(await OpenSSL.load(options.openssl), engineOptions));
+  return inProcess(new Engine(await OpenSSL.load(options.openssl, compiledModule(options.openssl, locateFile)), engineOptions));
 }
 
 /** Sandbox.create(): loads an OpenSSL module (in a worker unless `worker: false`); no OpenSSL call until the first SSL_CTX_new. */
