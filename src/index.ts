@@ -4,9 +4,9 @@
  * @module openssl-wasm-sandbox
  */
 export { createSandbox, Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
-export type { SandboxOptions, HandshakeOptions, PublicBatchCall, MemoryUse, LeakReport } from './sandbox/sandbox.js';
+export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport } from './sandbox/sandbox.js';
 export type { EngineApi } from './sandbox/transport.js';
-export type { BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
+export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type {
   SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,

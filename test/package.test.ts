@@ -7,7 +7,7 @@
 // the worker served from a second origin.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,9 @@ function succeeded(result: { stdout: string; stderr: string; code: number }): st
 describe('npm package [packed, installed from the tarball into a new project]', () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'osb-package-'));
-    [packed] = JSON.parse(succeeded(await run('npm', ['pack', '--json', '--pack-destination', work], root))) as Packed[];
+    // prepack's setup may print its steps first: the report is the JSON array after them.
+    const report = succeeded(await run('npm', ['pack', '--json', '--pack-destination', work], root));
+    [packed] = JSON.parse(/^\[[\s\S]*/m.exec(report)![0]) as Packed[];
     project = join(work, 'project');
     await cp(join(root, 'examples'), join(project, 'examples'), { recursive: true });
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'uses-the-sandbox', private: true, type: 'module' }));
@@ -76,7 +78,7 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     for (const variant of VARIANTS) {
       for (const file of ['openssl.mjs', 'openssl.wasm', 'versions.json']) assert.ok(paths.includes(`wasm/dist/${variant}/${file}`), `${variant}/${file}`);
     }
-    for (const entry of ['index', 'conformance', 'conformance-node', 'worker/entry']) {
+    for (const entry of ['index', 'conformance', 'worker/entry']) {
       assert.ok(paths.includes(`dist/${entry}.js`) && paths.includes(`dist/${entry}.d.ts`), entry);
     }
     assert.ok(paths.includes('dist/cli/openssl-sandbox.js'));
@@ -88,6 +90,18 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     // The WebAssembly is almost all of it: a stray folder would show here first.
     const wasm = packed.files.filter((f) => f.path.endsWith('.wasm')).reduce((sum, f) => sum + f.size, 0);
     assert.ok(packed.unpackedSize - wasm < 1.5e6, `unpacked ${packed.unpackedSize} bytes, of which ${wasm} WebAssembly`);
+  });
+
+  it('depends at run time on exactly the packages its code imports', async () => {
+    const installed = join(project, 'node_modules/openssl-wasm-sandbox');
+    const { dependencies = {} } = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
+    const imported = new Set<string>();
+    for (const { path } of packed.files.filter((f) => /\.m?js$/.test(f.path))) {
+      for (const [, name] of (await readFile(join(installed, path), 'utf8')).matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)['"]((?:@[^/'"]+\/)?[^./'"][^/'"]*)/g)) {
+        if (!name.startsWith('node:')) imported.add(name);
+      }
+    }
+    assert.deepEqual(Object.keys(dependencies).sort(), [...imported].sort());
   });
 
   it('has a semantic version, and the CHANGELOG has its section', async () => {
@@ -103,28 +117,55 @@ describe('npm package [packed, installed from the tarball into a new project]', 
       }
       const conformance = await import('openssl-wasm-sandbox/conformance');
       console.log(typeof conformance.loadScenario);`]));
-    assert.deepEqual(resolved.trim().split('\n'), ['dist/index.js', 'dist/conformance-node.js', 'dist/worker/entry.js', 'wasm/dist/3.0/versions.json', 'function']);
+    assert.deepEqual(resolved.trim().split('\n'), ['dist/index.js', 'dist/conformance.js', 'dist/worker/entry.js', 'wasm/dist/3.0/versions.json', 'function']);
   });
 
-  it('the exports map gives browsers (as Vite resolves for them) the conformance build without file loading', async () => {
-    const server = await createServer({ root: project, configFile: false, logLevel: 'silent', optimizeDeps: { exclude: ['openssl-wasm-sandbox'] }, server: { middlewareMode: true, ws: false } });
-    try {
-      const resolved = [];
-      for (const name of ['openssl-wasm-sandbox', 'openssl-wasm-sandbox/conformance', 'openssl-wasm-sandbox/worker']) {
-        const found = await server.environments.client.pluginContainer.resolveId(name, join(project, 'index.js'));
-        resolved.push(found?.id.replace(/^.*openssl-wasm-sandbox\//, '').replace(/\?.*$/, ''));
-      }
-      assert.deepEqual(resolved, ['dist/index.js', 'dist/conformance.js', 'dist/worker/entry.js']);
-    } finally {
-      await server.close();
-    }
-  });
+  // What TypeScript users see, whichever resolution their project uses (strict, no skipLibCheck).
+  for (const [module, resolution] of [['esnext', 'bundler'], ['node16', 'node16'], ['nodenext', 'nodenext']]) {
+    it(`its declarations resolve under moduleResolution ${resolution} (strict, no skipLibCheck): loadScenario, scenarioFiles, batch() results typed by their calls${resolution === 'nodenext' ? '; the examples type-check' : ''}`, async () => {
+      const dir = join(project, `types-${resolution}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'uses.ts'), `
+        import { createSandbox, type Variant } from 'openssl-wasm-sandbox';
+        import { loadScenario, runScenario, scenarioFiles } from 'openssl-wasm-sandbox/conformance';
 
-  it('type-checks the examples against the declarations it ships (strict, no skipLibCheck)', async () => {
-    succeeded(await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--allowJs', '--checkJs', '--strict',
-      '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom',
-      '--typeRoots', join(root, 'node_modules/@types'), '--types', 'node',
-      'examples/node/resumption.mjs', 'examples/conformance/session-cache.test.mjs', 'examples/page/main.js']));
+        const files: string[] = await scenarioFiles(['scenarios']);
+        const report = await runScenario(await loadScenario(files[0]), { openssl: '3.5' satisfies Variant });
+        const ok: boolean = report.ok;
+
+        const sb = await createSandbox();
+        const server = await sb.context({ role: 'server' });
+        const session = await sb.createSession();
+        const [added, count, counters, info] = await sb.batch([['addSession', server, session], ['sessionCount', server], ['counters', server], ['sessionInfo', session]]);
+        if (added.ok && count.ok && counters.ok && info.ok) {
+          const values: [number, number, number, boolean] = [added.value, count.value, counters.value.hits, info.value.alive];
+          // @ts-expect-error: a count is a number
+          const wrong: string = count.value;
+          console.log(ok, values, wrong);
+        } else if (!added.ok) {
+          const error: string = added.error;
+          console.log(error);
+        }
+        // @ts-expect-error: batch() runs the cache's calls only
+        await sb.batch([['handshake', server]]);
+      `);
+      // Under nodenext, the examples too (one compiler run: it takes seconds).
+      const examples = resolution === 'nodenext' ? ['--allowJs', '--checkJs', 'examples/node/resumption.mjs', 'examples/conformance/session-cache.test.mjs', 'examples/page/main.js', 'examples/esbuild-page/main.js'] : [];
+      succeeded(await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict',
+        '--module', module, '--moduleResolution', resolution, '--target', 'es2022', '--lib', 'es2022,dom',
+        '--typeRoots', join(root, 'node_modules/@types'), '--types', 'node', join(dir, 'uses.ts'), ...examples]));
+    });
+  }
+
+  it('`engines` admits every Node it is tested on, and no line it is not tested on', async () => {
+    const { engines } = JSON.parse(await readFile(join(project, 'node_modules/openssl-wasm-sandbox/package.json'), 'utf8'));
+    const ranges = (engines.node as string).split(' || ').map((r) => /^\^(\d+)\.(\d+)\.(\d+)$/.exec(r)!.slice(1).map(Number));
+    const tested = [process.version, ...NODE_LINES.map((major) => `v${major}.0.0`)];
+    assert.deepEqual(ranges.map(([major]) => major).sort(), [...new Set(tested.map((v) => Number(v.slice(1).split('.')[0])))].sort());
+    // The oldest minor of each line admitted has what the package needs at run time.
+    assert.ok(ranges.every(([major, minor]) => major > 22 || (major === 22 && minor >= 3) || (major === 20 && minor >= 16)), 'process.getBuiltinModule: Node 20.16 and 22.3');
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    assert.ok(ranges.some(([m, n]) => m === major && n <= minor), `${process.version} is admitted`);
   });
 
   // This machine's Node first, then each line `engines` admits.
@@ -143,6 +184,12 @@ describe('npm package [packed, installed from the tarball into a new project]', 
         const version = succeeded(await inProject(['--version'])).trim();
         t.diagnostic(`node ${version}`);
         assert.match(version, new RegExp(`^v${line.major || process.versions.node.split('.')[0]}\\.`));
+      });
+
+      it('\'openssl-wasm-sandbox/worker\' imported outside a worker fails, saying what to import instead', async () => {
+        const out = await inProject(['--input-type=module', '-e', `
+          try { await import('openssl-wasm-sandbox/worker'); } catch (error) { console.log(error.code, error.message); }`]);
+        assert.match(succeeded(out), /^NOT_A_WORKER openssl-wasm-sandbox\/worker is the script a sandbox runs in its worker.*call createSandbox\(\)/);
       });
 
       it('runs the README\'s example, in a worker thread and in process', async () => {
@@ -184,6 +231,9 @@ describe('npm package [packed, installed from the tarball into a new project]', 
         assert.ok(passed >= (line.major ? 20 : 100) * VARIANTS.length, `${passed} passed`);
         assert.deepEqual(reports.filter((r: { file: string }) => r.file.startsWith('examples/')).map((r: { variant: string; ok: boolean }) => [r.variant, r.ok]),
           VARIANTS.map((v) => [v, true]));
+        const versions = succeeded(await cli(['--version']));
+        assert.match(versions, /^openssl-wasm-sandbox \d+\.\d+\.\d+\n/);
+        for (const variant of VARIANTS) assert.match(versions, new RegExp(`^OpenSSL ${variant.replace('.', '\\.')}\\.\\d+\\w* \\(variant ${variant.replace('.', '\\.')},`, 'm'));
         const schema = JSON.parse(succeeded(await cli(['schema'])));
         assert.ok(schema.properties.steps);
         const broken = join(work, 'broken.json');
@@ -309,6 +359,12 @@ describe('npm package [packed, installed from the tarball into a new project]', 
         await tab.goto(new URL('examples/plain-page/index.html', site.resolvedUrls!.local[0]).href);
         await tab.waitForSelector('#out[data-done]', { timeout: 60_000 });
         assert.match(await tab.textContent('#out') ?? '', /^OpenSSL 3\.5\.\d+ .*\nprotocol: TLSv1\.3\nresumed: true$/);
+        // The conformance entry point loads in a page too; reading files is Node's, and says so.
+        const refused = await tab.evaluate(async (entry) => {
+          const conformance = await import(entry) as typeof import('../src/conformance.js');
+          return conformance.loadScenario('scenario.json').then(() => 'loaded', (error: { code: string; message: string }) => `${error.code}: ${error.message}`);
+        }, '/node_modules/openssl-wasm-sandbox/dist/conformance.js');
+        assert.match(refused, /^NODE_ONLY: loadScenario\(\) reads files, in Node: elsewhere, fetch a scenario's text and pass it to validateScenario\(\)$/);
       } finally {
         await tab.close();
       }

@@ -2,6 +2,8 @@
 // openssl-sandbox: the command line of the conformance runner.
 //   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N]
 //   openssl-sandbox schema
+//   openssl-sandbox --version
+import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { VARIANTS, type Variant } from '../core/module.js';
@@ -12,7 +14,8 @@ import { scenarioSchema } from '../scenario/schema.js';
 import type { Scenario, ScenarioReport } from '../scenario/types.js';
 
 const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N]
-       openssl-sandbox schema`;
+       openssl-sandbox schema
+       openssl-sandbox --version`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,9 +27,11 @@ async function main(argv: string[]): Promise<number> {
       native: { type: 'boolean', default: false },
       jobs: { type: 'string', default: String(availableParallelism()) },
       help: { type: 'boolean', default: false },
+      version: { type: 'boolean', default: false },
     },
   });
   const [command, ...paths] = positionals;
+  if (values.version) return version();
   if (values.help || !command) return usage(values.help ? 0 : 2);
   if (command === 'schema') {
     console.log(JSON.stringify(scenarioSchema, null, 2));
@@ -93,6 +98,21 @@ async function checkoutOnly<T>(flag: string, load: () => Promise<T>): Promise<T>
     if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     throw new Error(`${flag} needs a source checkout of openssl-wasm-sandbox (${(error as Error).message})`);
   }
+}
+
+/** The package's version, then each OpenSSL module's (from wasm/dist/<variant>/versions.json: every variant shipped). */
+async function version(): Promise<number> {
+  // From dist/cli/ in the package, or src/cli/ in a checkout: the package's root is two folders up.
+  const root = new URL('../../', import.meta.url);
+  const { name, version } = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
+  console.log(`${name} ${version}`);
+  const modules = new URL('wasm/dist/', root);
+  const variants = (await readdir(modules, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const variant of variants.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+    const built = JSON.parse(await readFile(new URL(`${variant}/versions.json`, modules), 'utf8'));
+    console.log(`OpenSSL ${built.openssl} (variant ${variant}, emscripten ${built.emscripten})`);
+  }
+  return 0;
 }
 
 function usage(code: number): number {

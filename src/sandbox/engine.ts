@@ -68,7 +68,8 @@ export type ConnectionRef = HandleRef<'osb_conn'>;
 const BATCHABLE = ['addSession', 'removeSession', 'sessionCount', 'flushSessions', 'counters', 'sessionInfo'] as const;
 export type BatchMethod = typeof BATCHABLE[number];
 export type BatchCall = { [M in BatchMethod]: [M, ...Parameters<Engine[M]>] }[BatchMethod];
-export type BatchResult = { ok: true; value: unknown } | { ok: false; error: string };
+/** What batch() answers for a call of method `M`: its value, or the error it raised. */
+export type BatchResult<M extends BatchMethod = BatchMethod> = { ok: true; value: ReturnType<Engine[M]> } | { ok: false; error: string };
 
 /** How many connections keep their transcript and key log after they close. */
 const ARCHIVED = 256;
@@ -299,7 +300,7 @@ export class Engine {
         if (!BATCHABLE.includes(method as BatchMethod)) {
           throw new ArgumentError(`batch() runs ${BATCHABLE.join(', ')}; got ${JSON.stringify(method)}`);
         }
-        return { ok: true, value: (this[method as BatchMethod] as (...a: unknown[]) => unknown)(...args) };
+        return { ok: true, value: (this[method as BatchMethod] as (...a: unknown[]) => ReturnType<Engine[BatchMethod]>)(...args) };
       } catch (error) {
         return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
       }

@@ -3,7 +3,7 @@ import type { HandleRef } from '../core/handles.js';
 import { compiledModule, type LocateFile, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  Engine, type BatchCall, type BatchMethod, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
@@ -293,6 +293,8 @@ export class Clock {
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
 /** A batch entry with the public handle objects in place of references. */
 export type PublicBatchCall = BatchCall extends infer C ? (C extends [infer M, ...infer A] ? [M, ...{ [I in keyof A]: Public<A[I]> }] : never) : never;
+/** batch()'s answers, each typed by the method of its call: `[BatchResult<'addSession'>, BatchResult<'sessionCount'>]`. */
+export type BatchResults<C extends readonly PublicBatchCall[]> = { -readonly [I in keyof C]: C[I] extends [infer M extends BatchMethod, ...unknown[]] ? BatchResult<M> : never };
 
 type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean };
 
@@ -346,10 +348,11 @@ export class Sandbox {
   /**
    * Many cache calls in one round trip: `[['addSession', ctx, session], ['sessionCount', ctx], …]`
    * with Context and Session objects as arguments, each making the OpenSSL call of that method
-   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok, value }` or `{ ok: false, error }`.
+   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok, value }`, its value typed
+   * by its call's method, or `{ ok: false, error }`.
    */
-  batch(calls: PublicBatchCall[]): Promise<BatchResult[]> {
-    return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]);
+  batch<const C extends readonly PublicBatchCall[]>(calls: C): Promise<BatchResults<C>> {
+    return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]) as Promise<BatchResults<C>>;
   }
 
   /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */

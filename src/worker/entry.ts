@@ -47,7 +47,7 @@ function parentEndpoint(): Endpoint {
   if (!threads?.parentPort) {
     throw new SandboxError('NOT_A_WORKER',
       'openssl-wasm-sandbox/worker is the script a sandbox runs in its worker, not a module to import: '
-      + "import { createSandbox } from 'openssl-wasm-sandbox' instead (createSandbox() starts this worker itself)");
+      + "call createSandbox() of the package's main entry point ('openssl-wasm-sandbox'), which starts this worker itself");
   }
   return nodeEndpoint(threads.parentPort as never);
 }
