@@ -5,6 +5,7 @@
  */
 export { runScenario, type RunOptions } from './scenario/run.js';
 export { loadScenario, scenarioFiles } from './scenario/files.js';
+export { toC, NotExportable, type CProgram } from './scenario/to-c.js';
 export { validateScenario, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
 export { scenarioSchema } from './scenario/schema.js';
 export { format, summary, REPORTERS, type ReporterName } from './scenario/report.js';

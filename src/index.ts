@@ -3,20 +3,21 @@
  * then contexts, sessions and connections whose methods each name the OpenSSL call they make.
  * @module openssl-wasm-sandbox
  */
-export { createSandbox, Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
-export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport } from './sandbox/sandbox.js';
+export { createSandbox } from './worker/create-sandbox.js';
+export { Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
+export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
 export type { EngineApi } from './sandbox/transport.js';
 export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type {
   SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,
-  MessageEvent, RecordEvent, StateEvent, AlertEvent,
+  MessageEvent, RecordEvent, StateEvent, AlertEvent, NameEvent,
 } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
-export { toPcapng, type PcapngOptions } from './trace/pcapng.js';
-export type { WireChunk } from './sandbox/wire.js';
-export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError } from './core/errors.js';
-export type { OpenSSLErrorEntry, HandleProblem } from './core/errors.js';
+export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js';
+export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError } from './core/errors.js';
+export type { OpenSSLErrorEntry, HandleProblem, CallProblem } from './core/errors.js';
+export { C_API, CALL_NAMES, type CallName, type CFunction, type ArgKind, type ReturnKind } from './sandbox/c-api.js';
 export { VARIANTS, type Variant, type LocateFile, type SandboxFile } from './core/module.js';
 export {
   PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, COUNTERS,

@@ -3,7 +3,7 @@
 // (`node scripts/setup.mjs --browser`) is driven by playwright-core.
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
+import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import assert from 'node:assert/strict';
 import { createSandbox, VARIANTS } from '../src/index.js';
 import { transcriptFingerprint } from './api/fingerprint.js';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { VARIANTS } from '../src/index.js';
 import { loadScenario, scenarioFiles } from '../src/scenario/files.js';
-import { runNative } from '../src/scenario/native.js';
+import { runNative } from '../scripts/checkout/native.js';
 import { runScenario } from '../src/scenario/run.js';
 import type { ScenarioReport } from '../src/scenario/types.js';
 import { ScenarioError, validateScenario } from '../src/scenario/validate.js';
@@ -63,6 +63,37 @@ describe('the scenario runner', () => {
     assert.throws(() => validateScenario({ ...valid, steps: [{ handshake: { client: 'nobody', server: 's' } }] }), /no context named 'nobody'/);
     assert.throws(() => validateScenario('{ not json'), /not JSON/);
     assert.throws(() => validateScenario('x'.repeat(1_000_001)), /larger than/);
+  });
+
+  it('refuses a call with the wrong number of arguments when loading, and one of the wrong kind at its step, before any C runs', async () => {
+    assert.throws(() => validateScenario({ ...valid, steps: [{ call: 'SSL_CTX_add_session', args: ['s'] }] }),
+      /\/steps\/0\/args: SSL_CTX_add_session takes 2 arguments \(SSL_CTX \*ctx, SSL_SESSION \*session\), got 1/);
+    assert.throws(() => validateScenario({ ...valid, steps: [{ call: 'SSL_SESSION_new', args: [1] }] }), /SSL_SESSION_new takes 0 arguments \(void\), got 1/);
+    const scenario = validateScenario({ ...valid, steps: [
+      { call: 'SSL_SESSION_new', as: 'made' }, { call: 'SSL_SESSION_free', args: ['made'] },
+      { call: 'SSL_CTX_add_session', args: ['s', 'made'] }, { call: 'SSL_CTX_sess_set_cache_size', args: ['s', 'ten'] },
+    ] });
+    const report = await runScenario(scenario, { openssl: '3.5' });
+    assert.deepEqual(report.failures.map((f) => [f.step, f.path, f.expected]), [
+      [2, 'SSL_CTX_add_session()', 'a live object of this sandbox'], [3, 'SSL_CTX_sess_set_cache_size() argument 2', 'a whole number'],
+    ]);
+    assert.match(String(report.failures[0].observed), /SSL_CTX_add_session argument 2 \(SSL_SESSION \*session\): .*use after free/);
+  });
+
+  it('exact event expectations fail on an extra event, a forbidden one and a wrong callback count', async () => {
+    const scenario = validateScenario({
+      ...valid,
+      contexts: { s: { role: 'server', callbacks: { newSession: 'decline' } }, c: { role: 'client' } },
+      steps: [
+        ...valid.steps,
+        // TLS 1.3 sends two tickets: the server's new-session callback runs twice.
+        { expect: { events: { exactly: [{ kind: 'callback', callback: 'new_session' }, { kind: 'callback', callback: 'new_session' }], of: ['callback'] }, callbacks: { s: { new_session: 2 } } } },
+        { expect: { events: { exactly: [], of: ['callback'] } } },
+        { expect: { events: { none: [{ kind: 'callback', callback: 'new_session' }] }, callbacks: { s: { new_session: 0, remove_session: 0 } } } },
+      ],
+    });
+    const report = await runScenario(scenario, { openssl: '3.5' });
+    assert.deepEqual(report.failures.map((f) => [f.step, f.path]), [[2, 'events.exactly[0]'], [3, 'events.none[0]'], [3, 'callbacks.s.new_session']]);
   });
 
   it('reports the step, the expected and the observed value of a failed expectation', async () => {

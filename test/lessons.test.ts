@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { VARIANTS } from '../src/index.js';
 import { runScenario } from '../src/scenario/run.js';
 import { checkLesson } from '../web/lessons/lesson.js';
-import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
+import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const dataDir = new URL('../web/lessons/data/', import.meta.url);

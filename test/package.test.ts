@@ -15,8 +15,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createServer, preview, type PreviewServer } from 'vite';
+import { launchChromium } from '../scripts/checkout/headless.js';
 import { NODE_LINES, nodeOfLine } from '../scripts/lib/node-lines.mjs';
-import { launchChromium } from '../src/browser/headless.js';
 import { VARIANTS } from '../src/index.js';
 
 const exec = promisify(execFile);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { openHeadless, type HeadlessPage } from '../src/browser/headless.js';
+import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);

@@ -34,8 +34,8 @@ async function runCode(code: string): Promise<string> {
   }
 }
 
-/** The checkout's CLI (what the package's `openssl-sandbox` bin is compiled from). */
-const cli = (args: string[]) => exec('node', ['src/cli/bin.mjs', ...args], { cwd: root, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+/** The checkout's CLI (the package's `openssl-sandbox` with --browser and --native). */
+const cli = (args: string[]) => exec('node', ['scripts/checkout/bin.mjs', ...args], { cwd: root, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
 
 /** Checks one shell command of the README; returns how (ran, or what was checked). */
 async function checkCommand(command: string): Promise<string> {

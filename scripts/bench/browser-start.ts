@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { build, preview } from 'vite';
 import { root } from '../../scripts/lib/util.mjs';
-import { launchChromium } from '../../src/browser/headless.js';
+import { launchChromium } from '../checkout/headless.js';
 
 export interface BrowserStartFigures {
   runs: number;

@@ -12,7 +12,11 @@ export const NODE_LINES = ['22', '24', '26'];
 const linesDir = join(cacheDir, 'node');
 const packageName = `node-${process.platform}-${process.arch}`;
 
-/** The `node` binary of line `major` in the cache, or undefined when setup has not installed it. */
+/**
+ * The `node` binary of line `major` in the cache, or undefined when setup has not installed it.
+ * @param {string} major
+ * @returns {string | undefined}
+ */
 export function nodeOfLine(major) {
   const node = join(linesDir, `${packageName}-${major}`, 'bin', 'node');
   return existsSync(node) ? node : undefined;

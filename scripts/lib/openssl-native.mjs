@@ -33,7 +33,12 @@ export function nativeCompiler() {
   return undefined;
 }
 
-/** Returns { cc, include, libs } of native OpenSSL for the variant (`build`: one of BUILDS), building it if needed. */
+/**
+ * Returns { cc, include, libs } of native OpenSSL for the variant (`build`: one of BUILDS), building it if needed.
+ * @param {import('./util.mjs').VariantEntry} variant
+ * @param {keyof typeof BUILDS} [build]
+ * @returns {Promise<{ cc: string, include: string, libs: string[] }>}
+ */
 export async function buildNativeOpenSSL(variant, build = 'platform') {
   const cc = nativeCompiler();
   if (!cc) throw new Error('no C compiler found (cc, gcc or clang): native OpenSSL needs one');

@@ -12,8 +12,18 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cacheDir = process.env.OPENSSL_WASM_CACHE
   ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'openssl-wasm-sandbox');
 
+/**
+ * One OpenSSL line of wasm/openssl-versions.json (TypeScript reads these JSDoc types).
+ * @typedef {{ version: string, sha256: string, debian: { package: string, suite: string }, configure: string[] }} VariantEntry
+ */
+
+/** @type {Record<string, VariantEntry>} */
 export const variants = JSON.parse(readFileSync(join(root, 'wasm', 'openssl-versions.json'), 'utf8'));
 
+/**
+ * @param {string} name
+ * @returns {VariantEntry & { name: string }}
+ */
 export function variantOf(name) {
   const v = variants[name];
   if (!v) throw new Error(`unknown OpenSSL variant '${name}' (known: ${Object.keys(variants).join(', ')})`);

@@ -3,8 +3,10 @@
 //   openssl-sandbox run <files or folders> [--openssl 3.5|3.0|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N]
 //   openssl-sandbox schema
 //   openssl-sandbox --version
+import { realpathSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VARIANTS, type Variant } from '../core/module.js';
 import { loadScenario, scenarioFiles } from '../scenario/files.js';
@@ -17,7 +19,18 @@ const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl 3.5|3.0|
        openssl-sandbox schema
        openssl-sandbox --version`;
 
-async function main(argv: string[]): Promise<number> {
+type Job = { file: string; scenario: Scenario; openssl: Variant };
+
+/**
+ * What `--browser` and `--native` drive: Vite, Chromium and a C compiler, tools of a source
+ * checkout. The package ships without them; the checkout's CLI (scripts/checkout/bin.mjs) passes them in.
+ */
+export interface CheckoutTools {
+  compareInBrowser(jobs: Job[], inNode: ScenarioReport[]): Promise<ScenarioReport[]>;
+  runNative(scenario: Scenario, openssl: Variant, file?: string): Promise<ScenarioReport>;
+}
+
+export async function main(argv: string[], tools?: CheckoutTools): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
@@ -38,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command !== 'run' || paths.length === 0) return usage(2);
+  for (const flag of ['browser', 'native'] as const) {
+    if (values[flag] && !tools) return fail(`--${flag} needs a source checkout of openssl-wasm-sandbox (Chromium, native OpenSSL): run \`node scripts/checkout/bin.mjs run ... --${flag}\` there`);
+  }
   const variants = values.openssl === 'all' ? [...VARIANTS] : [values.openssl as Variant];
   if (!variants.every((v) => VARIANTS.includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} or all`);
   const reporter = values.reporter as ReporterName;
@@ -55,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
   }
-  const jobs = scenarios.flatMap(({ file, scenario }) => variants.map((openssl) => ({ file, scenario, openssl })));
+  const jobs: Job[] = scenarios.flatMap(({ file, scenario }) => variants.map((openssl) => ({ file, scenario, openssl })));
   const progress = reporter === 'pretty' && process.stderr.isTTY && jobs.length > 10;
   let done = 0;
   // Scenarios run in parallel, each in its own worker thread (one OpenSSL module each).
@@ -66,14 +82,8 @@ async function main(argv: string[]): Promise<number> {
   });
   if (progress) process.stderr.write('\n');
   const all = [...invalid, ...reports];
-  if (values.browser) {
-    const { compareInBrowser } = await checkoutOnly('--browser', () => import('../scenario/browser.js'));
-    all.push(...await compareInBrowser(jobs, reports));
-  }
-  if (values.native) {
-    const { runNative } = await checkoutOnly('--native', () => import('../scenario/native.js'));
-    all.push(...await pool(jobs, Math.max(1, Number(values.jobs)), ({ file, scenario, openssl }) => runNative(scenario, openssl, file)));
-  }
+  if (values.browser) all.push(...await tools!.compareInBrowser(jobs, reports));
+  if (values.native) all.push(...await pool(jobs, Math.max(1, Number(values.jobs)), ({ file, scenario, openssl }) => tools!.runNative(scenario, openssl, file)));
   console.log(format(all, reporter));
   return summary(all).failed === 0 ? 0 : 1;
 }
@@ -88,16 +98,6 @@ async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R
     }
   }));
   return results;
-}
-
-/** --browser and --native drive tools of a source checkout (Vite, Chromium, a C compiler): the npm package leaves them out. */
-async function checkoutOnly<T>(flag: string, load: () => Promise<T>): Promise<T> {
-  try {
-    return await load();
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new Error(`${flag} needs a source checkout of openssl-wasm-sandbox (${(error as Error).message})`);
-  }
 }
 
 /** The package's version, then each OpenSSL module's (from wasm/dist/<variant>/versions.json: every variant shipped). */
@@ -125,7 +125,13 @@ function fail(message: string): number {
   return 2;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 2;
-});
+/** Runs main() as a command: its exit code, or 2 with the message of what it threw. */
+export function exit(run: Promise<number>): void {
+  run.then((code) => { process.exitCode = code; }, (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+  });
+}
+
+// The package's `openssl-sandbox` runs this file; the checkout's CLI imports main() and adds its tools.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) exit(main(process.argv.slice(2)));

@@ -53,3 +53,16 @@ export class ArgumentError extends SandboxError {
     super('ARGUMENT', message);
   }
 }
+
+export type CallProblem = 'UNKNOWN_FUNCTION' | 'NOT_IN_THIS_OPENSSL' | 'ARITY' | 'ARGUMENT';
+
+/**
+ * A C call refused before any C ran: a function the sandbox does not know or this OpenSSL lacks,
+ * the wrong number of arguments, or an argument of the wrong kind. `argument` is the 1-based
+ * position of the argument at fault, `expected` what the C parameter takes.
+ */
+export class CallError extends SandboxError {
+  constructor(code: CallProblem, readonly call: string, readonly expected: string, message: string, readonly argument?: number) {
+    super(code, message);
+  }
+}

@@ -21,7 +21,10 @@ interface Entry {
   kind: HandleKind;
   ptr: number;
   name: string;
+  /** The handle holds a reference to its object. */
   alive: boolean;
+  /** The object itself was destroyed: the name can no longer reach it. */
+  gone: boolean;
 }
 
 let registries = 0;
@@ -39,18 +42,67 @@ export class HandleRegistry {
   // Freed handles, oldest first: remembered to name a use after free, and forgotten beyond
   // `rememberFreed` so that a long run (a classroom tab) keeps a bounded registry.
   readonly #freed: number[] = [];
+  // Names without a reference whose object may still live (an SSL_SESSION a cache holds), by
+  // pointer, until gone() reports the object destroyed.
+  readonly #unowned = new Map<number, Set<number>>();
   #nextId = 1;
 
   constructor(private readonly rememberFreed = 100_000) {}
 
   issue<K extends HandleKind>(kind: K, ptr: Ptr<K>, prefix: string): HandleRef<K> {
-    const n = (this.#counters.get(prefix) ?? 0) + 1;
-    this.#counters.set(prefix, n);
-    const ref = { kind, owner: this.owner, id: this.#nextId++, name: `${prefix}_${n}` };
-    const entry = { kind, ptr, name: ref.name, alive: true };
+    const ref = this.#name(kind, prefix);
+    const entry = { kind, ptr, name: ref.name, alive: true, gone: false };
     this.#entries.set(ref.id, entry);
     this.#liveOf(kind).set(ref.id, entry);
     return ref;
+  }
+
+  /**
+   * A name for an object that holds no reference to it (the session a callback was given): it
+   * reaches the object while it lives, and is refused as a use after free once gone() reports it
+   * destroyed. `ptr` 0 names an object already gone.
+   */
+  unowned<K extends HandleKind>(kind: K, ptr: Ptr<K> | 0, prefix: string): HandleRef<K> {
+    const ref = this.#name(kind, prefix);
+    this.#entries.set(ref.id, { kind, ptr, name: ref.name, alive: false, gone: ptr === 0 });
+    this.#freed.push(ref.id);
+    if (ptr !== 0) this.#index(ptr, ref.id);
+    this.#forgetOldest();
+    return ref;
+  }
+
+  #name<K extends HandleKind>(kind: K, prefix: string): HandleRef<K> {
+    const n = (this.#counters.get(prefix) ?? 0) + 1;
+    this.#counters.set(prefix, n);
+    return { kind, owner: this.owner, id: this.#nextId++, name: `${prefix}_${n}` };
+  }
+
+  #index(ptr: number, id: number) {
+    let ids = this.#unowned.get(ptr);
+    if (!ids) this.#unowned.set(ptr, (ids = new Set()));
+    ids.add(id);
+  }
+
+  /** The object at `ptr` was destroyed: names that held no reference to it can no longer reach it. */
+  gone(ptr: number): void {
+    for (const id of this.#unowned.get(ptr) ?? []) {
+      const entry = this.#entries.get(id);
+      if (entry) entry.gone = true;
+    }
+    this.#unowned.delete(ptr);
+  }
+
+  /**
+   * The object behind `ref`, as C code may still use a pointer: through a live handle, or through
+   * one whose reference was freed while something else (a cache) keeps the object alive. Refused
+   * (HandleError 'disposed') once the object is gone: that would be a use after free.
+   */
+  object<K extends HandleKind>(ref: unknown, kind: K): Ptr<K> {
+    const entry = this.#entry(ref, kind, false);
+    if (entry.gone) {
+      throw new HandleError('disposed', `${entry.name} (${kind}) was freed and its object is gone (destroyed): using it would be a use after free`);
+    }
+    return entry.ptr as Ptr<K>;
   }
 
   /** The pointer behind `ref`, after checking that it is a live handle of this sandbox and of `kind`. */
@@ -63,17 +115,30 @@ export class HandleRegistry {
     return !this.#forgotten(ref) && this.#entry(ref, kind, false).alive;
   }
 
-  /** Marks the handle dead and returns its pointer, so the caller frees the C object exactly once. */
-  release<K extends HandleKind>(ref: unknown, kind: K): Ptr<K> {
+  /**
+   * Marks the handle dead and returns its pointer, so the caller frees the C object exactly once.
+   * `objectMayLive`: other references may keep the object (an SSL_SESSION in a cache), so the name
+   * still reaches it through object() until gone(); otherwise the object goes with the handle.
+   */
+  release<K extends HandleKind>(ref: unknown, kind: K, objectMayLive = false): Ptr<K> {
     const entry = this.#entry(ref, kind);
     const { id } = ref as HandleRef;
     entry.alive = false;
+    entry.gone = !objectMayLive;
+    if (objectMayLive) this.#index(entry.ptr, id);
     this.#liveOf(kind).delete(id);
     this.#freed.push(id);
-    if (this.#freed.length > this.rememberFreed) {
-      for (const old of this.#freed.splice(0, Math.ceil(this.rememberFreed / 10))) this.#entries.delete(old);
-    }
+    this.#forgetOldest();
     return entry.ptr as Ptr<K>;
+  }
+
+  #forgetOldest() {
+    if (this.#freed.length <= this.rememberFreed) return;
+    for (const old of this.#freed.splice(0, Math.ceil(this.rememberFreed / 10))) {
+      const entry = this.#entries.get(old);
+      if (entry) this.#unowned.get(entry.ptr)?.delete(old);
+      this.#entries.delete(old);
+    }
   }
 
   /** Live handles of a kind, oldest first. */

@@ -50,6 +50,12 @@ export class SessionCallbacks {
     this.#lookups.delete(ssl);
   }
 
+  /** The live SSL_SESSION object an event named (`#3`), or 0 when it is gone. */
+  pointerOf(object: string): Ptr<'SSL_SESSION'> | 0 {
+    for (const [ptr, n] of this.#objects) if (`#${n}` === object) return ptr as Ptr<'SSL_SESSION'>;
+    return 0;
+  }
+
   /** The session object behind a pointer, numbered for as long as it lives. */
   describe(session: Ptr<'SSL_SESSION'>): SessionObject {
     let n = this.#objects.get(session);
@@ -169,6 +175,7 @@ export class SessionCallbacks {
       sessionFreed: (session) => {
         const described = this.describe(session as Ptr<'SSL_SESSION'>);
         this.#objects.delete(session);
+        this.handles.gone(session);
         this.log.add({ kind: 'destroyed', session: described, c: `/* SSL_SESSION ${described.object} destroyed */` });
       },
     };

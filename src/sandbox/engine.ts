@@ -1,9 +1,10 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, SandboxError } from '../core/errors.js';
+import { ArgumentError, CallError, SandboxError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
 import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
+import { CALL_NAMES, cFunction, checkArguments, hasSince, type CFunction } from './c-api.js';
 import { fromHex, hex } from '../core/bytes.js';
 import {
   applySettings, count, finite, keyTypeCode, protocol, readSettings, versionConstant,
@@ -13,7 +14,7 @@ import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
 import { SslNames } from './ssl-names.js';
 import { Wire, type WireChunk } from './wire.js';
 import { Driver, type Flight, type HandshakeResult } from './driver.js';
-import { Tracer } from '../trace/tracer.js';
+import { Tracer } from './tracer.js';
 
 /** What can be observed of an SSL_SESSION. */
 export interface SessionInfo {
@@ -25,6 +26,8 @@ export interface SessionInfo {
   object: string;
   /** SSL_SESSION_get_id, hex */
   id: string;
+  /** SSL_SESSION_get_id's length, in bytes (0 to SSL_MAX_SSL_SESSION_ID_LENGTH) */
+  idLength: number;
   /** SSL_SESSION_get0_id_context, hex */
   idContext: string;
   /** SSL_SESSION_get_protocol_version */
@@ -219,10 +222,21 @@ export class Engine {
 
   // ---- the cache ------------------------------------------------------------------
 
-  /** SSL_CTX_add_session: 1 added (or replaced a same-id object), 0 the identical object was already cached. */
-  addSession(ctx: ContextRef, session: SessionRef): number {
+  /**
+   * The SSL_SESSION behind a handle. `asC`: as C code may use a pointer, also through a reference
+   * already freed while something else (a cache) keeps the object alive; refused once it is gone.
+   */
+  #session(session: SessionRef, asC: boolean): Ptr<'SSL_SESSION'> {
+    return asC ? this.handles.object(session, 'SSL_SESSION') : this.handles.pointer(session, 'SSL_SESSION');
+  }
+
+  /**
+   * SSL_CTX_add_session: 1 added (or replaced a same-id object), 0 the identical object was already
+   * cached. `asC`: the session may be a reference already freed whose object lives on (see call()).
+   */
+  addSession(ctx: ContextRef, session: SessionRef, asC = false): number {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
-    const s = this.handles.pointer(session, 'SSL_SESSION');
+    const s = this.#session(session, asC);
     // OpenSSL links a cached SSL_SESSION into its context's list through the object itself: in a
     // second cache those links are overwritten, and the first list loops (SSL_CTX_free never returns).
     const holder = this.handles.live('SSL_CTX').find((r) => r.id !== ctx.id
@@ -235,18 +249,18 @@ export class Engine {
     return this.log.call('SSL_CTX_add_session', [ctx.name, session.name], () => this.#glue.osb_ctx_add_session(c, s));
   }
 
-  /** SSL_CTX_remove_session: 1 removed, 0 it was not in the cache. */
-  removeSession(ctx: ContextRef, session: SessionRef): number {
+  /** SSL_CTX_remove_session: 1 removed, 0 it was not in the cache. `asC`: as for addSession(). */
+  removeSession(ctx: ContextRef, session: SessionRef, asC = false): number {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
-    const s = this.handles.pointer(session, 'SSL_SESSION');
+    const s = this.#session(session, asC);
     return this.log.call('SSL_CTX_remove_session', [ctx.name, session.name], () => this.#glue.osb_ctx_remove_session(c, s));
   }
 
-  /** SSL_CTX_flush_sessions at the sandbox clock's now: removes the expired sessions. */
-  flushSessions(ctx: ContextRef): void {
+  /** SSL_CTX_flush_sessions: removes the sessions expired at `time` (default: the sandbox clock's now). */
+  flushSessions(ctx: ContextRef, time?: number, call: 'SSL_CTX_flush_sessions' | 'SSL_CTX_flush_sessions_ex' = 'SSL_CTX_flush_sessions'): void {
     const c = this.handles.pointer(ctx, 'SSL_CTX');
-    const now = Math.floor(this.now());
-    this.log.call('SSL_CTX_flush_sessions', [ctx.name, String(now)], () => this.#glue.osb_ctx_flush_sessions(c, now));
+    const at = time === undefined ? Math.floor(this.now()) : finite(time, 'time');
+    this.log.call(call, [ctx.name, String(at)], () => this.#glue.osb_ctx_flush_sessions(c, at));
   }
 
   /** SSL_CTX_sess_number */
@@ -309,9 +323,12 @@ export class Engine {
 
   // ---- sessions -------------------------------------------------------------------
 
+  /** What can be observed of a session, also through a reference already freed while its object lives on (`alive` false). */
   sessionInfo(session: SessionRef): SessionInfo {
     if (!this.handles.isAlive(session, 'SSL_SESSION')) {
-      return { name: session.name, alive: false, object: '', id: '', idContext: '', protocol: '', cipher: '', time: 0,
+      const object = this.#objectIfAlive(session);
+      if (object) return { ...this.#read(session.name, object), alive: false };
+      return { name: session.name, alive: false, object: '', id: '', idLength: 0, idContext: '', protocol: '', cipher: '', time: 0,
         timeout: 0, resumable: false, hasTicket: false, ticketLifetimeHint: 0 };
     }
     return this.#read(session.name, this.handles.pointer(session, 'SSL_SESSION'));
@@ -319,11 +336,13 @@ export class Engine {
 
   #read(name: string, s: Ptr<'SSL_SESSION'>): SessionInfo {
     const glue = this.#glue;
+    const id = hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out)));
     return {
       name,
       alive: true,
       object: this.#callbacks.describe(s).object,
-      id: hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out))),
+      id,
+      idLength: id.length / 2,
       idContext: hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id_context(s, out))),
       protocol: protocolName(glue.osb_session_get_protocol_version(s)),
       cipher: glue.osb_session_get_cipher_name(s),
@@ -335,20 +354,41 @@ export class Engine {
     };
   }
 
+  #objectIfAlive(session: SessionRef): Ptr<'SSL_SESSION'> | undefined {
+    try {
+      return this.handles.object(session, 'SSL_SESSION');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A name for the SSL_SESSION object an event showed (`#3`: the session a callback was given),
+   * holding no reference: calls reach the object while OpenSSL keeps it, and are refused as a use
+   * after free once it is destroyed. No OpenSSL call.
+   */
+  nameObject(object: string): SessionRef {
+    if (typeof object !== 'string' || !/^#\d+$/.test(object)) throw new ArgumentError(`an object is named like '#3', got ${JSON.stringify(object)}`);
+    const ref = this.handles.unowned('SSL_SESSION', this.#callbacks.pointerOf(object), 'object');
+    this.log.add({ kind: 'name', name: ref.name, object, c: `/* ${ref.name} names SSL_SESSION ${object}, without a reference of its own */` });
+    return ref;
+  }
+
   /** SSL_SESSION_print */
   printSession(session: SessionRef): string {
     return this.#glue.osb_session_print(this.handles.pointer(session, 'SSL_SESSION'));
   }
 
-  /** SSL_SESSION_free: drops this handle's reference; the handle is dead afterwards. */
-  freeSession(session: SessionRef): void {
-    const s = this.handles.release(session, 'SSL_SESSION');
+  /** SSL_SESSION_free: drops this handle's reference; the handle is dead afterwards. NULL (null) is allowed, as in C: nothing happens. */
+  freeSession(session: SessionRef | null): void {
+    if (session === null) return this.log.call('SSL_SESSION_free', ['NULL'], () => this.#glue.osb_session_free(0 as Ptr<'SSL_SESSION'>));
+    const s = this.handles.release(session, 'SSL_SESSION', true);
     this.log.call('SSL_SESSION_free', [session.name], () => this.#glue.osb_session_free(s));
   }
 
-  /** SSL_SESSION_up_ref: a second handle to the same object, freed separately. */
-  upRefSession(session: SessionRef): SessionRef {
-    const s = this.handles.pointer(session, 'SSL_SESSION');
+  /** SSL_SESSION_up_ref: a second handle to the same object, freed separately. `asC`: as for addSession(). */
+  upRefSession(session: SessionRef, asC = false): SessionRef {
+    const s = this.#session(session, asC);
     return this.log.around(() => {
       if (this.#glue.osb_session_up_ref(s) !== 1) throw this.openssl.failure('SSL_SESSION_up_ref');
       return this.handles.issue('SSL_SESSION', s, 'sess');
@@ -358,9 +398,9 @@ export class Engine {
     }));
   }
 
-  /** SSL_SESSION_dup: a different object with the same contents and id. */
-  dupSession(session: SessionRef): SessionRef {
-    const s = this.handles.pointer(session, 'SSL_SESSION');
+  /** SSL_SESSION_dup: a different object with the same contents and id. `asC`: as for addSession(). */
+  dupSession(session: SessionRef, asC = false): SessionRef {
+    const s = this.#session(session, asC);
     return this.#newSession('SSL_SESSION_dup', [session.name], () => this.#glue.osb_session_dup(s));
   }
 
@@ -380,7 +420,6 @@ export class Engine {
   setSessionFields(session: SessionRef, fields: SessionFields): void {
     const s = this.handles.pointer(session, 'SSL_SESSION');
     const glue = this.#glue;
-    // SSL_SESSION_set_time returns the time it set (its manual says 1): any non-zero is success.
     const checked = (fn: string, args: string[], work: () => number) => {
       if (this.log.call(fn, [session.name, ...args], work) === 0) throw this.openssl.failure(fn, args.join(', '));
     };
@@ -399,7 +438,8 @@ export class Engine {
     }
     if (fields.time !== undefined) {
       const time = finite(fields.time, 'time');
-      checked('SSL_SESSION_set_time', [String(time)], () => glue.osb_session_set_time(s, time));
+      // It returns the time it set (its manual says 1), 0 only for a NULL session: no result means failure.
+      this.log.call('SSL_SESSION_set_time', [session.name, String(time)], () => glue.osb_session_set_time(s, time));
     }
     if (fields.timeout !== undefined) {
       const timeout = count(fields.timeout, 'timeout');
@@ -407,9 +447,9 @@ export class Engine {
     }
   }
 
-  /** i2d_SSL_SESSION: the session's DER encoding. */
-  encodeSession(session: SessionRef): Uint8Array {
-    const s = this.handles.pointer(session, 'SSL_SESSION');
+  /** i2d_SSL_SESSION: the session's DER encoding. `asC`: as for addSession(). */
+  encodeSession(session: SessionRef, asC = false): Uint8Array {
+    const s = this.#session(session, asC);
     const glue = this.#glue;
     const length = glue.osb_session_i2d(s, 0 as Ptr<'u8'>, 0);
     if (length <= 0) throw this.openssl.failure('i2d_SSL_SESSION');
@@ -557,6 +597,41 @@ export class Engine {
       this.#archive.delete(old);
       this.#tracer.forget(old);
     }
+  }
+
+  // ---- the C API by name (src/sandbox/c-api.ts) ------------------------------------
+
+  /**
+   * Calls an OpenSSL function of the table by its name: objects as handles (null where C takes
+   * NULL), numbers as C passes them, masks as numbers or flag names, bytes as hex or text. It
+   * returns what C returns (a new SSL_SESSION as a handle, bytes an out-parameter gave as hex).
+   * Refused before any C runs, with a CallError or a HandleError naming the argument: a function
+   * the table lacks or this OpenSSL lacks, the wrong number or kind of arguments, a freed object.
+   * As in C, a session whose reference was freed may still be used while OpenSSL keeps the object
+   * (a cache holds it); only once it is destroyed is its use refused (a use after free). Freeing a
+   * reference twice is refused at once (a double free).
+   */
+  call(name: string, args: unknown[] = []): unknown {
+    const fn = this.#cFunction(name);
+    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind) => this.handles.object(ref, kind));
+    if (fn.engine) return fn.engine(this, checked.given as never[]);
+    this.#glue.osb_err_clear();
+    return this.log.call(name, checked.shown, () => fn.glue!(this.openssl, checked.values),
+      () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+  }
+
+  #cFunction(name: string): CFunction {
+    const fn = cFunction(name);
+    if (!fn) {
+      throw new CallError('UNKNOWN_FUNCTION', name, 'a function of the session family',
+        `${JSON.stringify(name)} is not a function the sandbox can call (known: ${CALL_NAMES.join(', ')})`);
+    }
+    const version = this.opensslVersion();
+    if (fn.since && !hasSince(version, fn.since)) {
+      throw new CallError('NOT_IN_THIS_OPENSSL', name, `OpenSSL ${fn.since} or later`,
+        `${name} is not in this OpenSSL (${version}): it first appeared in OpenSSL ${fn.since}`);
+    }
+    return fn;
   }
 
   // ---- clock ----------------------------------------------------------------------

@@ -25,6 +25,8 @@ export interface CallEvent extends Base {
   result?: number | string;
   /** A variable the call makes (SSL_SESSION_up_ref: the new reference's name). */
   declares?: string;
+  /** The reasons OpenSSL's error queue held after the call (ERR_get_error), where any. */
+  errors?: string[];
 }
 
 /** OpenSSL called one of the sandbox's callbacks. */
@@ -108,9 +110,22 @@ export interface ClockEvent extends Base {
   now: number;
 }
 
+/** A name was given to an SSL_SESSION object an event showed, without taking a reference (Sandbox.sessionObject). */
+export interface NameEvent extends Base {
+  kind: 'name';
+  /** The new name, for example `object_1`. */
+  name: string;
+  /** The object it names (`#3`). */
+  object: string;
+}
+
 export type SandboxEvent =
   | CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent
-  | MessageEvent | RecordEvent | StateEvent | AlertEvent;
+  | MessageEvent | RecordEvent | StateEvent | AlertEvent | NameEvent;
+/** The kinds of events, as their `kind` fields name them. */
+export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert', 'name'] as const satisfies readonly SandboxEvent['kind'][];
+/** The callbacks a CallbackEvent reports. */
+export const CALLBACKS = ['new_session', 'remove_session', 'get_session', 'client_hello'] as const satisfies readonly CallbackEvent['callback'][];
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;
 
 /**
@@ -170,12 +185,17 @@ export class EventLog {
     return result;
   }
 
-  /** Makes OpenSSL call `call` through `work` and logs it in C: `call(args) = result`. */
-  call<R extends number | string | void>(call: string, args: string[], work: () => R): R {
+  /**
+   * Makes OpenSSL call `call` through `work` and logs it in C: `call(args) = result`. `errors`,
+   * run right after the call, reports what OpenSSL's error queue then held.
+   */
+  call<R extends number | string | void>(call: string, args: string[], work: () => R, errors?: () => string[]): R {
     return this.around(work, (result) => {
       const shown = typeof result === 'string' ? JSON.stringify(result) : result;
+      const queued = errors?.() ?? [];
       return {
         kind: 'call', call, args, ...(result === undefined ? {} : { result: result as number | string }),
+        ...(queued.length ? { errors: queued } : {}),
         c: `${call}(${args.join(', ')})${shown === undefined ? '' : ` = ${shown}`}`,
       };
     });

@@ -1,4 +1,5 @@
-import type { Counter, KeyType, Side } from '../core/constants.js';
+import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOption } from '../core/constants.js';
+import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
 import { compiledModule, type LocateFile, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
@@ -8,7 +9,7 @@ import {
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
-import { inProcess, isEngineMethod, type EngineApi, type Transport } from './transport.js';
+import { inProcess, isEngineMethod, type EngineApi, type StartWorker, type Transport } from './transport.js';
 import type { WireChunk } from './wire.js';
 
 export interface SandboxOptions {
@@ -268,6 +269,8 @@ export interface HandshakeOptions {
   session?: Session;
   /** How the connection ends afterwards; default `clean`. */
   shutdown?: 'clean' | 'unclean';
+  /** Also take a reference to the server's own SSL_SESSION (SSL_get1_session on the server side) as `serverSession`. */
+  serverSession?: boolean;
 }
 
 /** The virtual clock: OpenSSL's "now" for session times, timeouts and ticket ages. */
@@ -290,13 +293,23 @@ export class Clock {
   }
 }
 
+type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Session : K extends 'SSL_SESSION|NULL' ? Session | null
+  : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'version' ? number | ProtocolVersion
+  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array : number;
+type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infer K}?` ? [ArgType<K>?, ...ArgTypes<T>] : [ArgType<H>, ...ArgTypes<T>]) : [];
+/** The arguments of a C function of the table, as Sandbox.call() takes them. */
+export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
+/** What Sandbox.call() resolves with for a C function: C's result. */
+export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extends infer R
+  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array : number : never;
+
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
 /** A batch entry with the public handle objects in place of references. */
 export type PublicBatchCall = BatchCall extends infer C ? (C extends [infer M, ...infer A] ? [M, ...{ [I in keyof A]: Public<A[I]> }] : never) : never;
 /** batch()'s answers, each typed by the method of its call: `[BatchResult<'addSession'>, BatchResult<'sessionCount'>]`. */
 export type BatchResults<C extends readonly PublicBatchCall[]> = { -readonly [I in keyof C]: C[I] extends [infer M extends BatchMethod, ...unknown[]] ? BatchResult<M> : never };
 
-type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean };
+type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean; startWorker: StartWorker };
 
 /** One OpenSSL module instance with its contexts, sessions, connections, clock and event log. */
 export class Sandbox {
@@ -313,11 +326,13 @@ export class Sandbox {
   }
 
   /**
-   * Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around
-   * it. No OpenSSL call yet: OpenSSL initialises itself in the first SSL_CTX_new.
+   * Loads an OpenSSL module (in a worker started by `startWorker` unless `worker: false`) and
+   * returns a sandbox around it. No OpenSSL call yet: OpenSSL initialises itself in the first
+   * SSL_CTX_new.
+   * @internal createSandbox() calls it with src/worker's startWorker.
    */
-  static async create(options: SandboxOptions = {}): Promise<Sandbox> {
-    const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true };
+  static async create(options: SandboxOptions, startWorker: StartWorker): Promise<Sandbox> {
+    const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true, startWorker };
     return new Sandbox(full, await connect(full));
   }
 
@@ -340,6 +355,16 @@ export class Sandbox {
     return new Session(this.#link, await this.#engine.createSession(fields));
   }
 
+  /**
+   * A name for the SSL_SESSION object an event showed (its `session.object`, `#3`: the session a
+   * callback was given or answered with), holding no reference: it reaches the object while
+   * OpenSSL keeps it, and calls through it are refused as a use after free once it is destroyed.
+   * Its dispose() is refused: it owns no reference to free. No OpenSSL call.
+   */
+  async sessionObject(object: string): Promise<Session> {
+    return new Session(this.#link, await this.#engine.nameObject(object));
+  }
+
   /** d2i_SSL_SESSION. In a worker the bytes move by transfer: `der` is detached afterwards. */
   async decodeSession(der: Uint8Array): Promise<Session> {
     return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der)));
@@ -353,6 +378,23 @@ export class Sandbox {
    */
   batch<const C extends readonly PublicBatchCall[]>(calls: C): Promise<BatchResults<C>> {
     return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]) as Promise<BatchResults<C>>;
+  }
+
+  /**
+   * Any function of the C API table (src/sandbox/c-api.ts) by its OpenSSL name, with C's
+   * arguments and C's result: `sb.call('SSL_CTX_sess_set_cache_size', ctx, -1)` resolves with the
+   * previous size. Integers reach OpenSSL as C passes them (negative or out of range too), masks
+   * as numbers (any bits) or flag names, NULL as null where C takes it. A new SSL_SESSION comes
+   * back as a Session. Refused before any C runs (CallError, HandleError): an unknown function, one
+   * this OpenSSL lacks, the wrong number or kind of arguments, a freed object.
+   */
+  async call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
+    const result = await this.#engine.call(name, (args as unknown[]).map(refOf));
+    const ref = result as HandleRef;
+    if (ref && typeof ref === 'object' && ref.kind === 'SSL_SESSION' && typeof ref.name === 'string') {
+      return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
+    }
+    return result as CallResult<N>;
   }
 
   /** SSL_new for both sides, joined by the wire; SSL_set_session when a session is given. */
@@ -384,13 +426,15 @@ export class Sandbox {
   /**
    * A whole connection: SSL_new and SSL_set_session (connect), SSL_do_handshake, SSL_get1_session
    * of the client, SSL_shutdown and SSL_free.
-   * The returned session is the client's new reference, to offer for resumption.
+   * The returned session is the client's new reference, to offer for resumption; with
+   * `serverSession: true`, `serverSession` is a reference to the server's (SSL_get1_session).
    */
-  async handshake({ client, server, session, shutdown = 'clean' }: HandshakeOptions): Promise<HandshakeResult & { session: Session }> {
+  async handshake({ client, server, session, shutdown = 'clean', serverSession }: HandshakeOptions): Promise<HandshakeResult & { session: Session; serverSession?: Session }> {
     const connection = await this.connect(client, server, session);
     try {
       const result = await connection.handshake();
-      return { ...result, session: await connection.session('client') };
+      const own = await connection.session('client');
+      return { ...result, session: own, ...(serverSession ? { serverSession: await connection.session('server') } : {}) };
     } finally {
       await connection.close(shutdown);
     }
@@ -481,15 +525,9 @@ async function connect(options: FullOptions): Promise<Transport> {
   if (options.worker) {
     // Fetching and compiling the module starts before the worker code loads; a failure shows in startWorker.
     compiledModule(options.openssl, locateFile).catch(() => {});
-    const { startWorker } = await import('../worker/host.js');
-    return startWorker(options.openssl, engineOptions, locateFile);
+    return options.startWorker(options.openssl, engineOptions, locateFile);
   }
   return inProcess(new Engine(await OpenSSL.load(options.openssl, compiledModule(options.openssl, locateFile)), engineOptions));
-}
-
-/** Sandbox.create(): loads an OpenSSL module (in a worker unless `worker: false`); no OpenSSL call until the first SSL_CTX_new. */
-export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return Sandbox.create(options);
 }
 
 export type { LeakReport, MemoryUse };

@@ -1,5 +1,6 @@
 import { SandboxError } from '../core/errors.js';
-import { Engine } from './engine.js';
+import type { LocateFile, Variant } from '../core/module.js';
+import { Engine, type EngineOptions } from './engine.js';
 
 /** The engine as the public API sees it: every method asynchronous, whether it runs here or in a worker. */
 export type EngineApi = { [K in keyof Engine]: Engine[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
@@ -14,6 +15,12 @@ export interface Transport {
   /** Ends it at once: pending calls reject, later calls too. */
   terminate(): void;
 }
+
+/**
+ * Starts an engine running OpenSSL `variant` in a worker. The sandbox does not know its
+ * transport: src/worker's createSandbox() passes its own startWorker.
+ */
+export type StartWorker = (variant: Variant, options: EngineOptions, locateFile?: LocateFile) => Promise<Transport>;
 
 /**
  * The life of a transport. Once it ends (terminate(), a worker that died), every pending

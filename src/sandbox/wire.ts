@@ -1,12 +1,9 @@
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
 import { SIDES, type Side } from '../core/constants.js';
+import type { WireChunk } from '../trace/pcapng.js';
 
-/** Bytes that crossed the in-memory wire in one delivery (a flight of records). */
-export interface WireChunk {
-  from: Side;
-  bytes: Uint8Array;
-}
+export type { WireChunk };
 
 export const peer = (side: Side): Side => (side === 'client' ? 'server' : 'client');
 

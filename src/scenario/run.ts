@@ -1,10 +1,13 @@
 // Runs a scenario against a sandbox and reports every expectation that did not hold.
-import { OpenSSLError, SandboxError } from '../core/errors.js';
+import { protocolName } from '../core/constants.js';
+import { CallError, HandleError, OpenSSLError, SandboxError } from '../core/errors.js';
+import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
 import type { Variant } from '../core/module.js';
-import { Context, Session, createSandbox, type Sandbox } from '../sandbox/sandbox.js';
-import type { SandboxEvent } from '../sandbox/events.js';
+import { Context, Session, type Sandbox } from '../sandbox/sandbox.js';
+import { createSandbox } from '../worker/create-sandbox.js';
+import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
-import type { Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
+import type { EventsExpectation, Expected, Failure, Scenario, ScenarioReport, StateExpectation, Step } from './types.js';
 
 export interface RunOptions {
   openssl: Variant;
@@ -47,26 +50,83 @@ function match(expected: unknown, observed: unknown, path: string, fail: (f: Omi
   return observed;
 }
 
+/** An event pattern without its `as` (which names the session of the event it matches). */
+function pattern(want: Record<string, unknown>): Record<string, unknown> {
+  const { as: _, ...fields } = want;
+  return fields;
+}
+
+/** Whether an event has the fields `want` gives. */
+function matches(want: Record<string, unknown>, event: SandboxEvent): boolean {
+  let ok = true;
+  match(pattern(want), event, '', () => { ok = false; });
+  return ok;
+}
+
+/** Called for each pattern with `as` that matched an event. */
+type Bind = (name: string, event: SandboxEvent) => void;
+
+/** An `events` expectation: a list in order (others between), or exact sequences and absences. */
+function matchEventExpectation(expected: Record<string, unknown>[] | EventsExpectation, observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void, bind: Bind): unknown {
+  if (Array.isArray(expected)) return matchEvents(expected, observed, fail, 'events', bind);
+  const seen: Record<string, unknown> = {};
+  if (expected.exactly) {
+    const covered = expected.of ? observed.filter((e) => expected.of!.includes(e.kind)) : observed;
+    const at = covered.findIndex((e, i) => i >= expected.exactly!.length || !matches(expected.exactly![i], e));
+    if (at >= 0 || covered.length !== expected.exactly.length) {
+      const i = at >= 0 ? at : covered.length;
+      fail({
+        path: `events.exactly[${i}]`, expected: expected.exactly[i] ?? 'no more events', observed: covered.slice(i).map((e) => e.c),
+        message: `exactly ${expected.exactly.length} event${expected.exactly.length === 1 ? '' : 's'}${expected.of ? ` of kinds ${expected.of.join(', ')}` : ''} since the previous step, in order`,
+      });
+    }
+    else expected.exactly.forEach((want, i) => typeof want.as === 'string' && bind(want.as, covered[i]));
+    seen.exactly = expected.exactly.map((want, i) => (covered[i] ? match(pattern(want), covered[i], '', () => {}) : undefined));
+  }
+  if (expected.of) seen.of = expected.of;
+  if (expected.inOrder) seen.inOrder = matchEvents(expected.inOrder, observed, fail, 'events.inOrder', bind);
+  if (expected.none) {
+    expected.none.forEach((want, i) => {
+      const found = observed.find((e) => matches(want, e));
+      if (found) fail({ path: `events.none[${i}]`, expected: 'no such event', observed: found.c, message: 'an event the step must not cause' });
+    });
+    seen.none = expected.none;
+  }
+  return seen;
+}
+
+/** Callback invocations in the window, per named context and kind (only the kinds `expected` names). */
+function callbackCounts(names: Map<string, unknown>, expected: NonNullable<StateExpectation['callbacks']>, observed: SandboxEvent[],
+  fail: (f: Omit<Failure, 'step'>) => void): unknown {
+  return Object.fromEntries(Object.entries(expected).map(([name, want]) => {
+    const context = names.get(name);
+    if (!(context instanceof Context)) {
+      fail({ path: `callbacks.${name}`, expected: 'a context', observed: typeof context });
+      return [name, undefined];
+    }
+    const counts = Object.fromEntries(Object.keys(want).map((kind) =>
+      [kind, observed.filter((e) => e.kind === 'callback' && e.callback === kind && e.context === context.name).length]));
+    return [name, match(want, counts, `callbacks.${name}`, fail)];
+  }));
+}
+
 /** Events must appear in the given order among those observed (others may come between). */
-function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void): unknown {
+function matchEvents(expected: Record<string, unknown>[], observed: SandboxEvent[], fail: (f: Omit<Failure, 'step'>) => void, path: string, bind: Bind): unknown {
   const picked: unknown[] = [];
   let at = 0;
   for (const [i, want] of expected.entries()) {
     let found = -1;
-    for (let j = at; j < observed.length && found < 0; j++) {
-      let ok = true;
-      match(want, observed[j], '', () => { ok = false; });
-      if (ok) found = j;
-    }
+    for (let j = at; j < observed.length && found < 0; j++) if (matches(want, observed[j])) found = j;
     if (found < 0) {
       fail({
-        path: `events[${i}]`, expected: want,
+        path: `${path}[${i}]`, expected: want,
         observed: observed.slice(at).map((e) => e.c),
         message: 'no such event, in order, since the previous step',
       });
       return picked;
     }
-    picked.push(match(want, observed[found], `events[${i}]`, () => {}));
+    picked.push(match(pattern(want), observed[found], `${path}[${i}]`, () => {}));
+    if (typeof want.as === 'string') bind(want.as, observed[found]);
     at = found + 1;
   }
   return picked;
@@ -130,15 +190,31 @@ async function perform(
 
   if ('call' in step) {
     let result: unknown;
+    let thrown: unknown;
     try {
       result = await CALLS[step.call](sb, (step.args ?? []).map(resolve));
     } catch (error) {
+      thrown = error;
       result = { error: describe(error) };
     }
     if (step.as) names.set(step.as, result);
     const expected = forVariant(step.expect, variant);
+    const path = `${step.call}()`;
+    if (isErrorExpectation(expected)) {
+      // An error is what the call threw (a refusal), or what OpenSSL's error queue held after it.
+      const observed = thrown !== undefined ? describe(thrown)
+        : (await sb.events(mark)).find((e): e is CallEvent => e.kind === 'call' && e.call === step.call)?.errors?.join('; ');
+      if (observed === undefined || !observed.includes(expected.error)) fail({ path, expected, observed: observed === undefined ? plain(result) : { error: observed } });
+      return { error: expected.error };
+    }
+    if (thrown !== undefined) {
+      fail({ path: thrown instanceof CallError && thrown.argument ? `${path} argument ${thrown.argument}` : path,
+        expected: thrown instanceof CallError ? thrown.expected : thrown instanceof HandleError ? 'a live object of this sandbox' : 'the call to run',
+        observed: describe(thrown), message: thrown instanceof CallError || thrown instanceof HandleError ? 'refused before any C ran' : 'the call failed' });
+      return undefined;
+    }
     if (expected === undefined) return undefined;
-    return match(expected, plain(result), `${step.call}()`, fail);
+    return match(expected, asExpected(cFunction(step.call)!.returns, expected, result), path, fail);
   }
 
   if ('handshake' in step) {
@@ -147,10 +223,14 @@ async function perform(
     try {
       const offered = session === undefined ? undefined : resolve(session);
       if (session !== undefined && !(offered instanceof Session)) throw new SandboxError('SCENARIO', `no session named '${session}'`);
-      const hs = await sb.handshake({ client: names.get(client) as Context, server: names.get(server) as Context, session: offered as Session | undefined, shutdown });
+      const hs = await sb.handshake({
+        client: names.get(client) as Context, server: names.get(server) as Context, session: offered as Session | undefined, shutdown,
+        serverSession: step.handshake.serverSession,
+      });
       names.set(step.as ?? '_', { ...hs, id: hs.sessionId.server });
       observed = { ...hs, reused: hs.reused.client && hs.reused.server, reusedBy: hs.reused };
       delete observed.session;
+      delete observed.serverSession;
     } catch (error) {
       observed = { error: describe(error) };
     }
@@ -164,6 +244,8 @@ async function perform(
 
   const expected = forVariant<StateExpectation>(step.expect, variant);
   if (!expected) return undefined;
+  // Taken first: the reads this step makes (counters, the cache) are not in its own window.
+  const caused = expected.events || expected.callbacks ? await sb.events(mark) : [];
   const observed: Record<string, Record<string, unknown>> = {};
   for (const [name, want] of Object.entries(expected.counters ?? {})) {
     const c = names.get(name);
@@ -194,8 +276,40 @@ async function perform(
     if (!(s instanceof Session)) fail({ path: `sessions.${name}`, expected: 'a session', observed: typeof s });
     else (observed.sessions ??= {})[name] = match(want, await s.info(), `sessions.${name}`, fail);
   }
-  const events = expected.events ? { events: matchEvents(expected.events, await sb.events(mark), fail) } : {};
-  return { ...observed, ...events };
+  const bound: [string, SandboxEvent][] = [];
+  const events = expected.events ? { events: matchEventExpectation(expected.events, caused, fail, (n, e) => bound.push([n, e])) } : {};
+  for (const [as, event] of bound) {
+    const object = (event as { session?: SessionObject }).session?.object;
+    if (object) names.set(as, await sb.sessionObject(object));
+    else fail({ path: `events: ${as}`, expected: 'an event that carries a session', observed: event.c });
+  }
+  if (expected.identity) (observed as Record<string, unknown>).identity = await compareIdentity(expected.identity, resolve, fail);
+  const callbacks = expected.callbacks ? { callbacks: callbackCounts(names, expected.callbacks, caused, fail) } : {};
+  return { ...observed, ...events, ...callbacks };
+}
+
+/** Pairs of named sessions compared by object (identity) or by session id. */
+async function compareIdentity(expected: NonNullable<StateExpectation['identity']>, resolve: (name: string) => unknown,
+  fail: (f: Omit<Failure, 'step'>) => void): Promise<unknown> {
+  const info = async (name: string) => {
+    const s = resolve(name);
+    return s instanceof Session ? s.info() : undefined;
+  };
+  for (const [check, pairs] of Object.entries(expected)) {
+    const field = check.endsWith('Id') ? 'id' : 'object';
+    const same = check.startsWith('same');
+    for (const [a, b] of pairs ?? []) {
+      const [x, y] = [await info(a), await info(b)];
+      if (!x || !y) {
+        fail({ path: `identity.${check}`, expected: 'two session names', observed: [a, b].filter((_, i) => ![x, y][i]) });
+        continue;
+      }
+      // A session whose object is gone has neither object nor id to compare.
+      const equal = x[field] !== '' && x[field] === y[field];
+      if (equal !== same) fail({ path: `identity.${check}`, expected: [a, b], observed: { [a]: x[field], [b]: y[field] } });
+    }
+  }
+  return expected;
 }
 
 /** An external cache on the caller's side: answers from the sessions the context's new-session callback kept, after a delay. */
@@ -208,6 +322,16 @@ async function answerAsynchronously(context: Context, delayMs: number): Promise<
 }
 
 const isExpectStep = (step: Step) => !('call' in step) && !('handshake' in step) && !('clock' in step);
+
+const isErrorExpectation = (expected: unknown): expected is { error: string } =>
+  expected !== null && typeof expected === 'object' && typeof (expected as { error?: unknown }).error === 'string';
+
+/** A result as the expectation writes it: masks as flag names, versions as names, where it uses names. */
+function asExpected(returns: ReturnKind, expected: unknown, result: unknown): unknown {
+  if ((returns === 'cache_mode' || returns === 'options') && Array.isArray(expected) && typeof result === 'number') return flagNames(returns, result);
+  if (returns === 'version' && typeof expected === 'string' && typeof result === 'number') return protocolName(result);
+  return plain(result);
+}
 
 /** Results as data: handles become their names, bytes their length. */
 function plain(value: unknown): unknown {

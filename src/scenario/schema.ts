@@ -2,6 +2,8 @@
 // the two never disagree. `openssl-sandbox schema` prints it.
 import { KEY_TYPES, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES } from '../core/constants.js';
 import { VARIANTS } from '../core/module.js';
+import { CALL_NAMES, arity, cFunction } from '../sandbox/c-api.js';
+import { CALLBACKS, EVENT_KINDS } from '../sandbox/events.js';
 
 const names = (table: object) => ({ type: 'string', enum: Object.keys(table) });
 const count = { type: 'integer', minimum: 0, maximum: 2147483647 };
@@ -33,6 +35,14 @@ const context = strict({
   }),
 }, ['role']);
 
+/** Each C function's number of arguments, from the table (src/sandbox/c-api.ts). */
+const callArities = CALL_NAMES.map((call) => {
+  const { min, max } = arity(cFunction(call)!);
+  return { if: { properties: { call: { const: call } } }, then: { properties: { args: { type: 'array', minItems: min, maxItems: max } }, ...(min ? { required: ['args'] } : {}) } };
+});
+
+const eventList = { type: 'array', items: { type: 'object' }, maxItems: 200 };
+
 const name = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$', maxLength: 64 };
 const anyValue = {};
 
@@ -54,9 +64,17 @@ export const scenarioSchema = {
       type: 'array', maxItems: 2000,
       items: {
         oneOf: [
-          strict({ call: { type: 'string', pattern: '^[A-Za-z0-9_]+$' }, args: { type: 'array', maxItems: 8 }, as: name, expect: expected(anyValue) }, ['call']),
+          {
+            ...strict({
+              call: { enum: CALL_NAMES, description: 'A function of the C API table (src/sandbox/c-api.ts), by its OpenSSL name.' },
+              args: { type: 'array', maxItems: 8, description: 'C\'s arguments: names of objects, null for NULL, integers as C passes them, masks as numbers or flag names, bytes as hex.' },
+              as: name,
+              expect: { ...expected(anyValue), description: 'What C returns (masks and versions may be written as names), or {"error": "text"} for a refusal or an OpenSSL error.' },
+            }, ['call']),
+            allOf: callArities,
+          },
           strict({
-            handshake: strict({ client: name, server: name, session: name, shutdown: { enum: ['clean', 'unclean'] } }, ['client', 'server']),
+            handshake: strict({ client: name, server: name, session: name, shutdown: { enum: ['clean', 'unclean'] }, serverSession: { type: 'boolean' } }, ['client', 'server']),
             as: name, expect: expected({ type: 'object' }),
           }, ['handshake']),
           strict({ clock: { type: 'string', pattern: '^\\+?[0-9]+$' } }, ['clock']),
@@ -67,7 +85,10 @@ export const scenarioSchema = {
                 count: count, contains: { type: 'array', items: name }, lacks: { type: 'array', items: name },
               }) },
               sessions: { type: 'object', additionalProperties: { type: 'object' } },
-              events: { type: 'array', items: { type: 'object' }, maxItems: 200 },
+              events: { anyOf: [eventList, strict({ exactly: eventList, of: { type: 'array', items: { enum: [...EVENT_KINDS] }, minItems: 1, uniqueItems: true }, inOrder: eventList, none: eventList })] },
+              callbacks: { type: 'object', additionalProperties: strict(Object.fromEntries(CALLBACKS.map((c) => [c, count]))) },
+              identity: strict(Object.fromEntries(['same', 'different', 'sameId', 'differentId'].map((k) =>
+                [k, { type: 'array', items: { type: 'array', items: name, minItems: 2, maxItems: 2 }, maxItems: 100 }]))),
             })),
           }, ['expect']),
         ],

@@ -1,6 +1,7 @@
 // Turns a sandbox's event log into a standalone C program that makes the same OpenSSL calls
 // natively (with wasm/native/sandbox.c for the wire, the certificates and the callbacks), and
 // into the lines that program must print if native OpenSSL behaves as the WASM one did.
+import { CALL_NAMES, C_API, cFunction } from '../sandbox/c-api.js';
 import type { CallEvent, SandboxEvent } from '../sandbox/events.js';
 
 /** A log with something the native runtime cannot replay (an asynchronous get handler, say). */
@@ -12,14 +13,18 @@ export interface CProgram {
   expected: string[];
 }
 
-const VOID_CALLS = new Set([
-  'SSL_CTX_set_verify', 'SSL_CTX_free', 'SSL_SESSION_free', 'SSL_CTX_flush_sessions', 'SSL_free',
-  'SSL_CTX_sess_set_new_cb', 'SSL_CTX_sess_set_remove_cb', 'SSL_CTX_sess_set_get_cb',
+const tableCalls = (returns: string) => CALL_NAMES.filter((name) => C_API[name].returns === returns);
+/** Calls that return nothing: the table's void functions, and the calls the engine makes around them. */
+const VOID_CALLS = new Set<string>([
+  ...tableCalls('void'), 'SSL_CTX_set_verify', 'SSL_free', 'SSL_CTX_sess_set_new_cb', 'SSL_CTX_sess_set_remove_cb', 'SSL_CTX_sess_set_get_cb',
 ]);
+/** Calls that make an object, and its C type (SSL_SESSION_up_ref names a reference instead: see statement()). */
 const TYPES: Record<string, string> = {
-  SSL_CTX_new: 'SSL_CTX', SSL_new: 'SSL', SSL_get1_session: 'SSL_SESSION', SSL_SESSION_new: 'SSL_SESSION',
-  SSL_SESSION_dup: 'SSL_SESSION', d2i_SSL_SESSION: 'SSL_SESSION',
+  SSL_CTX_new: 'SSL_CTX', SSL_new: 'SSL', SSL_get1_session: 'SSL_SESSION',
+  ...Object.fromEntries(tableCalls('SSL_SESSION').filter((name) => name !== 'SSL_SESSION_up_ref').map((name) => [name, 'SSL_SESSION'])),
 };
+/** Calls whose result is bytes an out-parameter gave: the export compares their length (ids made natively differ). */
+const BYTES_OUT = new Set<string>(tableCalls('hex'));
 
 /** The lines an event makes the native program print (what the WASM run observed). */
 function expectedLines(event: SandboxEvent): string[] {
@@ -28,6 +33,7 @@ function expectedLines(event: SandboxEvent): string[] {
       if (event.call === 'SSL_do_handshake') return ['HANDSHAKE FAILED'];
       // A DER encoding's length varies with the session's random contents: compare success only.
       if (event.call === 'i2d_SSL_SESSION') return [`CALL i2d_SSL_SESSION ${Number(Number(event.result) > 0)}`];
+      if (BYTES_OUT.has(event.call)) return [`CALL ${event.call} ${String(event.result).length / 2}`];
       return typeof event.result === 'number' && !VOID_CALLS.has(event.call) ? [`CALL ${event.call} ${event.result}`] : [];
     case 'callback':
       if (event.callback === 'new_session') return [`CALLBACK new_session ${event.result}`];
@@ -59,9 +65,18 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
     return arg;
   };
 
+  /** The objects session callbacks carried, in order: sandbox_seen(k) is the k-th natively. */
+  const carried: string[] = [];
   for (const event of events) {
     if (event.kind === 'message' && typeof event.fields.sessionId === 'string') generated.add(event.fields.sessionId);
     if (event.kind === 'callback' && event.kept) kept.push(event.kept);
+    if (event.kind === 'callback' && event.callback !== 'client_hello' && event.session) carried.push(event.session.object);
+    if (event.kind === 'name') {
+      // A name without a reference: the pointer a callback carried (NULL for an object already gone, which no call then uses).
+      const k = carried.lastIndexOf(event.object);
+      body.push(`SSL_SESSION *${event.name} = ${k >= 0 ? `sandbox_seen(${k})` : 'NULL'};`);
+      declared.add(event.name);
+    }
     if (event.kind === 'clock') body.push(`sandbox_clock(${event.now});`);
     if (event.kind === 'handshake') body.push(`sandbox_handshake(${event.connection}_client, ${event.connection}_server);`);
     if (event.kind === 'call') body.push(...statement(event, use, declared, generated));
@@ -92,9 +107,11 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
     '  unsigned char *der = NULL;',
     '  const unsigned char *cursor;',
     '  int der_len = 0;',
+    '  unsigned int len = 0;',
     '  sandbox_start();',
     ...body.map((line) => `  ${line}`),
     '  (void)cursor;',
+    '  (void)len;',
     '  OPENSSL_free(der);',
     '  return 0;',
     '}',
@@ -134,17 +151,18 @@ function statement(event: CallEvent, use: (arg: string) => string, declared: Set
       return [`SSL_SESSION *${event.declares} = ${args[0]};`, ...report(`SSL_SESSION_up_ref(${event.declares})`)];
     case 'i2d_SSL_SESSION':
       return ['OPENSSL_free(der);', 'der = NULL;', `der_len = i2d_SSL_SESSION(${args[0]}, &der);`, ...report('der_len > 0')];
-    case 'SSL_CTX_set_session_id_context':
-      return report(`SSL_CTX_set_session_id_context(${args[0]}, (const unsigned char *)${args[1]}, ${args[2]})`);
-    case 'SSL_SESSION_set1_id':
-      if (generated.has(args[1].replace(/"/g, ''))) {
-        throw new NotExportable(`${call} uses an id OpenSSL generated during the run: a native run generates another`);
-      }
-      return report(`${call}(${args[0]}, sandbox_hex(${args[1]}), ${args[2]})`);
-    case 'SSL_SESSION_set1_id_context':
-      return report(`${call}(${args[0]}, sandbox_hex(${args[1]}), ${args[2]})`);
     case 'SSL_CTX_set_client_hello_cb':
       throw new NotExportable('SSL_CTX_set_client_hello_cb (an asynchronous get handler) has no native counterpart');
+  }
+  if (BYTES_OUT.has(call)) return report(`(${call}(${args[0]}, &len), len)`);
+  const fn = cFunction(call);
+  if (fn?.args.includes('hex') || fn?.args.includes('text')) {
+    // Bytes are two C arguments, the bytes and their length: hex digits become bytes, text stays a string.
+    const at = fn.args.indexOf(fn.args.includes('hex') ? 'hex' : 'text');
+    if (fn.args[at] === 'hex' && generated.has(args[at].replace(/"/g, ''))) {
+      throw new NotExportable(`${call} uses an id OpenSSL generated during the run: a native run generates another`);
+    }
+    args[at] = fn.args[at] === 'hex' ? `sandbox_hex(${args[at]})` : `(const unsigned char *)${args[at]}`;
   }
   if (VOID_CALLS.has(call)) return [`${call}(${args.join(', ')});`];
   if (typeof event.result !== 'number') throw new NotExportable(`${call} returns no value the export knows how to compare`);

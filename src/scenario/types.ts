@@ -2,6 +2,7 @@
 // src/scenario/schema.json is its JSON Schema; these are its TypeScript types.
 import type { Variant } from '../core/module.js';
 import type { ContextConfig } from '../sandbox/config.js';
+import type { CallbackEvent, SandboxEvent } from '../sandbox/events.js';
 
 export interface Scenario {
   /** What the scenario shows, in a sentence. */
@@ -31,8 +32,11 @@ export interface Scenario {
 export type Expected<T = unknown> = T | { byVariant: Partial<Record<Variant, T>> };
 
 /**
- * An OpenSSL call by its name. `args` name contexts, sessions (`first.session`) and values
- * named earlier with `as`, or give literals; `as` names the result.
+ * An OpenSSL call by its name: any function of the C API table (src/sandbox/c-api.ts). `args`
+ * are C's arguments: names of contexts, sessions (`first.session`) and values named earlier with
+ * `as`, null for NULL, integers as C passes them, masks as numbers or flag names, bytes as hex.
+ * `as` names the result; `expect` is what C returns (masks and versions may be written as names),
+ * or `{ "error": "text" }`: a refusal, or a reason OpenSSL's error queue holds after the call.
  */
 export interface CallStep {
   call: string;
@@ -50,8 +54,13 @@ export interface HandshakeStep {
     session?: string;
     /** How the connection ends; default clean. */
     shutdown?: 'clean' | 'unclean';
+    /** Also name the server's own SSL_SESSION (SSL_get1_session on the server side) `<as>.serverSession`. */
+    serverSession?: boolean;
   };
-  /** Names the result: `<as>.session` is the client's new session, `<as>.id` the server's session id. */
+  /**
+   * Names the result: `<as>.session` is the client's new session, `<as>.id` the server's session
+   * id, `<as>.serverSession` the server's session (with `serverSession: true`).
+   */
   as?: string;
   /** Fields of the result; `reused: true` is shorthand for both sides reused. A failure is `{ "error": "reason text" }`. */
   expect?: Expected<Record<string, unknown>>;
@@ -72,10 +81,40 @@ export interface StateExpectation {
   counters?: Record<string, Record<string, number>>;
   /** The internal cache of named contexts: how many sessions, and which (by session name, compared by id). */
   cache?: Record<string, { count?: number; contains?: string[]; lacks?: string[] }>;
-  /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, …). */
+  /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, idLength, …). */
   sessions?: Record<string, Record<string, unknown>>;
-  /** The events the last call, handshake or clock step caused (and reads since), in order, matching on the fields given. */
-  events?: Record<string, unknown>[];
+  /**
+   * Pairs of named sessions: `same` / `different` SSL_SESSION objects (identity, not contents),
+   * `sameId` / `differentId` session ids.
+   */
+  identity?: Partial<Record<'same' | 'different' | 'sameId' | 'differentId', [string, string][]>>;
+  /**
+   * The events the last call, handshake or clock step caused (and reads since), matching on the
+   * fields given: an array lists events in order with others allowed between; the object form
+   * states exact sequences and absences.
+   */
+  events?: Record<string, unknown>[] | EventsExpectation;
+  /**
+   * How many times each session callback ran in the same window, per named context
+   * (`{ "server": { "remove_session": 2, "new_session": 0 } }`); callbacks not named are not checked.
+   */
+  callbacks?: Record<string, Partial<Record<CallbackEvent['callback'], number>>>;
+}
+
+/**
+ * Exact event expectations over the window an `events` expectation sees. In any event pattern,
+ * `"as": "name"` names the SSL_SESSION object the matched event carried (`session`), without a
+ * reference: later steps may use it while OpenSSL keeps the object alive.
+ */
+export interface EventsExpectation {
+  /** These events, in this order, and no others: of the kinds `of` names, or of every kind. */
+  exactly?: Record<string, unknown>[];
+  /** The event kinds `exactly` covers (`["callback", "destroyed"]`); other kinds are left out of the comparison. */
+  of?: SandboxEvent['kind'][];
+  /** These events in this order, others allowed between (as the array form). */
+  inOrder?: Record<string, unknown>[];
+  /** No event of the window matches any of these. */
+  none?: Record<string, unknown>[];
 }
 
 export type Step = CallStep | HandshakeStep | ClockStep | ExpectStep;

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { SandboxError } from '../core/errors.js';
-import { CALLS } from './calls.js';
+import { CALL_NAMES, arity, cFunction, parameters } from '../sandbox/c-api.js';
 // Compiled ahead of time (scripts/scenario-validator.ts): compiling at run time needs eval,
 // which the playground's Content-Security-Policy refuses.
 import { validate as check } from './schema-check.generated.js';
@@ -35,7 +35,7 @@ export function validateScenario(input: unknown, file = 'scenario'): Scenario {
       throw new ScenarioError(file, [`not JSON: ${(error as Error).message}`]);
     }
   }
-  if (!check(data)) throw new ScenarioError(file, explain((check as { errors?: ErrorObject[] }).errors ?? []));
+  if (!check(data)) throw new ScenarioError(file, explain((check as { errors?: ErrorObject[] }).errors ?? [], data));
   const scenario = data as unknown as Scenario;
   const problems: string[] = [];
   const known = new Set(Object.keys(scenario.contexts));
@@ -43,9 +43,6 @@ export function validateScenario(input: unknown, file = 'scenario'): Scenario {
     if (!known.has(name)) problems.push(`/asyncGetSession/${name}: no context named '${name}'`);
   }
   scenario.steps.forEach((step, i) => {
-    if ('call' in step && !(step.call in CALLS)) {
-      problems.push(`/steps/${i}/call: '${step.call}' is not a call scenarios can make (known: ${Object.keys(CALLS).join(', ')})`);
-    }
     if ('handshake' in step) {
       for (const role of ['client', 'server'] as const) {
         if (!known.has(step.handshake[role])) problems.push(`/steps/${i}/handshake/${role}: no context named '${step.handshake[role]}'`);
@@ -56,10 +53,28 @@ export function validateScenario(input: unknown, file = 'scenario'): Scenario {
   return scenario;
 }
 
-function explain(errors: ErrorObject[]): string[] {
+/** A call step's problem in the table's words: an unknown function, or the wrong number of arguments. */
+function callProblem(e: ErrorObject, data: unknown): string | undefined {
+  const at = e.instancePath.match(/^\/steps\/(\d+)(\/call|\/args)?$/);
+  if (at && !at[2] && !(e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'args')) return undefined;
+  const step = at && (data as { steps: { call?: unknown; args?: unknown[] }[] }).steps[Number(at[1])];
+  if (!step || typeof step.call !== 'string') return undefined;
+  const fn = cFunction(step.call);
+  if (!fn) return `/steps/${at[1]}/call: '${step.call}' is not a call scenarios can make (known: ${CALL_NAMES.join(', ')})`;
+  const { min, max } = arity(fn);
+  if (e.keyword === 'minItems' || e.keyword === 'maxItems' || e.keyword === 'required') {
+    return `/steps/${at[1]}/args: ${step.call} takes ${min === max ? max : `${min} to ${max}`} arguments `
+      + `(${parameters(fn).join(', ') || 'void'}), got ${Array.isArray(step.args) ? step.args.length : 0}`;
+  }
+  return undefined;
+}
+
+function explain(errors: ErrorObject[], data: unknown): string[] {
   // oneOf over step kinds reports every branch; keep the most specific messages.
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
   const list = (specific.length ? specific : errors).map((e) => {
+    const problem = callProblem(e, data);
+    if (problem) return problem;
     const detail = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
       : e.keyword === 'enum' ? ` (one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
     return `${e.instancePath || '/'}: ${e.message}${detail}`;

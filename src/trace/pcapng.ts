@@ -3,7 +3,13 @@
 // (10.0.0.1:49152 → 10.0.0.2:443). With a key log, a Decryption Secrets Block embeds it, so
 // TLS 1.3 decrypts without a separate key file. The output depends only on the input.
 import { concat } from '../core/bytes.js';
-import type { WireChunk } from '../sandbox/wire.js';
+import type { Side } from '../core/constants.js';
+
+/** Bytes that crossed the in-memory wire in one delivery (a flight of records). */
+export interface WireChunk {
+  from: Side;
+  bytes: Uint8Array;
+}
 
 export interface PcapngOptions {
   /** NSS key log text (SSLKEYLOGFILE), embedded in a Decryption Secrets Block when not empty. */

@@ -2,9 +2,9 @@
 // field of the sandbox's typed errors (code, problem, call, queue) and rebuilds their classes,
 // so that `instanceof OpenSSLError` and `error.queue` work across the worker boundary.
 import { transferHandlers, type TransferHandler } from 'comlink/dist/esm/comlink.mjs';
-import { ArgumentError, HandleError, MemoryLimitError, OpenSSLError, SandboxError } from '../core/errors.js';
+import { ArgumentError, CallError, HandleError, MemoryLimitError, OpenSSLError, SandboxError } from '../core/errors.js';
 
-const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError };
+const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError };
 
 interface SerializedError {
   name: string;

@@ -112,6 +112,18 @@ SSL_SESSION *sandbox_kept(int k) {
   return k < kept_total ? kept_all[k] : NULL;
 }
 
+/* Every session a callback carried, in order, for the program's names of them (sandbox_seen). */
+static SSL_SESSION *seen[4096];
+static int seen_count;
+
+static void saw(SSL_SESSION *session) {
+  if (seen_count < (int)(sizeof seen / sizeof seen[0])) seen[seen_count++] = session;
+}
+
+SSL_SESSION *sandbox_seen(int k) {
+  return k < seen_count ? seen[k] : NULL;
+}
+
 static int same_id(SSL_SESSION *s, const unsigned char *id, unsigned int length) {
   unsigned int n;
   const unsigned char *sid = SSL_SESSION_get_id(s, &n);
@@ -120,6 +132,7 @@ static int same_id(SSL_SESSION *s, const unsigned char *id, unsigned int length)
 
 int new_session_keep_cb(SSL *ssl, SSL_SESSION *session) {
   (void)ssl;
+  saw(session);
   if (kept_total < (int)(sizeof kept_all / sizeof kept_all[0])) {
     kept_all[kept_total++] = session;
     kept[kept_count++] = session;
@@ -129,13 +142,15 @@ int new_session_keep_cb(SSL *ssl, SSL_SESSION *session) {
 }
 
 int new_session_decline_cb(SSL *ssl, SSL_SESSION *session) {
-  (void)ssl; (void)session;
+  (void)ssl;
+  saw(session);
   printf("CALLBACK new_session 0\n");
   return 0;
 }
 
 void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *session) {
   (void)ctx;
+  saw(session);
   unsigned int n;
   const unsigned char *id = SSL_SESSION_get_id(session, &n);
   for (int i = 0; i < kept_count; i++) {
@@ -151,6 +166,7 @@ SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *id, int length, int *
   for (int i = 0; i < kept_count && !found; i++) {
     if (same_id(kept[i], id, (unsigned int)length)) found = kept[i];
   }
+  if (found) saw(found);
   printf("CALLBACK get_session %d\n", found != NULL);
   return found;
 }

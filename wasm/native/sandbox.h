@@ -27,6 +27,8 @@ const unsigned char *sandbox_hex(const char *hex);
 
 /** The k-th session a new_session_keep_cb kept (the sandbox's handle for it). */
 SSL_SESSION *sandbox_kept(int k);
+/** The session the k-th session callback was given (new, remove) or answered with (get): a pointer without a reference. */
+SSL_SESSION *sandbox_seen(int k);
 
 /* The session callbacks the sandbox installs, by the names its trace uses. */
 int new_session_keep_cb(SSL *ssl, SSL_SESSION *session);

@@ -2,11 +2,11 @@
 // events of the log: what a student sees of each handshake.
 import type { OpenSSL } from '../core/openssl.js';
 import type { GlueHooks, Ptr } from '../core/pointers.js';
-import type { EventLog } from '../sandbox/events.js';
-import type { SslNames } from '../sandbox/ssl-names.js';
-import type { WireChunk } from '../sandbox/wire.js';
-import { ALERTS, name } from './names.js';
-import { decodeHandshake, parseRecords } from './decode.js';
+import type { EventLog } from './events.js';
+import type { SslNames } from './ssl-names.js';
+import type { WireChunk } from './wire.js';
+import { ALERTS, name } from '../trace/names.js';
+import { decodeHandshake, parseRecords } from '../trace/decode.js';
 
 const SSL3_RT_CHANGE_CIPHER_SPEC = 20;
 const SSL3_RT_HANDSHAKE = 22;

@@ -1,6 +1,5 @@
 // The page `openssl-sandbox run --browser` opens: it runs scenarios through the worker API.
-import { runScenario, type RunOptions } from '../run.js';
-import type { Scenario, ScenarioReport } from '../types.js';
+import { runScenario, type RunOptions, type Scenario, type ScenarioReport } from '../../../src/conformance.js';
 
 export type BrowserJob = { scenario: Scenario } & RunOptions;
 

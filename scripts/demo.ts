@@ -1,6 +1,6 @@
 // The terminal demo: a TLS 1.2 handshake, a resumption, and the cache calls of the manual
 // page SSL_CTX_add_session(3), each narrated and shown as the C call OpenSSL received.
-import { createSandbox, type Sandbox, type Variant } from '../index.js';
+import { createSandbox, type Sandbox, type Variant } from '../src/index.js';
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const style = (code: string) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);

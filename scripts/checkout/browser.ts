@@ -1,11 +1,11 @@
 // `--browser`: the same scenarios in headless Chromium, through Web Workers; every
 // observation must equal the one made in Node.
-import { openHeadless } from '../browser/headless.js';
+import { openHeadless } from './headless.js';
 import type { BrowserJob } from './browser-page/page.js';
-import type { ScenarioReport } from './types.js';
+import type { ScenarioReport } from '../../src/conformance.js';
 
 export async function compareInBrowser(jobs: BrowserJob[], inNode: ScenarioReport[]): Promise<ScenarioReport[]> {
-  const headless = await openHeadless('src/scenario/browser-page/index.html');
+  const headless = await openHeadless('scripts/checkout/browser-page/index.html');
   try {
     await headless.page.waitForFunction(() => typeof window.runScenarios === 'function');
     const inBrowser = await headless.page.evaluate((list) => window.runScenarios!(list), jobs);

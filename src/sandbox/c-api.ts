@@ -1,0 +1,435 @@
+// The session family of OpenSSL's C API, one row per function: its prototype as ssl.h declares
+// it, what each argument and the result are, and how the glue makes the call. Everything else
+// derives from this table: the engine's call() dispatch, the typed Sandbox.call(), the scenario
+// format's call names and arity, the C export (src/scenario/to-c.ts). Adding a function is one row.
+import { fromHex, hex } from '../core/bytes.js';
+import { COUNTERS, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, protocolName, type Counter } from '../core/constants.js';
+import { CallError, HandleError } from '../core/errors.js';
+import type { OpenSSL } from '../core/openssl.js';
+import type { Ptr } from '../core/pointers.js';
+import type { Engine } from './engine.js';
+
+/**
+ * What an argument is, as Sandbox.call() and scenarios pass it. A trailing `?` makes it optional
+ * (the sandbox fills in what its row says).
+ * - `SSL_CTX`, `SSL_SESSION`: an object (a handle; a name in scenarios); `SSL_SESSION|NULL` also takes null.
+ * - `int`, `long`, `size_t`: a whole number, passed on as C converts it, negative or out of range
+ *   included. WebAssembly's long and size_t are 32 bits (64 natively): numbers beyond 32 bits are refused.
+ * - `time_t`: seconds since the epoch (or a duration), a whole number.
+ * - `cache_mode`, `options`: a flag mask, as a number (bits without a name included) or an array of flag names.
+ * - `version`: a protocol version, as a number (0x0303) or a name ('TLSv1.2').
+ * - `hex`, `text`: bytes and their length (two C arguments), as hex digits or as a string's UTF-8.
+ * - `der`: DER bytes (a Uint8Array) and their length.
+ */
+export type ArgKind =
+  | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
+  | 'cache_mode' | 'options' | 'version' | 'hex' | 'text' | 'der';
+
+/**
+ * What a call returns: a number of that C type; `cache_mode`, `options` and `version` are numbers
+ * too (scenarios may compare them with names); `SSL_SESSION` a new reference (a handle); `hex`
+ * bytes an out-parameter gave, as hex; `der` the encoding; `void` nothing.
+ */
+export type ReturnKind =
+  | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint64_t' | 'cache_mode' | 'options' | 'version'
+  | 'void' | 'SSL_SESSION' | 'hex' | 'der';
+
+/** An argument as the glue takes it: a pointer or number, or bytes. */
+export type CValue = number | Uint8Array;
+
+export interface CFunction {
+  /** The prototype, as OpenSSL's headers declare it (macros as the function they stand for). */
+  readonly c: string;
+  readonly args: readonly ArgKind[];
+  readonly returns: ReturnKind;
+  /** The first OpenSSL release that has it ('3.3'), where not every supported one does. */
+  readonly since?: string;
+  /** Makes the call through the glue: the engine checked the arguments and logs the call. */
+  readonly glue?: (openssl: OpenSSL, args: CValue[]) => number | string | void;
+  /** Or: an engine method makes (and logs) the call, given the checked arguments as they came. */
+  readonly engine?: (engine: Engine, args: never[]) => unknown;
+}
+
+const p = <T extends string>(v: CValue) => v as Ptr<T>;
+const n = (v: CValue) => v as number;
+const bytes = (v: CValue) => v as Uint8Array;
+/** An id-like field an out-parameter fills (at most 32 bytes), as hex. */
+const readHex = (o: OpenSSL, fill: (out: Ptr<'u8'>) => number) => hex(o.readBytes(32, fill));
+
+const counter = (name: Counter, i: number) => [`SSL_CTX_sess_${name}`, {
+  c: `long SSL_CTX_sess_${name}(SSL_CTX *ctx)`, args: ['SSL_CTX'], returns: 'long',
+  glue: (o, [ctx]) => o.glue.osb_ctx_sess_counter(p(ctx), i),
+} satisfies CFunction] as const;
+
+type CounterRows = { readonly [K in Counter as `SSL_CTX_sess_${K}`]: CFunction & { readonly args: readonly ['SSL_CTX']; readonly returns: 'long' } };
+
+export const C_API = {
+  // ---- the internal cache (SSL_CTX_add_session(3), SSL_CTX_flush_sessions(3), SSL_CTX_sess_number(3))
+  SSL_CTX_add_session: {
+    c: 'int SSL_CTX_add_session(SSL_CTX *ctx, SSL_SESSION *session)', args: ['SSL_CTX', 'SSL_SESSION'], returns: 'int',
+    engine: (e, [ctx, session]) => e.addSession(ctx, session, true),
+  },
+  SSL_CTX_remove_session: {
+    c: 'int SSL_CTX_remove_session(SSL_CTX *ctx, SSL_SESSION *session)', args: ['SSL_CTX', 'SSL_SESSION'], returns: 'int',
+    engine: (e, [ctx, session]) => e.removeSession(ctx, session, true),
+  },
+  SSL_CTX_flush_sessions: {
+    c: 'void SSL_CTX_flush_sessions(SSL_CTX *ctx, long tm)', args: ['SSL_CTX', 'time_t?'], returns: 'void',
+    engine: (e, [ctx, tm]) => e.flushSessions(ctx, tm),
+  },
+  SSL_CTX_flush_sessions_ex: {
+    c: 'void SSL_CTX_flush_sessions_ex(SSL_CTX *ctx, time_t tm)', args: ['SSL_CTX', 'time_t?'], returns: 'void', since: '3.4',
+    engine: (e, [ctx, tm]) => e.flushSessions(ctx, tm, 'SSL_CTX_flush_sessions_ex'),
+  },
+  SSL_CTX_sess_number: {
+    c: 'long SSL_CTX_sess_number(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'long',
+    glue: (o, [ctx]) => o.glue.osb_ctx_sess_number(p(ctx)),
+  },
+  ...Object.fromEntries(COUNTERS.map(counter)) as unknown as CounterRows,
+
+  // ---- settings (SSL_CTX_set_session_cache_mode(3), SSL_CTX_sess_set_cache_size(3), SSL_CTX_set_timeout(3), …)
+  SSL_CTX_set_session_cache_mode: {
+    c: 'long SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode)', args: ['SSL_CTX', 'cache_mode'], returns: 'cache_mode',
+    glue: (o, [ctx, mode]) => o.glue.osb_ctx_set_session_cache_mode(p(ctx), n(mode)),
+  },
+  SSL_CTX_get_session_cache_mode: {
+    c: 'long SSL_CTX_get_session_cache_mode(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'cache_mode',
+    glue: (o, [ctx]) => o.glue.osb_ctx_get_session_cache_mode(p(ctx)),
+  },
+  SSL_CTX_sess_set_cache_size: {
+    c: 'long SSL_CTX_sess_set_cache_size(SSL_CTX *ctx, long t)', args: ['SSL_CTX', 'long'], returns: 'long',
+    glue: (o, [ctx, size]) => o.glue.osb_ctx_sess_set_cache_size(p(ctx), n(size)),
+  },
+  SSL_CTX_sess_get_cache_size: {
+    c: 'long SSL_CTX_sess_get_cache_size(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'long',
+    glue: (o, [ctx]) => o.glue.osb_ctx_sess_get_cache_size(p(ctx)),
+  },
+  SSL_CTX_set_timeout: {
+    c: 'long SSL_CTX_set_timeout(SSL_CTX *ctx, long t)', args: ['SSL_CTX', 'long'], returns: 'long',
+    glue: (o, [ctx, t]) => o.glue.osb_ctx_set_timeout(p(ctx), n(t)),
+  },
+  SSL_CTX_get_timeout: {
+    c: 'long SSL_CTX_get_timeout(const SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'long',
+    glue: (o, [ctx]) => o.glue.osb_ctx_get_timeout(p(ctx)),
+  },
+  SSL_CTX_set_session_id_context: {
+    c: 'int SSL_CTX_set_session_id_context(SSL_CTX *ctx, const unsigned char *sid_ctx, unsigned int sid_ctx_len)',
+    args: ['SSL_CTX', 'text'], returns: 'int',
+    glue: (o, [ctx, id]) => o.withBytes(bytes(id), (ptr, length) => o.glue.osb_ctx_set_session_id_context(p(ctx), ptr, length)),
+  },
+  SSL_CTX_set_num_tickets: {
+    c: 'int SSL_CTX_set_num_tickets(SSL_CTX *ctx, size_t num_tickets)', args: ['SSL_CTX', 'size_t'], returns: 'int',
+    glue: (o, [ctx, count]) => o.glue.osb_ctx_set_num_tickets(p(ctx), n(count)),
+  },
+  SSL_CTX_get_num_tickets: {
+    c: 'size_t SSL_CTX_get_num_tickets(const SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'size_t',
+    glue: (o, [ctx]) => o.glue.osb_ctx_get_num_tickets(p(ctx)),
+  },
+  SSL_CTX_set_options: {
+    c: 'uint64_t SSL_CTX_set_options(SSL_CTX *ctx, uint64_t options)', args: ['SSL_CTX', 'options'], returns: 'options',
+    glue: (o, [ctx, options]) => o.glue.osb_ctx_set_options(p(ctx), n(options)),
+  },
+  SSL_CTX_clear_options: {
+    c: 'uint64_t SSL_CTX_clear_options(SSL_CTX *ctx, uint64_t options)', args: ['SSL_CTX', 'options'], returns: 'options',
+    glue: (o, [ctx, options]) => o.glue.osb_ctx_clear_options(p(ctx), n(options)),
+  },
+  SSL_CTX_get_options: {
+    c: 'uint64_t SSL_CTX_get_options(const SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'options',
+    glue: (o, [ctx]) => o.glue.osb_ctx_get_options(p(ctx)),
+  },
+  SSL_CTX_set_min_proto_version: {
+    c: 'int SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version)', args: ['SSL_CTX', 'version'], returns: 'int',
+    glue: (o, [ctx, v]) => o.glue.osb_ctx_set_min_proto_version(p(ctx), n(v)),
+  },
+  SSL_CTX_set_max_proto_version: {
+    c: 'int SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version)', args: ['SSL_CTX', 'version'], returns: 'int',
+    glue: (o, [ctx, v]) => o.glue.osb_ctx_set_max_proto_version(p(ctx), n(v)),
+  },
+  SSL_CTX_get_min_proto_version: {
+    c: 'int SSL_CTX_get_min_proto_version(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'version',
+    glue: (o, [ctx]) => o.glue.osb_ctx_get_min_proto_version(p(ctx)),
+  },
+  SSL_CTX_get_max_proto_version: {
+    c: 'int SSL_CTX_get_max_proto_version(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'version',
+    glue: (o, [ctx]) => o.glue.osb_ctx_get_max_proto_version(p(ctx)),
+  },
+  SSL_CTX_free: {
+    c: 'void SSL_CTX_free(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'void',
+    engine: (e, [ctx]) => e.freeContext(ctx),
+  },
+
+  // ---- SSL_SESSION objects (SSL_SESSION_new(3), SSL_SESSION_get_time(3), SSL_SESSION_set1_id(3), …)
+  SSL_SESSION_new: {
+    c: 'SSL_SESSION *SSL_SESSION_new(void)', args: [], returns: 'SSL_SESSION',
+    engine: (e) => e.createSession(),
+  },
+  SSL_SESSION_free: {
+    c: 'void SSL_SESSION_free(SSL_SESSION *session)', args: ['SSL_SESSION|NULL'], returns: 'void',
+    engine: (e, [session]) => e.freeSession(session),
+  },
+  SSL_SESSION_up_ref: {
+    // C returns 1 and the same pointer now holds one more reference: the sandbox names that reference.
+    c: 'int SSL_SESSION_up_ref(SSL_SESSION *session)', args: ['SSL_SESSION'], returns: 'SSL_SESSION',
+    engine: (e, [session]) => e.upRefSession(session, true),
+  },
+  SSL_SESSION_dup: {
+    c: 'SSL_SESSION *SSL_SESSION_dup(const SSL_SESSION *src)', args: ['SSL_SESSION'], returns: 'SSL_SESSION',
+    engine: (e, [session]) => e.dupSession(session, true),
+  },
+  SSL_SESSION_get_id: {
+    c: 'const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *s, unsigned int *len)', args: ['SSL_SESSION'], returns: 'hex',
+    glue: (o, [s]) => readHex(o, (out) => o.glue.osb_session_get_id(p(s), out)),
+  },
+  SSL_SESSION_set1_id: {
+    c: 'int SSL_SESSION_set1_id(SSL_SESSION *s, const unsigned char *sid, unsigned int sid_len)', args: ['SSL_SESSION', 'hex'], returns: 'int',
+    glue: (o, [s, id]) => o.withBytes(bytes(id), (ptr, length) => o.glue.osb_session_set1_id(p(s), ptr, length)),
+  },
+  SSL_SESSION_get0_id_context: {
+    c: 'const unsigned char *SSL_SESSION_get0_id_context(const SSL_SESSION *s, unsigned int *len)', args: ['SSL_SESSION'], returns: 'hex',
+    glue: (o, [s]) => readHex(o, (out) => o.glue.osb_session_get_id_context(p(s), out)),
+  },
+  SSL_SESSION_set1_id_context: {
+    c: 'int SSL_SESSION_set1_id_context(SSL_SESSION *s, const unsigned char *sid_ctx, unsigned int sid_ctx_len)',
+    args: ['SSL_SESSION', 'hex'], returns: 'int',
+    glue: (o, [s, id]) => o.withBytes(bytes(id), (ptr, length) => o.glue.osb_session_set1_id_context(p(s), ptr, length)),
+  },
+  SSL_SESSION_get_protocol_version: {
+    c: 'int SSL_SESSION_get_protocol_version(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'version',
+    glue: (o, [s]) => o.glue.osb_session_get_protocol_version(p(s)),
+  },
+  SSL_SESSION_set_protocol_version: {
+    c: 'int SSL_SESSION_set_protocol_version(SSL_SESSION *s, int version)', args: ['SSL_SESSION', 'version'], returns: 'int',
+    glue: (o, [s, v]) => o.glue.osb_session_set_protocol_version(p(s), n(v)),
+  },
+  SSL_SESSION_get_time: {
+    c: 'long SSL_SESSION_get_time(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'long',
+    glue: (o, [s]) => o.glue.osb_session_get_time(p(s)),
+  },
+  SSL_SESSION_set_time: {
+    // Returns the time it set (0 only for a NULL session), though its manual says 1.
+    c: 'long SSL_SESSION_set_time(SSL_SESSION *s, long t)', args: ['SSL_SESSION', 'long'], returns: 'long',
+    glue: (o, [s, t]) => o.glue.osb_session_set_time(p(s), n(t)),
+  },
+  SSL_SESSION_get_time_ex: {
+    c: 'time_t SSL_SESSION_get_time_ex(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'time_t', since: '3.3',
+    glue: (o, [s]) => o.glue.osb_session_get_time(p(s)),
+  },
+  SSL_SESSION_set_time_ex: {
+    c: 'time_t SSL_SESSION_set_time_ex(SSL_SESSION *s, time_t t)', args: ['SSL_SESSION', 'time_t'], returns: 'time_t', since: '3.3',
+    glue: (o, [s, t]) => o.glue.osb_session_set_time(p(s), n(t)),
+  },
+  SSL_SESSION_get_timeout: {
+    c: 'long SSL_SESSION_get_timeout(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'long',
+    glue: (o, [s]) => o.glue.osb_session_get_timeout(p(s)),
+  },
+  SSL_SESSION_set_timeout: {
+    c: 'long SSL_SESSION_set_timeout(SSL_SESSION *s, long t)', args: ['SSL_SESSION', 'long'], returns: 'long',
+    glue: (o, [s, t]) => o.glue.osb_session_set_timeout(p(s), n(t)),
+  },
+  SSL_SESSION_is_resumable: {
+    c: 'int SSL_SESSION_is_resumable(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'int',
+    glue: (o, [s]) => o.glue.osb_session_is_resumable(p(s)),
+  },
+  SSL_SESSION_has_ticket: {
+    c: 'int SSL_SESSION_has_ticket(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'int',
+    glue: (o, [s]) => o.glue.osb_session_has_ticket(p(s)),
+  },
+  SSL_SESSION_get_ticket_lifetime_hint: {
+    c: 'unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'unsigned long',
+    glue: (o, [s]) => o.glue.osb_session_get_ticket_lifetime_hint(p(s)),
+  },
+  i2d_SSL_SESSION: {
+    c: 'int i2d_SSL_SESSION(const SSL_SESSION *in, unsigned char **pp)', args: ['SSL_SESSION'], returns: 'der',
+    engine: (e, [session]) => e.encodeSession(session, true),
+  },
+  d2i_SSL_SESSION: {
+    c: 'SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length)', args: ['der'], returns: 'SSL_SESSION',
+    engine: (e, [der]) => e.decodeSession(der),
+  },
+} as const satisfies Record<string, CFunction>;
+
+export type CallName = keyof typeof C_API;
+export const CALL_NAMES = Object.keys(C_API) as CallName[];
+
+/** The row of a function, or undefined for one the table does not list. */
+export function cFunction(name: string): CFunction | undefined {
+  return Object.hasOwn(C_API, name) ? (C_API as Record<string, CFunction>)[name] : undefined;
+}
+
+/** How many arguments a function takes: at least `min` (its optional ones trail), at most `max`. */
+export function arity(fn: CFunction): { min: number; max: number } {
+  return { min: fn.args.filter((k) => !k.endsWith('?')).length, max: fn.args.length };
+}
+
+/** The C parameter each argument stands for (`long t`), for messages; bytes and their length are one argument. */
+export function parameters(fn: CFunction): string[] {
+  const inside = fn.c.slice(fn.c.indexOf('(') + 1, fn.c.lastIndexOf(')'));
+  const params = inside === 'void' ? [] : inside.split(',').map((s) => s.trim());
+  const out: string[] = [];
+  let at = 0;
+  for (const kind of fn.args) {
+    out.push(params[at] ?? kind);
+    at += kind === 'hex' || kind === 'text' || kind === 'der' ? 2 : 1;
+  }
+  return out;
+}
+
+/** The flag tables of the mask kinds, by their OpenSSL names. */
+export const FLAGS = { cache_mode: SESSION_CACHE_MODES, options: OPTIONS } as const;
+
+/**
+ * A mask as C code writes it: the named flags it holds (composite ones as their parts), then any
+ * bits no name covers, in hex. 0 is the table's zero flag where it has one.
+ */
+export function flagExpression(kind: keyof typeof FLAGS, bits: number): string {
+  const names = flagNames(kind, bits);
+  return names.length ? names.join(' | ') : '0';
+}
+
+/** The names of the flags a mask holds, composite ones (SSL_SESS_CACHE_BOTH) as their parts; unnamed bits as hex. */
+export function flagNames(kind: keyof typeof FLAGS, bits: number): string[] {
+  const table = Object.entries(FLAGS[kind]) as [string, number][];
+  if (bits === 0) return table.filter(([, bit]) => bit === 0).map(([name]) => name);
+  const single = table.filter(([, bit]) => bit !== 0 && (bit & (bit - 1)) === 0);
+  const names = single.filter(([, bit]) => bits % (2 * bit) >= bit).map(([name]) => name);
+  const rest = single.reduce((left, [, bit]) => (left % (2 * bit) >= bit ? left - bit : left), bits);
+  return rest ? [...names, `0x${rest.toString(16)}`] : names;
+}
+
+/** A protocol version as C code writes it: TLS1_2_VERSION, or the number. */
+export function versionExpression(version: number): string {
+  const name = protocolName(version);
+  return name in PROTOCOL_VERSIONS ? name.replace('TLSv', 'TLS').replace('.', '_') + '_VERSION' : String(version);
+}
+
+/** A call's arguments after checking: as the glue takes them, as C code shows them, and as given (for engine rows). */
+export interface CheckedCall {
+  values: CValue[];
+  shown: string[];
+  given: unknown[];
+}
+
+const INT32 = [-0x80000000, 0x7fffffff] as const;
+const TIME = [-(2 ** 53), 2 ** 53] as const;
+
+/**
+ * Checks a call's arguments against its row before any C runs: their number, and each one's
+ * kind (a live object of the right type, a whole number C can receive, a mask, bytes).
+ * `pointer` resolves a handle to its object (it throws a HandleError for a freed, foreign or
+ * wrong-kind handle, which is re-raised naming the argument).
+ */
+export function checkArguments(
+  name: string, fn: CFunction, args: unknown[], pointer: (ref: unknown, kind: 'SSL_CTX' | 'SSL_SESSION') => number,
+): CheckedCall {
+  const params = parameters(fn);
+  const { min, max } = arity(fn);
+  if (args.length < min || args.length > max) {
+    const takes = min === max ? `${max}` : `${min} to ${max}`;
+    throw new CallError('ARITY', name, `${takes} argument${max === 1 ? '' : 's'}`,
+      `${name} takes ${takes} argument${max === 1 ? '' : 's'} (${params.join(', ') || 'void'}), got ${args.length}`);
+  }
+  const checked: CheckedCall = { values: [], shown: [], given: [] };
+  fn.args.forEach((kind, i) => {
+    const value = args[i];
+    const wrong = (expected: string): never => {
+      throw new CallError('ARGUMENT', name, expected,
+        `${name} argument ${i + 1} (${params[i]}): expected ${expected}, got ${describeValue(value)}`, i + 1);
+    };
+    if (value === undefined && kind.endsWith('?')) return;
+    checked.given.push(value);
+    switch (kind) {
+      case 'SSL_CTX': case 'SSL_SESSION': case 'SSL_SESSION|NULL': {
+        if (value === null && kind === 'SSL_SESSION|NULL') {
+          checked.values.push(0);
+          checked.shown.push('NULL');
+          return;
+        }
+        const type = kind === 'SSL_CTX' ? 'SSL_CTX' : 'SSL_SESSION';
+        if (value === null || typeof value !== 'object') wrong(`an ${type}${kind.endsWith('NULL') ? ' or NULL' : ''}`);
+        try {
+          checked.values.push(pointer(value, type));
+        } catch (error) {
+          if (!(error instanceof HandleError)) throw error;
+          throw new HandleError(error.problem, `${name} argument ${i + 1} (${params[i]}): ${error.message}`);
+        }
+        checked.shown.push((value as { name: string }).name);
+        return;
+      }
+      case 'int': case 'long': case 'size_t': case 'time_t': case 'time_t?': {
+        const [lo, hi] = kind.startsWith('time_t') ? TIME : INT32;
+        if (typeof value !== 'number' || !Number.isInteger(value)) wrong('a whole number');
+        if ((value as number) < lo || (value as number) > hi) {
+          wrong(`a whole number from ${lo} to ${hi} (${kind.startsWith('time_t') ? 'exact in a double' : `${kind} is 32 bits in WebAssembly`})`);
+        }
+        checked.values.push(value as number);
+        checked.shown.push(String(value));
+        return;
+      }
+      case 'cache_mode': case 'options': {
+        const table = FLAGS[kind] as Record<string, number>;
+        let bits = 0;
+        if (Array.isArray(value)) {
+          for (const flag of value) {
+            if (typeof flag !== 'string' || !Object.hasOwn(table, flag)) wrong(`flag names (${Object.keys(table).join(', ')}) or a number`);
+            bits = orBits(bits, table[flag as string]);
+          }
+        } else if (typeof value === 'number' && Number.isInteger(value)
+          && (kind === 'options' ? value >= 0 && value < 2 ** 53 : value >= INT32[0] && value <= INT32[1])) {
+          bits = value;
+        } else {
+          wrong(kind === 'options' ? 'flag names or a number from 0 to 2^53 (uint64_t, exact in a double)' : 'flag names or a 32-bit whole number (long)');
+        }
+        checked.values.push(bits);
+        checked.shown.push(bits < 0 ? String(bits) : flagExpression(kind, bits));
+        return;
+      }
+      case 'version': {
+        const version = typeof value === 'string' && Object.hasOwn(PROTOCOL_VERSIONS, value)
+          ? PROTOCOL_VERSIONS[value as keyof typeof PROTOCOL_VERSIONS] : value;
+        if (typeof version !== 'number' || !Number.isInteger(version) || version < INT32[0] || version > INT32[1]) {
+          wrong(`a protocol version (${Object.keys(PROTOCOL_VERSIONS).join(', ')}) or a 32-bit whole number`);
+        }
+        checked.values.push(version as number);
+        checked.shown.push(versionExpression(version as number));
+        return;
+      }
+      case 'hex': case 'text': {
+        const data = typeof value !== 'string' ? undefined : kind === 'hex' ? fromHex(value) : new TextEncoder().encode(value);
+        if (!data) wrong(kind === 'hex' ? 'bytes as hex digits' : 'a string');
+        checked.values.push(data!);
+        checked.shown.push(JSON.stringify(value), String(data!.length));
+        return;
+      }
+      case 'der':
+        if (!(value instanceof Uint8Array)) wrong('DER bytes (the result of i2d_SSL_SESSION)');
+        checked.values.push(value as Uint8Array);
+        checked.shown.push('&der', String((value as Uint8Array).length));
+    }
+  });
+  return checked;
+}
+
+/** a | b for masks up to 2^53 (JavaScript's | works on 32 bits). */
+function orBits(a: number, b: number): number {
+  let out = 0;
+  for (let bit = 1; bit <= Math.max(a, b); bit *= 2) if (a % (2 * bit) >= bit || b % (2 * bit) >= bit) out += bit;
+  return out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (typeof value === 'object' && typeof (value as { kind?: unknown }).kind === 'string' && typeof (value as { name?: unknown }).name === 'string') {
+    return `${(value as { name: string }).name} (an ${(value as { kind: string }).kind})`;
+  }
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return JSON.stringify(value);
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Whether an OpenSSL version text ('OpenSSL 3.0.20 …') is at least `since` ('3.3'). */
+export function hasSince(version: string, since: string): boolean {
+  const [major = 0, minor = 0] = (version.match(/(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
+  const [wantMajor, wantMinor] = since.split('.').map(Number);
+  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
+}

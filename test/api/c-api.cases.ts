@@ -1,0 +1,135 @@
+import { CallError, HandleError, Session } from '../../src/index.js';
+import * as check from './check.js';
+import { tls12SessionIdPair, type ApiSuite } from './suite.js';
+
+export const cApiSuite: ApiSuite = {
+  title: 'the C API by name (Sandbox.call)',
+  cases: [
+    { name: 'setters return what C returns: the previous size, timeout and mode; integers reach OpenSSL as C passes them', run: async (sb, { variant }) => {
+      const server = await sb.context({ role: 'server' });
+      check.equal(await sb.call('SSL_CTX_sess_set_cache_size', server, 5), 20480, 'the previous size');
+      // SSL_CTX_ctrl refuses a negative size: it returns 0 and keeps the size.
+      check.equal(await sb.call('SSL_CTX_sess_set_cache_size', server, -1), 0);
+      check.equal(await sb.call('SSL_CTX_sess_get_cache_size', server), 5);
+      check.equal(await sb.call('SSL_CTX_set_timeout', server, 50), 7200, 'the previous timeout');
+      check.equal(await sb.call('SSL_CTX_set_timeout', server, -5), 50, 'the previous timeout');
+      // 3.0 keeps the long; 3.5 converts it to OSSL_TIME (unsigned ticks) and back: 18446744068 s,
+      // which WebAssembly's 32-bit long truncates (natively, with a 64-bit long, it stays 18446744068).
+      check.equal(await sb.call('SSL_CTX_get_timeout', server), variant === '3.0' ? -5 : 18446744068 % 2 ** 32);
+      // A mask with a bit no flag names reaches OpenSSL, and comes back.
+      check.equal(await sb.call('SSL_CTX_set_session_cache_mode', server, 0x8002), 2, 'the previous mode, SSL_SESS_CACHE_SERVER');
+      check.equal(await sb.call('SSL_CTX_get_session_cache_mode', server), 0x8002);
+      check.equal(await sb.call('SSL_CTX_set_session_cache_mode', server, ['SSL_SESS_CACHE_BOTH']), 0x8002);
+      const events = await sb.events(await sb.eventCount() - 1);
+      check.equal(events[0].c, 'SSL_CTX_set_session_cache_mode(server_ctx_1, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER) = 32770');
+    } },
+
+    { name: 'SSL_SESSION_set_time returns the time it set, so 0 is no failure (and Session.set accepts 0)', run: async (sb) => {
+      const session = await sb.call('SSL_SESSION_new');
+      check.ok(session instanceof Session, 'a new SSL_SESSION comes back as a Session');
+      check.equal(await sb.call('SSL_SESSION_set_time', session, 0), 0);
+      check.equal(await sb.call('SSL_SESSION_get_time', session), 0);
+      check.equal(await sb.call('SSL_SESSION_set_time', session, 1234), 1234);
+      await session.set({ time: 0 });
+      check.equal((await session.info()).time, 0);
+      check.equal(await sb.call('SSL_SESSION_set_timeout', session, 60), 1);
+    } },
+
+    { name: 'an OpenSSL failure is C\'s result (0), with the error queue\'s reasons on the call event', run: async (sb) => {
+      const session = await sb.call('SSL_SESSION_new');
+      check.equal(await sb.call('SSL_SESSION_set1_id', session, '00'.repeat(33)), 0);
+      const [event] = await sb.events(await sb.eventCount() - 1);
+      check.deepEqual(event.kind === 'call' && event.errors, ['ssl session id too long']);
+      check.equal(await sb.call('SSL_SESSION_set1_id', session, '0102'), 1);
+      check.equal(await sb.call('SSL_SESSION_get_id', session), '0102');
+      check.equal(await sb.call('SSL_SESSION_set_protocol_version', session, 'TLSv1.2'), 1);
+      check.equal(await sb.call('SSL_SESSION_get_protocol_version', session), 0x0303);
+    } },
+
+    { name: 'NULL where C takes it: SSL_SESSION_free(NULL) does nothing', run: async (sb) => {
+      check.equal(await sb.call('SSL_SESSION_free', null), undefined);
+      const [event] = await sb.events(await sb.eventCount() - 1);
+      check.equal(event.c, 'SSL_SESSION_free(NULL)');
+    } },
+
+    { name: 'bad input is refused before any C runs, naming the argument and what it takes', run: async (sb) => {
+      const { server, client } = await tls12SessionIdPair(sb);
+      const { session } = await sb.handshake({ client, server });
+      const before = await sb.eventCount();
+      // What plain JavaScript (or a scenario) may pass, past the types.
+      const untyped = sb.call.bind(sb) as (name: string, ...args: unknown[]) => Promise<unknown>;
+      const unknown = await check.rejects(untyped('SSL_CTX_add_sesion'));
+      check.ok(unknown instanceof CallError && unknown.code === 'UNKNOWN_FUNCTION', unknown.message);
+      const arity = await check.rejects(untyped('SSL_CTX_add_session', server));
+      check.ok(arity instanceof CallError && arity.code === 'ARITY', arity.message);
+      check.match(arity.message, /takes 2 arguments \(SSL_CTX \*ctx, SSL_SESSION \*session\), got 1/);
+      const kind = await check.rejects(untyped('SSL_CTX_sess_set_cache_size', server, 'many'));
+      check.ok(kind instanceof CallError && kind.code === 'ARGUMENT' && kind.argument === 2, kind.message);
+      check.match(kind.message, /argument 2 \(long t\): expected a whole number, got "many"/);
+      const wide = await check.rejects(sb.call('SSL_CTX_sess_set_cache_size', server, 2 ** 40));
+      check.match(wide.message, /32 bits in WebAssembly/);
+      const flag = await check.rejects(untyped('SSL_CTX_set_session_cache_mode', server, ['SSL_SESS_CACHE_SOMETIMES']));
+      check.ok(flag instanceof CallError && flag.argument === 2, flag.message);
+      const wrongKind = await check.rejects(untyped('SSL_CTX_add_session', server, server));
+      check.ok(wrongKind instanceof HandleError && wrongKind.problem === 'wrong-kind', wrongKind.message);
+      check.match(wrongKind.message, /^SSL_CTX_add_session argument 2 \(SSL_SESSION \*session\): /);
+      await session.dispose();
+      const freed = await check.rejects(sb.call('SSL_CTX_add_session', server, session));
+      check.ok(freed instanceof HandleError && freed.problem === 'disposed', freed.message);
+      check.match(freed.message, /argument 2 .*use after free/);
+      const calls = (await sb.events(before)).filter((e) => e.kind === 'call').map((e) => e.c);
+      check.deepEqual(calls, [`SSL_SESSION_free(${session.name})`], 'only SSL_SESSION_free ran');
+    } },
+
+    { name: 'a function this OpenSSL lacks is refused as not in this OpenSSL', run: async (sb, { variant }) => {
+      const session = await sb.call('SSL_SESSION_new');
+      if (variant === '3.0') {
+        const e = await check.rejects(sb.call('SSL_SESSION_set_time_ex', session, 5));
+        check.ok(e instanceof CallError && e.code === 'NOT_IN_THIS_OPENSSL', e.message);
+        check.match(e.message, /first appeared in OpenSSL 3\.3/);
+      } else {
+        check.equal(await sb.call('SSL_SESSION_set_time_ex', session, 5), 5);
+      }
+    } },
+
+    { name: 'a freed reference still reaches its object while a cache holds it, and is refused once the object is destroyed', run: async (sb) => {
+      const server = await sb.context({ role: 'server', callbacks: { removeSession: true } });
+      const made = await sb.createSession({ id: 'abcd', protocol: 'TLSv1.2' });
+      check.equal(await sb.call('SSL_CTX_add_session', server, made), 1);
+      await made.dispose();
+      check.equal((await made.info()).id, 'abcd', 'the object lives on in the cache');
+      // The friendly API stays strict; the C-level call does what C may do.
+      check.ok(await check.rejects(server.removeSession(made)) instanceof HandleError);
+      const mark = await sb.eventCount();
+      check.equal(await sb.call('SSL_CTX_remove_session', server, made), 1);
+      const removed = (await sb.events(mark)).find((e) => e.kind === 'callback' && e.callback === 'remove_session');
+      check.ok(removed?.kind === 'callback' && removed.session, 'the remove callback carried the session');
+      const named = await sb.sessionObject(removed.session.object);
+      check.equal((await named.info()).alive, false, 'gone with the cache\'s reference');
+      const e = await check.rejects(sb.call('SSL_SESSION_get_id', named));
+      check.ok(e instanceof HandleError && e.problem === 'disposed', e.message);
+      check.match(e.message, /use after free/);
+      check.ok(await check.rejects(named.dispose()) instanceof HandleError, 'a name without a reference frees nothing');
+    } },
+
+    { name: 'the server\'s own session of a handshake is another object than the client\'s, with the same id', run: async (sb) => {
+      const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'] });
+      const client = await sb.context({ role: 'client' });
+      const { session, serverSession } = await sb.handshake({ client, server, serverSession: true });
+      check.ok(serverSession, 'serverSession was asked for');
+      const [mine, theirs] = [await session.info(), await serverSession.info()];
+      check.ok(mine.object !== theirs.object, 'two objects');
+      check.equal(mine.id, theirs.id);
+      check.equal(theirs.idLength, 32);
+      check.deepEqual((await server.cachedSessions()).map((c) => c.object), [theirs.object], 'the cache holds the server\'s object');
+    } },
+
+    { name: 'd2i_SSL_SESSION of i2d_SSL_SESSION\'s bytes is a new session with the same id', run: async (sb) => {
+      const { server, client } = await tls12SessionIdPair(sb);
+      const { session } = await sb.handshake({ client, server });
+      const der = await sb.call('i2d_SSL_SESSION', session);
+      const copy = await sb.call('d2i_SSL_SESSION', der);
+      check.equal(await sb.call('SSL_SESSION_get_id', copy), (await session.info()).id);
+    } },
+  ],
+};
