@@ -28,14 +28,40 @@ function standardWorkerScript(): URL {
   return new Worker(new URL('./entry.js', import.meta.url), { type: 'module' }).url;
 }
 
+let bundledEntry: Promise<URL> | undefined;
+
+/**
+ * From the TypeScript sources (tests, tsx in a checkout): the worker entry bundled into one
+ * JavaScript file, once per process (esbuild, a devDependency), so that each worker starts
+ * without compiling TypeScript. The file is named by its content's hash, so that processes share it.
+ */
+function bundleOnce(entry: URL): Promise<URL> {
+  bundledEntry ??= (async () => {
+    // Imported by address, not by name: the package's bundlers must not follow a checkout's tool.
+    const esbuild: typeof import('esbuild') = await import(import.meta.resolve('esbuild'));
+    const { outputFiles: [bundle] } = await esbuild.build({
+      entryPoints: [process.getBuiltinModule('node:url').fileURLToPath(entry)], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
+    });
+    const { createHash } = process.getBuiltinModule('node:crypto');
+    const { existsSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
+    const hash = createHash('sha256').update(bundle.contents).digest('hex').slice(0, 16);
+    const file = new URL(`openssl-wasm-sandbox-worker-${hash}.mjs`, process.getBuiltinModule('node:url').pathToFileURL(`${process.getBuiltinModule('node:os').tmpdir()}/`));
+    if (!existsSync(file)) {
+      const partial = new URL(`${file.href}.${process.pid}`);
+      writeFileSync(partial, bundle.contents);
+      renameSync(partial, file); // whole or absent, for the other processes
+    }
+    return file;
+  })();
+  bundledEntry.catch(() => { bundledEntry = undefined; });
+  return bundledEntry;
+}
+
 async function spawnNode(script: URL): Promise<Spawned> {
   // worker_threads is asked of the runtime rather than imported, so that no bundler tries to follow it.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
-  // Running from TypeScript sources (tests, tsx), the worker registers tsx before loading its entry.
-  const worker = script.pathname.endsWith('.ts')
-    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); })`, { eval: true })
-    : new Worker(script);
+  const worker = new Worker(script.pathname.endsWith('.ts') ? await bundleOnce(script) : script);
   return {
     endpoint: nodeEndpoint(worker as never),
     terminate: () => void worker.terminate(),
