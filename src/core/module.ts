@@ -56,6 +56,13 @@ async function wasmBytes(url: URL): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
+/** Refuses a variant this package has no build of, with an ArgumentError naming those it has. */
+export function checkVariant(variant: unknown): asserts variant is Variant {
+  if (!VARIANTS.includes(variant as Variant)) {
+    throw new ArgumentError(`unknown OpenSSL variant ${JSON.stringify(variant)} (choose ${VARIANTS.join(' or ')})`);
+  }
+}
+
 /** Loads once per JavaScript realm; a failure is not cached, so a later build can be picked up. */
 function once<K, T>(cache: Map<K, Promise<T>>, key: K, variant: Variant, load: () => Promise<T>): Promise<T> {
   let entry = cache.get(key);
@@ -79,12 +86,6 @@ export async function compiledModule(variant: Variant, locateFile?: LocateFile):
   checkVariant(variant);
   const url = locate('openssl.wasm', artifacts[variant].wasm(), variant, locateFile);
   return once(compiled, `${variant} ${url.href}`, variant, () => wasmBytes(url).then((b) => WebAssembly.compile(b)));
-}
-
-function checkVariant(variant: Variant): void {
-  if (!VARIANTS.includes(variant)) {
-    throw new SandboxError('ARGUMENT', `unknown OpenSSL variant '${String(variant)}' (choose ${VARIANTS.join(' or ')})`);
-  }
 }
 
 export interface LoadedModule {

@@ -110,6 +110,11 @@ export class OpenSSL {
     }
   }
 
+  /** Writes a C int (32 bits, little-endian) at `ptr`: an out-parameter such as the get callback's *copy. */
+  writeInt(ptr: number, value: number): void {
+    new DataView(this.module.HEAPU8.buffer).setInt32(ptr, value, true);
+  }
+
   /** The size of the module's linear memory, in bytes (it only grows). */
   heapSize(): number {
     return this.module.HEAPU8.length;
@@ -134,9 +139,31 @@ export class OpenSSL {
     return Array.from({ length: bytes.length / 4 }, (_, i) => view.getUint32(i * 4, true) as Ptr<'SSL_SESSION'>);
   }
 
-  /** Where the glue's callbacks land (Module.osbHooks). */
+  /**
+   * Where the glue's callbacks land (Module.osbHooks). OpenSSL's C frames are below each: a
+   * JavaScript exception unwinding through them would skip OpenSSL's cleanup (leaks, a half-made
+   * handshake). So nothing thrown leaves a hook: it answers as a callback that declines would
+   * (0, or 1 for the ClientHello callback: go on) and takeHookFault() hands the error to the call.
+   */
   setHooks(hooks: GlueHooks): void {
-    (this.module as GlueModule & { osbHooks?: GlueHooks }).osbHooks = hooks;
+    const guarded = Object.fromEntries(Object.entries(hooks).map(([name, hook]) => [name, (...args: number[]) => {
+      try {
+        return (hook as (...a: number[]) => number | void)(...args);
+      } catch (error) {
+        this.#hookFault ??= error;
+        return name === 'clientHello' ? 1 : 0;
+      }
+    }]));
+    (this.module as GlueModule & { osbHooks?: GlueHooks }).osbHooks = guarded as unknown as GlueHooks;
+  }
+
+  #hookFault: unknown;
+
+  /** What a hook threw since the last call (see setHooks), now; undefined when nothing did. */
+  takeHookFault(): unknown {
+    const fault = this.#hookFault;
+    this.#hookFault = undefined;
+    return fault;
   }
 
   /**

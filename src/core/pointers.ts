@@ -34,7 +34,8 @@ export interface GlueHooks {
   /** SSL_CTX_sess_set_remove_cb */
   removeSession(ctx: number, session: number): void;
   /** SSL_CTX_sess_set_get_cb: the session for `length` id bytes at `id`, or 0. */
-  getSession(ctx: number, ssl: number, id: number, length: number): number;
+  /** Answers a lookup; writes *copy (an int at `copy`). */
+  getSession(ctx: number, ssl: number, id: number, length: number, copy: number): number;
   /** SSL_CTX_set_client_hello_cb: 1 to go on, 0 to make SSL_do_handshake return and wait. */
   clientHello(ctx: number, ssl: number): number;
   /** An SSL_SESSION is being destroyed (ex_data free callback). */

@@ -20,19 +20,25 @@ import type { Engine } from './engine.js';
  * - `version`: a protocol version, as a number (0x0303) or a name ('TLSv1.2').
  * - `hex`, `text`: bytes and their length (two C arguments), as hex digits or as a string's UTF-8.
  * - `der`: DER bytes (a Uint8Array) and their length.
+ * - `new_cb`, `remove_cb`, `get_cb`: a session callback, as what it does (the behaviours real
+ *   applications use), or null to remove it. new: `keep` (return 1, an external store keeps the
+ *   reference), `decline` (return 0), `free` (return 1 and SSL_SESSION_free at once); remove:
+ *   `forget` (the store forgets the session); get: `store`, `null` or a session, or
+ *   `{ answer, copy }` with *copy 0 (the reference passes to OpenSSL) or 1 (the default).
  */
 export type ArgKind =
   | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
-  | 'cache_mode' | 'options' | 'version' | 'hex' | 'text' | 'der';
+  | 'cache_mode' | 'options' | 'version' | 'hex' | 'text' | 'der' | 'new_cb' | 'remove_cb' | 'get_cb';
 
 /**
  * What a call returns: a number of that C type; `cache_mode`, `options` and `version` are numbers
  * too (scenarios may compare them with names); `SSL_SESSION` a new reference (a handle); `hex`
- * bytes an out-parameter gave, as hex; `der` the encoding; `void` nothing.
+ * bytes an out-parameter gave, as hex; `der` the encoding; `callback` the C name of the installed
+ * callback, or null; `void` nothing.
  */
 export type ReturnKind =
   | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint64_t' | 'cache_mode' | 'options' | 'version'
-  | 'void' | 'SSL_SESSION' | 'hex' | 'der';
+  | 'void' | 'SSL_SESSION' | 'hex' | 'der' | 'callback';
 
 /** An argument as the glue takes it: a pointer or number, or bytes. */
 export type CValue = number | Uint8Array;
@@ -153,6 +159,32 @@ export const C_API = {
     c: 'int SSL_CTX_get_max_proto_version(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'version',
     glue: (o, [ctx]) => o.glue.osb_ctx_get_max_proto_version(p(ctx)),
   },
+  // ---- session callbacks at any step (SSL_CTX_sess_set_new_cb(3))
+  SSL_CTX_sess_set_new_cb: {
+    c: 'void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*new_session_cb)(SSL *ssl, SSL_SESSION *sess))', args: ['SSL_CTX', 'new_cb'], returns: 'void',
+    engine: (e, [ctx, behaviour]) => e.setSessionCallback(ctx, 'new', behaviour),
+  },
+  SSL_CTX_sess_set_remove_cb: {
+    c: 'void SSL_CTX_sess_set_remove_cb(SSL_CTX *ctx, void (*remove_session_cb)(SSL_CTX *ctx, SSL_SESSION *sess))', args: ['SSL_CTX', 'remove_cb'], returns: 'void',
+    engine: (e, [ctx, behaviour]) => e.setSessionCallback(ctx, 'remove', behaviour),
+  },
+  SSL_CTX_sess_set_get_cb: {
+    c: 'void SSL_CTX_sess_set_get_cb(SSL_CTX *ctx, SSL_SESSION *(*get_session_cb)(SSL *ssl, const unsigned char *data, int len, int *copy))',
+    args: ['SSL_CTX', 'get_cb'], returns: 'void',
+    engine: (e, [ctx, behaviour]) => e.setSessionCallback(ctx, 'get', behaviour),
+  },
+  SSL_CTX_sess_get_new_cb: {
+    c: 'int (*SSL_CTX_sess_get_new_cb(SSL_CTX *ctx))(SSL *ssl, SSL_SESSION *sess)', args: ['SSL_CTX'], returns: 'callback',
+    engine: (e, [ctx]) => e.sessionCallback(ctx, 'new'),
+  },
+  SSL_CTX_sess_get_remove_cb: {
+    c: 'void (*SSL_CTX_sess_get_remove_cb(SSL_CTX *ctx))(SSL_CTX *ctx, SSL_SESSION *sess)', args: ['SSL_CTX'], returns: 'callback',
+    engine: (e, [ctx]) => e.sessionCallback(ctx, 'remove'),
+  },
+  SSL_CTX_sess_get_get_cb: {
+    c: 'SSL_SESSION *(*SSL_CTX_sess_get_get_cb(SSL_CTX *ctx))(SSL *ssl, const unsigned char *data, int len, int *copy)', args: ['SSL_CTX'], returns: 'callback',
+    engine: (e, [ctx]) => e.sessionCallback(ctx, 'get'),
+  },
   SSL_CTX_free: {
     c: 'void SSL_CTX_free(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'void',
     engine: (e, [ctx]) => e.freeContext(ctx),
@@ -263,8 +295,24 @@ export function arity(fn: CFunction): { min: number; max: number } {
 
 /** The C parameter each argument stands for (`long t`), for messages; bytes and their length are one argument. */
 export function parameters(fn: CFunction): string[] {
-  const inside = fn.c.slice(fn.c.indexOf('(') + 1, fn.c.lastIndexOf(')'));
-  const params = inside === 'void' ? [] : inside.split(',').map((s) => s.trim());
+  // The list after the function's name, split at its own commas (a callback parameter has a list of its own).
+  const open = fn.c.search(/\w\(/) + 1;
+  const params: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < fn.c.length; i++) {
+    const ch = fn.c[i];
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth === 0) {
+      params.push(fn.c.slice(start, i).trim());
+      break;
+    }
+    if (ch === ',' && depth === 1) {
+      params.push(fn.c.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (params.length === 1 && (params[0] === 'void' || params[0] === '')) params.pop();
   const out: string[] = [];
   let at = 0;
   for (const kind of fn.args) {
@@ -404,6 +452,31 @@ export function checkArguments(
         if (!(value instanceof Uint8Array)) wrong('DER bytes (the result of i2d_SSL_SESSION)');
         checked.values.push(value as Uint8Array);
         checked.shown.push('&der', String((value as Uint8Array).length));
+        return;
+      case 'new_cb':
+        if (value !== null && !(['keep', 'decline', 'free'] as unknown[]).includes(value)) wrong("'keep', 'decline', 'free' or null");
+        return;
+      case 'remove_cb':
+        if (value !== null && value !== 'forget') wrong("'forget' or null");
+        checked.given[checked.given.length - 1] = value === 'forget';
+        return;
+      case 'get_cb': {
+        if (value === null) return;
+        const spec = (typeof value === 'object' && !('kind' in value) ? value : { answer: value }) as { answer?: unknown; copy?: unknown };
+        const { answer, copy = 1 } = spec;
+        const expected = "'store', 'null', a session, or { answer, copy: 0 or 1 }";
+        if (copy !== 0 && copy !== 1) wrong(expected);
+        if (answer !== 'store' && answer !== 'null') {
+          if (answer === null || typeof answer !== 'object') wrong(expected);
+          try {
+            pointer(answer, 'SSL_SESSION');
+          } catch (error) {
+            if (!(error instanceof HandleError)) throw error;
+            throw new HandleError(error.problem, `${name} argument ${i + 1} (${params[i]}): the answer: ${error.message}`);
+          }
+        }
+        checked.given[checked.given.length - 1] = { answer, copy };
+      }
     }
   });
   return checked;

@@ -1,8 +1,9 @@
-// OpenSSL's session callbacks as events: new (keep or decline), remove, get (from the kept
-// sessions, or from an asynchronous handler on the caller's side), and SSL_SESSION destruction.
+// OpenSSL's session callbacks as events: new (keep, decline or free), remove, get (from the kept
+// sessions, NULL or a named session, with *copy 0 or 1, or from an asynchronous handler on the
+// caller's side), and SSL_SESSION destruction. Each may be installed, changed or removed at any time.
 import { hex } from '../core/bytes.js';
 import { SESSION_CACHE_MODES } from '../core/constants.js';
-import { SandboxError } from '../core/errors.js';
+import { SandboxError, messageOf, typed } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { GlueHooks, Ptr } from '../core/pointers.js';
@@ -16,10 +17,33 @@ const TLSEXT_TYPE_PSK = 41;
 /** Answers a get-session lookup: a session handle of this sandbox, or null. */
 export type GetSessionHandler = (id: string) => Promise<HandleRef<'SSL_SESSION'> | null> | HandleRef<'SSL_SESSION'> | null;
 
+/** What a new-session callback does with the session: keep it (return 1), decline (return 0), or free it at once (return 1). */
+export type NewBehaviour = 'keep' | 'decline' | 'free';
+/**
+ * What a get-session callback answers: from the sessions the new-session callback kept (`store`),
+ * NULL, or a named session; and *copy: 1 keeps the application's reference (OpenSSL takes one
+ * more), 0 hands it to OpenSSL.
+ */
+export interface GetBehaviour {
+  answer: 'store' | 'null' | HandleRef<'SSL_SESSION'>;
+  copy: 0 | 1;
+}
+
+/** The C names of the callbacks, as traces and the native runtime (wasm/native/sandbox.c) call them. */
+const NEW_CALLBACKS: Record<NewBehaviour, string> = { keep: 'new_session_keep_cb', decline: 'new_session_decline_cb', free: 'new_session_free_cb' };
+const REMOVE_CALLBACK = 'remove_session_cb';
+const getCallbackName = (get: GetBehaviour) => (get.answer === 'store' ? (get.copy ? 'get_session_cb' : 'get_session_take_cb')
+  : get.answer === 'null' ? 'get_session_null_cb' : 'get_session_answer_cb');
+const FROM_STORE: GetBehaviour = { answer: 'store', copy: 1 };
+
+/** The three session callbacks, by the words of SSL_CTX_sess_set_new_cb and its siblings. */
+export type CallbackKind = 'new' | 'remove' | 'get';
 
 interface ContextCallbacks {
   ref: HandleRef<'SSL_CTX'>;
-  config: CallbackConfig;
+  new: NewBehaviour | null;
+  remove: boolean;
+  get: GetBehaviour | null;
   /** Sessions the new-session callback kept, by id: the simple external cache the get callback reads. */
   kept: Map<string, HandleRef<'SSL_SESSION'>>;
   handler?: { answer: GetSessionHandler; timeoutMs: number };
@@ -29,7 +53,7 @@ interface ContextCallbacks {
 interface Lookup {
   done: Promise<void>;
   answers: Map<string, HandleRef<'SSL_SESSION'> | null>;
-  error?: Error;
+  error?: SandboxError;
 }
 
 export class SessionCallbacks {
@@ -67,8 +91,26 @@ export class SessionCallbacks {
   /** Installs the callbacks `config` asks for on a context (replacing earlier ones). */
   configure(ref: HandleRef<'SSL_CTX'>, ctx: Ptr<'SSL_CTX'>, config: CallbackConfig): void {
     const state = this.#state(ref, ctx);
-    state.config = { ...state.config, ...config };
-    this.#install(state, ctx);
+    if ('newSession' in config) state.new = config.newSession ?? null;
+    if ('removeSession' in config) state.remove = !!config.removeSession;
+    if ('getSession' in config) state.get = config.getSession ? FROM_STORE : null;
+    this.#install(state, ctx, ['new', 'remove', 'get']);
+  }
+
+  /** SSL_CTX_sess_set_new_cb, _set_remove_cb or _set_get_cb: installs one callback (null removes it), logging that call only. */
+  set(ref: HandleRef<'SSL_CTX'>, ctx: Ptr<'SSL_CTX'>, kind: CallbackKind, behaviour: NewBehaviour | GetBehaviour | boolean | null): void {
+    const state = this.#state(ref, ctx);
+    if (kind === 'new') state.new = behaviour as NewBehaviour | null;
+    else if (kind === 'remove') state.remove = !!behaviour;
+    else state.get = behaviour as GetBehaviour | null;
+    this.#install(state, ctx, [kind]);
+  }
+
+  /** The C name of the callback of `kind` installed on the context, if OpenSSL reports one (`installed` from SSL_CTX_sess_get_*_cb). */
+  installedName(ctx: Ptr<'SSL_CTX'>, kind: CallbackKind, installed: boolean): string | null {
+    const state = this.#contexts.get(ctx);
+    if (!installed || !state) return installed ? '?' : null;
+    return kind === 'new' ? NEW_CALLBACKS[state.new ?? 'decline'] : kind === 'remove' ? REMOVE_CALLBACK : getCallbackName(state.get ?? FROM_STORE);
   }
 
   /** Sets (or with null removes) the asynchronous get-session handler of a context. */
@@ -97,18 +139,24 @@ export class SessionCallbacks {
 
   #state(ref: HandleRef<'SSL_CTX'>, ctx: number): ContextCallbacks {
     let state = this.#contexts.get(ctx);
-    if (!state) this.#contexts.set(ctx, (state = { ref, config: {}, kept: new Map() }));
+    if (!state) this.#contexts.set(ctx, (state = { ref, new: null, remove: false, get: null, kept: new Map() }));
     return state;
   }
 
-  #install(state: ContextCallbacks, ctx: Ptr<'SSL_CTX'>) {
-    const { config, handler, ref } = state;
-    const mask = (config.newSession ? CB.new : 0) | (config.removeSession ? CB.remove : 0)
-      | (config.getSession || handler ? CB.get : 0) | (handler ? CB.clientHello : 0);
-    const newCb = config.newSession === 'keep' ? 'new_session_keep_cb' : 'new_session_decline_cb';
-    this.log.call('SSL_CTX_sess_set_new_cb', [ref.name, mask & CB.new ? newCb : 'NULL'], () => undefined);
-    this.log.call('SSL_CTX_sess_set_remove_cb', [ref.name, mask & CB.remove ? 'remove_session_cb' : 'NULL'], () => undefined);
-    this.log.call('SSL_CTX_sess_set_get_cb', [ref.name, mask & CB.get ? 'get_session_cb' : 'NULL'], () => undefined);
+  /** Installs the context's callbacks in OpenSSL, logging the set calls of `logged` (every set call, when the handler changes). */
+  #install(state: ContextCallbacks, ctx: Ptr<'SSL_CTX'>, logged: CallbackKind[] = ['new', 'remove', 'get']) {
+    const { handler, ref } = state;
+    const mask = (state.new ? CB.new : 0) | (state.remove ? CB.remove : 0) | (state.get || handler ? CB.get : 0) | (handler ? CB.clientHello : 0);
+    if (logged.includes('new')) this.log.call('SSL_CTX_sess_set_new_cb', [ref.name, state.new ? NEW_CALLBACKS[state.new] : 'NULL'], () => undefined);
+    if (logged.includes('remove')) this.log.call('SSL_CTX_sess_set_remove_cb', [ref.name, state.remove ? REMOVE_CALLBACK : 'NULL'], () => undefined);
+    if (logged.includes('get')) {
+      const get = handler ? FROM_STORE : state.get;
+      const answer = get && typeof get.answer === 'object' ? { answer: { session: get.answer.name, copy: get.copy } } : {};
+      this.log.around(() => undefined, () => {
+        const name = get ? getCallbackName(get) : 'NULL';
+        return { kind: 'call', call: 'SSL_CTX_sess_set_get_cb', args: [ref.name, name], ...answer, c: `SSL_CTX_sess_set_get_cb(${ref.name}, ${name})` };
+      });
+    }
     if (handler || mask & CB.clientHello) {
       this.log.call('SSL_CTX_set_client_hello_cb', [ref.name, handler ? 'client_hello_cb' : 'NULL', 'NULL'], () => undefined);
     }
@@ -120,7 +168,8 @@ export class SessionCallbacks {
     return {
       newSession: (ctx, ssl, session) => {
         const state = this.#contexts.get(ctx);
-        const keep = state?.config.newSession === 'keep';
+        const behaviour = state?.new ?? 'decline';
+        const keep = behaviour === 'keep';
         const described = this.describe(session as Ptr<'SSL_SESSION'>);
         let kept: HandleRef<'SSL_SESSION'> | undefined;
         if (keep && state) {
@@ -128,12 +177,14 @@ export class SessionCallbacks {
           kept = this.handles.issue('SSL_SESSION', session as Ptr<'SSL_SESSION'>, 'sess');
           state.kept.set(described.id, kept);
         }
-        const result = keep ? 1 : 0;
+        const result = behaviour === 'decline' ? 0 : 1;
         this.log.add({
           kind: 'callback', callback: 'new_session', context: state?.ref.name ?? '?', session: described, result,
           ...(kept ? { kept: kept.name } : {}),
-          c: `new_session_cb(${sslName(ssl)}, ${kept?.name ?? described.object}) = ${result}`,
+          c: `${NEW_CALLBACKS[behaviour]}(${sslName(ssl)}, ${kept?.name ?? described.object}) = ${result}${behaviour === 'free' ? ' /* after SSL_SESSION_free */' : ''}`,
         });
+        // Returning 1 gave the application OpenSSL's reference: 'free' drops it at once.
+        if (behaviour === 'free') this.openssl.glue.osb_session_free(session as Ptr<'SSL_SESSION'>);
         return result;
       },
       removeSession: (ctx, session) => {
@@ -145,17 +196,24 @@ export class SessionCallbacks {
           c: `remove_session_cb(${state?.ref.name ?? 'ctx'}, ${described.object})`,
         });
       },
-      getSession: (ctx, ssl, idPtr, length) => {
+      getSession: (ctx, ssl, idPtr, length, copyPtr) => {
         const state = this.#contexts.get(ctx);
         const id = hex(this.openssl.copyOut(idPtr, length));
         const lookup = this.#lookups.get(ssl);
-        const answer = lookup?.answers.has(id) ? lookup.answers.get(id) ?? null : state?.kept.get(id) ?? null;
-        const live = answer && this.handles.isAlive(answer, 'SSL_SESSION') ? answer : null;
-        const ptr = live ? this.handles.pointer(live, 'SSL_SESSION') : 0;
+        const get = lookup?.answers.has(id) ? FROM_STORE : state?.get ?? FROM_STORE;
+        const answer = lookup?.answers.has(id) ? lookup.answers.get(id) ?? null
+          : get.answer === 'store' ? state?.kept.get(id) ?? null : get.answer === 'null' ? null : get.answer;
+        const { ptr, refused } = this.#answer(answer, get);
+        if (ptr && get.copy === 0) {
+          // *copy = 0: the application's reference becomes OpenSSL's; the name keeps reaching the object while it lives.
+          this.handles.release(answer, 'SSL_SESSION', true);
+          if (get.answer === 'store') state?.kept.delete(id);
+        }
+        this.openssl.writeInt(copyPtr, get.copy);
         this.log.add({
           kind: 'callback', callback: 'get_session', context: state?.ref.name ?? '?', id,
-          result: live?.name ?? null, ...(ptr ? { session: this.describe(ptr) } : {}),
-          c: `get_session_cb(${sslName(ssl)}, "${id.slice(0, 16)}…", ${length}, &copy) = ${live?.name ?? 'NULL'}`,
+          result: ptr ? answer!.name : null, ...(ptr ? { session: this.describe(ptr) } : {}),
+          c: `${getCallbackName(get)}(${sslName(ssl)}, "${id.slice(0, 16)}…", ${length}, &copy) = ${ptr ? answer!.name : 'NULL'}; copy = ${get.copy}${refused ? ` /* ${refused} */` : ''}`,
         });
         return ptr;
       },
@@ -179,6 +237,35 @@ export class SessionCallbacks {
         this.log.add({ kind: 'destroyed', session: described, c: `/* SSL_SESSION ${described.object} destroyed */` });
       },
     };
+  }
+
+  /** A get-session handler's answer: null, or a live session of this sandbox (checked before OpenSSL sees it). */
+  #checkAnswer(answer: unknown, id: string): HandleRef<'SSL_SESSION'> | null {
+    if (answer === null || answer === undefined) return null;
+    try {
+      this.handles.pointer(answer, 'SSL_SESSION');
+    } catch (error) {
+      throw new SandboxError('HANDLER', `the get-session handler answered id ${id.slice(0, 16)}… with something that is not a live `
+        + `session of this sandbox, nor null: ${messageOf(error)}`, { cause: error });
+    }
+    return answer as HandleRef<'SSL_SESSION'>;
+  }
+
+  /**
+   * The object a get callback answers with, if it may: a store entry or a named session whose
+   * object lives; with *copy 0 the name must hold a reference to hand over. Otherwise NULL, and why.
+   */
+  #answer(answer: HandleRef<'SSL_SESSION'> | null, get: GetBehaviour): { ptr: Ptr<'SSL_SESSION'> | 0; refused?: string } {
+    if (!answer) return { ptr: 0 };
+    if (get.copy === 0 || get.answer === 'store') {
+      return this.handles.isAlive(answer, 'SSL_SESSION') ? { ptr: this.handles.pointer(answer, 'SSL_SESSION') }
+        : { ptr: 0, refused: `${answer.name} holds no reference to hand over: NULL instead` };
+    }
+    try {
+      return { ptr: this.handles.object(answer, 'SSL_SESSION') };
+    } catch {
+      return { ptr: 0, refused: `${answer.name}'s object is gone: returning it would be a use after free, NULL instead` };
+    }
   }
 
   /**
@@ -220,9 +307,11 @@ export class SessionCallbacks {
             `the get-session handler did not answer for id ${id.slice(0, 16)}… within ${handler.timeoutMs} ms`)), handler.timeoutMs);
         });
         try {
-          lookup.answers.set(id, await Promise.race([Promise.resolve(handler.answer(id)), timeout]));
+          lookup.answers.set(id, this.#checkAnswer(await Promise.race([Promise.resolve().then(() => handler.answer(id)), timeout]), id));
         } catch (error) {
-          lookup.error = error instanceof Error ? error : new SandboxError('HANDLER', String(error));
+          // Caught here, while no OpenSSL frame is below: the waiting handshake fails with it, typed.
+          lookup.error = typed(error, 'HANDLER', `the get-session handler failed for id ${id.slice(0, 16)}…`);
+          this.log.fault('get-session handler', lookup.error);
           return;
         } finally {
           clearTimeout(timer);

@@ -13,9 +13,10 @@ export interface CallbackConfig {
   /**
    * SSL_CTX_sess_set_new_cb. `keep`: the callback returns 1 and the application owns the
    * reference (it appears as a session handle, and the get callback can answer with it);
-   * `decline`: it returns 0 and OpenSSL drops its reference.
+   * `decline`: it returns 0 and OpenSSL drops its reference; `free`: it returns 1 and frees that
+   * reference at once (SSL_SESSION_free).
    */
-  newSession?: 'keep' | 'decline';
+  newSession?: 'keep' | 'decline' | 'free';
   /** SSL_CTX_sess_set_remove_cb: report sessions leaving the internal cache. */
   removeSession?: boolean;
   /** SSL_CTX_sess_set_get_cb: answer lookups the internal cache missed, from the sessions the new-session callback kept. */

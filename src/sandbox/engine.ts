@@ -1,9 +1,9 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, CallError, SandboxError } from '../core/errors.js';
+import { ArgumentError, CallError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
-import { SessionCallbacks, type GetSessionHandler } from './callbacks.js';
+import { SessionCallbacks, type CallbackKind, type GetBehaviour, type GetSessionHandler, type NewBehaviour } from './callbacks.js';
 import { CALL_NAMES, cFunction, checkArguments, hasSince, type CFunction } from './c-api.js';
 import { fromHex, hex } from '../core/bytes.js';
 import {
@@ -71,8 +71,10 @@ export type ConnectionRef = HandleRef<'osb_conn'>;
 const BATCHABLE = ['addSession', 'removeSession', 'sessionCount', 'flushSessions', 'counters', 'sessionInfo'] as const;
 export type BatchMethod = typeof BATCHABLE[number];
 export type BatchCall = { [M in BatchMethod]: [M, ...Parameters<Engine[M]>] }[BatchMethod];
-/** What batch() answers for a call of method `M`: its value, or the error it raised. */
-export type BatchResult<M extends BatchMethod = BatchMethod> = { ok: true; value: ReturnType<Engine[M]> } | { ok: false; error: string };
+/** A batch entry's outcome: its value (typed by the method of its call), or the typed error it raised. */
+export type BatchResult<M extends BatchMethod = BatchMethod> = { ok: true; value: ReturnType<Engine[M]> } | { ok: false; error: SandboxError };
+/** BatchResult as the engine sends it (across a worker too): the error as plain data. */
+export type EngineBatchResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
 /** How many connections keep their transcript and key log after they close. */
 const ARCHIVED = 256;
@@ -208,6 +210,24 @@ export class Engine {
     this.#callbacks.setGetHandler(ctx, ptr, handler, count(timeoutMs, 'timeoutMs'));
   }
 
+  /**
+   * SSL_CTX_sess_set_new_cb, _set_remove_cb or _set_get_cb at any time: installs one session
+   * callback with a behaviour (see NewBehaviour, GetBehaviour; true for the remove callback), or
+   * with null removes it.
+   */
+  setSessionCallback(ctx: ContextRef, kind: CallbackKind, behaviour: NewBehaviour | GetBehaviour | boolean | null): void {
+    this.#callbacks.set(ctx, this.handles.pointer(ctx, 'SSL_CTX'), kind, behaviour);
+  }
+
+  /** SSL_CTX_sess_get_new_cb, _get_remove_cb or _get_get_cb: the C name of the callback OpenSSL has installed, or null. */
+  sessionCallback(ctx: ContextRef, kind: CallbackKind): string | null {
+    const ptr = this.handles.pointer(ctx, 'SSL_CTX');
+    const call = `SSL_CTX_sess_get_${kind}_cb`;
+    const bit = { new: 1, remove: 2, get: 4 }[kind];
+    return this.log.around(() => this.#callbacks.installedName(ptr, kind, (this.#glue.osb_ctx_get_callbacks(ptr) & bit) !== 0),
+      (name) => ({ kind: 'call', call, args: [ctx.name], result: name ?? 'NULL', c: `${call}(${ctx.name}) = ${name ?? 'NULL'}` }));
+  }
+
   /** Sessions the context's new-session callback kept ('keep'), as handles the application owns. */
   keptSessions(ctx: ContextRef): SessionRef[] {
     return this.#callbacks.kept(this.handles.pointer(ctx, 'SSL_CTX'));
@@ -306,7 +326,7 @@ export class Engine {
    * Runs many cache calls in one step (one worker round trip): each entry is a method name
    * and its arguments. Returns each result, or the error it raised, in order.
    */
-  batch(calls: BatchCall[]): BatchResult[] {
+  batch(calls: BatchCall[]): EngineBatchResult[] {
     if (!Array.isArray(calls)) throw new ArgumentError('batch() takes an array of [method, ...args] entries');
     return calls.map((entry) => {
       try {
@@ -316,7 +336,7 @@ export class Engine {
         }
         return { ok: true, value: (this[method as BatchMethod] as (...a: unknown[]) => ReturnType<Engine[BatchMethod]>)(...args) };
       } catch (error) {
-        return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+        return { ok: false, error: serializeError(typed(error, 'ARGUMENT', 'batch()')) };
       }
     });
   }

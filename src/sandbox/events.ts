@@ -1,3 +1,5 @@
+import { SandboxError, messageOf, type SandboxErrorCode } from '../core/errors.js';
+
 /** An SSL_SESSION object as events name it: `#3` stays the same object for its whole life. */
 export interface SessionObject {
   object: string;
@@ -27,6 +29,8 @@ export interface CallEvent extends Base {
   declares?: string;
   /** The reasons OpenSSL's error queue held after the call (ERR_get_error), where any. */
   errors?: string[];
+  /** SSL_CTX_sess_set_get_cb with get_session_answer_cb: the session it answers with, and *copy. */
+  answer?: { session: string; copy: number };
 }
 
 /** OpenSSL called one of the sandbox's callbacks. */
@@ -119,11 +123,24 @@ export interface NameEvent extends Base {
   object: string;
 }
 
+/**
+ * Code of the caller's failed (an onEvent listener threw, a get-session handler threw or
+ * answered something that is not a session): the sandbox caught it before it reached OpenSSL,
+ * and the call it happened in fails with `code`.
+ */
+export interface FaultEvent extends Base {
+  kind: 'fault';
+  source: 'onEvent listener' | 'get-session handler';
+  /** The code of the error the call fails with: LISTENER, HANDLER, or a handler's own SandboxError code (TIMEOUT, a HandleError's, …). */
+  code: SandboxErrorCode;
+  message: string;
+}
+
 export type SandboxEvent =
   | CallEvent | CallbackEvent | DestroyedEvent | HandshakeEvent | ClockEvent
-  | MessageEvent | RecordEvent | StateEvent | AlertEvent | NameEvent;
+  | MessageEvent | RecordEvent | StateEvent | AlertEvent | NameEvent | FaultEvent;
 /** The kinds of events, as their `kind` fields name them. */
-export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert', 'name'] as const satisfies readonly SandboxEvent['kind'][];
+export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert', 'name', 'fault'] as const satisfies readonly SandboxEvent['kind'][];
 /** The callbacks a CallbackEvent reports. */
 export const CALLBACKS = ['new_session', 'remove_session', 'get_session', 'client_hello'] as const satisfies readonly CallbackEvent['callback'][];
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;
@@ -136,8 +153,12 @@ export class EventLog {
   readonly #events: SandboxEvent[] = [];
   /** Events dropped from the front to stay within `limit`; seq numbers keep counting. */
   #dropped = 0;
-  readonly #listeners = new Map<number, (event: SandboxEvent) => void>();
+  readonly #listeners = new Map<number, (event: SandboxEvent) => unknown>();
   #nextListener = 1;
+  /** Deliveries to listeners still answering (across a worker a listener answers asynchronously). */
+  readonly #deliveries = new Set<Promise<unknown>>();
+  /** The first listener failure since the last settle(): the running call fails with it. */
+  #listenerFault: SandboxError | undefined;
   /** Events raised while a call runs, waiting for the call's own event. */
   #inCall: NewEvent[] | undefined;
 
@@ -163,8 +184,45 @@ export class EventLog {
       this.#events.splice(0, drop);
       this.#dropped += drop;
     }
-    for (const listener of this.#listeners.values()) listener(full);
+    for (const listener of this.#listeners.values()) this.#deliver(listener, full);
     return full;
+  }
+
+  /** Gives `event` to a listener; whatever it throws (now, or later across a worker) stops here, short of OpenSSL's frames. */
+  #deliver(listener: (event: SandboxEvent) => unknown, event: SandboxEvent) {
+    try {
+      const answer = listener(event);
+      if (typeof (answer as Promise<unknown>)?.then === 'function') {
+        const delivery = Promise.resolve(answer).then(undefined, (error) => this.#listenerFailed(error, event))
+          .finally(() => this.#deliveries.delete(delivery));
+        this.#deliveries.add(delivery);
+      }
+    } catch (error) {
+      this.#listenerFailed(error, event);
+    }
+  }
+
+  #listenerFailed(error: unknown, event: SandboxEvent) {
+    if (event.kind === 'fault') return; // failing again on the report of a failure adds nothing
+    const fault = new SandboxError('LISTENER', `an onEvent listener threw at event ${event.seq} (${event.c}): ${messageOf(error)}`, { cause: error });
+    this.#listenerFault ??= fault;
+    this.fault('onEvent listener', fault);
+  }
+
+  /** Logs code of the caller's that failed (a fault event). */
+  fault(source: FaultEvent['source'], error: SandboxError): void {
+    this.add({ kind: 'fault', source, code: error.code, message: error.message, c: `/* ${source} failed: ${error.message.replace(/\*\//g, '* /')} */` });
+  }
+
+  /**
+   * Waits for the deliveries to listeners still under way, then returns (and forgets) the first
+   * listener failure since the previous settle(): the call that caused it fails with it.
+   */
+  async settle(): Promise<SandboxError | undefined> {
+    while (this.#deliveries.size) await Promise.all(this.#deliveries);
+    const fault = this.#listenerFault;
+    this.#listenerFault = undefined;
+    return fault;
   }
 
   /** Runs `work` and logs the call event `describe` makes of its result, followed by the events `work` caused. */
@@ -218,7 +276,7 @@ export class EventLog {
     return this.#dropped + this.#events.length;
   }
 
-  subscribe(listener: (event: SandboxEvent) => void): number {
+  subscribe(listener: (event: SandboxEvent) => unknown): number {
     const id = this.#nextListener++;
     this.#listeners.set(id, listener);
     return id;

@@ -1,10 +1,11 @@
 import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOption } from '../core/constants.js';
+import { ArgumentError, deserializeError, type SandboxError } from '../core/errors.js';
 import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
-import { compiledModule, type LocateFile, type Variant } from '../core/module.js';
+import { checkVariant, compiledModule, type LocateFile, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type BatchMethod, type ConnectOptions, type Flight, type BatchResult, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  Engine, type BatchCall, type BatchMethod, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
@@ -56,7 +57,8 @@ export interface SandboxOptions {
 interface Link {
   readonly engine: EngineApi;
   callback<F extends (...args: never[]) => unknown>(fn: F): F;
-  bytes(data: Uint8Array): Uint8Array;
+  /** `data` ready to cross to the engine; anything but a Uint8Array (view) is refused, naming `what` it should be. */
+  bytes(data: Uint8Array, what: string): Uint8Array;
 }
 
 /** A live OpenSSL object of the sandbox; `dispose()` frees it (and `await using` does too). */
@@ -225,10 +227,12 @@ export class Connection extends Handle<'osb_conn'> {
 
   /**
    * Delivers the held flight (BIO_write into the peer's memory BIO): unchanged, or the records
-   * given instead (drop, modify, duplicate or reorder them). In a worker the records move by transfer.
+   * given instead (drop, modify, duplicate or reorder them). The records are copied: the
+   * caller's arrays stay usable.
    */
-  deliver(records?: Uint8Array[]): Promise<void> {
-    return this.engine.deliver(this.ref, records?.map((r) => this.link.bytes(r)));
+  async deliver(records?: Uint8Array[]): Promise<void> {
+    if (records !== undefined && !Array.isArray(records)) throw new ArgumentError('deliver() takes an array of Uint8Array records');
+    return this.engine.deliver(this.ref, records?.map((r, i) => this.link.bytes(r, `deliver()'s record ${i}`)));
   }
 
   /** The outcome of the finished handshake (after step() said `done`): SSL_session_reused, SSL_version, SSL_get_cipher_name, SSL_SESSION_get_id. */
@@ -295,13 +299,16 @@ export class Clock {
 
 type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Session : K extends 'SSL_SESSION|NULL' ? Session | null
   : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'version' ? number | ProtocolVersion
-  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array : number;
+  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array
+  : K extends 'new_cb' ? 'keep' | 'decline' | 'free' | null : K extends 'remove_cb' ? 'forget' | null
+  : K extends 'get_cb' ? 'store' | 'null' | Session | { answer: 'store' | 'null' | Session; copy?: 0 | 1 } | null : number;
 type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infer K}?` ? [ArgType<K>?, ...ArgTypes<T>] : [ArgType<H>, ...ArgTypes<T>]) : [];
 /** The arguments of a C function of the table, as Sandbox.call() takes them. */
 export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
 /** What Sandbox.call() resolves with for a C function: C's result. */
 export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extends infer R
-  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array : number : never;
+  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array
+  : R extends 'callback' ? string | null : number : never;
 
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
 /** A batch entry with the public handle objects in place of references. */
@@ -321,7 +328,7 @@ export class Sandbox {
     this.#transport = transport;
     // Handles reach the engine through this link, so that restart() can replace what is behind it.
     const engine = new Proxy({} as EngineApi, { get: (_, name) => (isEngineMethod(name) ? this.#transport.engine[name] : undefined) });
-    this.#link = { engine, callback: (fn) => this.#transport.callback(fn), bytes: (data) => this.#transport.bytes(data) };
+    this.#link = { engine, callback: (fn) => this.#transport.callback(fn), bytes: (data, what) => this.#transport.bytes(uint8Array(data, what)) };
     this.clock = new Clock(this.#link);
   }
 
@@ -333,6 +340,7 @@ export class Sandbox {
    */
   static async create(options: SandboxOptions, startWorker: StartWorker): Promise<Sandbox> {
     const full = { ...options, openssl: options.openssl ?? '3.5', worker: options.worker ?? true, startWorker };
+    checkVariant(full.openssl);
     return new Sandbox(full, await connect(full));
   }
 
@@ -365,19 +373,21 @@ export class Sandbox {
     return new Session(this.#link, await this.#engine.nameObject(object));
   }
 
-  /** d2i_SSL_SESSION. In a worker the bytes move by transfer: `der` is detached afterwards. */
+  /** d2i_SSL_SESSION of any Uint8Array view (a Buffer too); the bytes are copied, `der` stays as it is. */
   async decodeSession(der: Uint8Array): Promise<Session> {
-    return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der)));
+    return new Session(this.#link, await this.#engine.decodeSession(this.#link.bytes(der, 'd2i_SSL_SESSION\'s DER bytes')));
   }
 
   /**
    * Many cache calls in one round trip: `[['addSession', ctx, session], ['sessionCount', ctx], …]`
    * with Context and Session objects as arguments, each making the OpenSSL call of that method
-   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok, value }`, its value typed
-   * by its call's method, or `{ ok: false, error }`.
+   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok: true, value }`, its value
+   * typed by its call's method, or `{ ok: false, error }` with the SandboxError that entry raised.
    */
-  batch<const C extends readonly PublicBatchCall[]>(calls: C): Promise<BatchResults<C>> {
-    return this.#engine.batch(calls.map(([method, ...args]) => [method, ...args.map((a) => (a instanceof Handle ? a.ref : a))]) as BatchCall[]) as Promise<BatchResults<C>>;
+  async batch<const C extends readonly PublicBatchCall[]>(calls: C): Promise<BatchResults<C>> {
+    if (!Array.isArray(calls)) throw new ArgumentError('batch() takes an array of [method, ...args] entries');
+    const refs = calls.map((entry) => (Array.isArray(entry) ? entry.map(refOf) : entry)) as unknown as BatchCall[];
+    return (await this.#engine.batch(refs)).map((r) => (r.ok ? r : { ok: false, error: deserializeError(r.error) as SandboxError })) as BatchResults<C>;
   }
 
   /**
@@ -389,7 +399,10 @@ export class Sandbox {
    * this OpenSSL lacks, the wrong number or kind of arguments, a freed object.
    */
   async call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
-    const result = await this.#engine.call(name, (args as unknown[]).map(refOf));
+    // Handles travel as their references, also inside an argument object ({ answer: session, copy: 0 }).
+    const plain = (a: unknown): unknown => (a instanceof Handle || a === null || typeof a !== 'object' || a instanceof Uint8Array || Array.isArray(a)
+      ? refOf(a) : Object.fromEntries(Object.entries(a).map(([k, v]) => [k, refOf(v)])));
+    const result = await this.#engine.call(name, (args as unknown[]).map(plain));
     const ref = result as HandleRef;
     if (ref && typeof ref === 'object' && ref.kind === 'SSL_SESSION' && typeof ref.name === 'string') {
       return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
@@ -468,10 +481,17 @@ export class Sandbox {
     return this.#engine.eventCount();
   }
 
-  /** Calls `listener` with every new event, in order; returns a function that stops it. No OpenSSL call. */
+  /**
+   * Calls `listener` with every new event, in order; returns a function that stops it. No
+   * OpenSSL call. If the listener throws, the sandbox logs a `fault` event and the call that
+   * caused the event fails with a SandboxError of code LISTENER (OpenSSL's state stays as it
+   * was: the exception never reaches OpenSSL). A promise the listener returns is not awaited.
+   */
   async onEvent(listener: (event: SandboxEvent) => void): Promise<() => Promise<void>> {
     const engine = this.#transport.engine;
-    const id = await engine.subscribe(this.#transport.callback(listener));
+    const id = await engine.subscribe(this.#transport.callback((event: SandboxEvent) => {
+      listener(event);
+    }));
     return () => engine.unsubscribe(id);
   }
 
@@ -517,6 +537,12 @@ export class Sandbox {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
+}
+
+function uint8Array(data: unknown, what: string): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  const got = data === null ? 'null' : Array.isArray(data) ? 'an array' : data instanceof ArrayBuffer ? 'an ArrayBuffer' : typeof data;
+  throw new ArgumentError(`${what} must be a Uint8Array (or a Buffer), got ${got}`);
 }
 
 async function connect(options: FullOptions): Promise<Transport> {

@@ -10,7 +10,7 @@ export interface Transport {
   engine: EngineApi;
   /** Prepares a function the engine will call back (a comlink proxy across a worker). */
   callback<F extends (...args: never[]) => unknown>(fn: F): F;
-  /** Prepares bytes to cross to the engine: a worker receives them by transfer (the caller's copy is detached). */
+  /** Prepares bytes to cross to the engine: a worker receives a copy of the view's bytes (the caller's stay as they are). */
   bytes(data: Uint8Array): Uint8Array;
   /** Ends it at once: pending calls reject, later calls too. */
   terminate(): void;
@@ -62,15 +62,23 @@ export const isEngineMethod = (name: string | symbol): name is keyof Engine => t
 
 /**
  * Calls an engine method. When the module aborts during the call (out of memory, a trap),
- * emscripten throws a bare RuntimeError: the caller gets the typed ABORTED error instead.
+ * emscripten throws a bare RuntimeError: the caller gets the typed ABORTED error instead. When
+ * an onEvent listener failed during the call (the log caught it before it reached OpenSSL),
+ * the call fails with that LISTENER error once the listeners have answered.
  */
 export async function callEngine(engine: Engine, name: keyof Engine, args: unknown[]): Promise<unknown> {
+  let result: unknown;
   try {
-    return await (engine[name] as (...a: unknown[]) => unknown).apply(engine, args);
+    result = await (engine[name] as (...a: unknown[]) => unknown).apply(engine, args);
   } catch (error) {
     engine.openssl.assertUsable();
+    await engine.log.settle();
+    engine.openssl.takeHookFault();
     throw error;
   }
+  const fault = (await engine.log.settle()) ?? engine.openssl.takeHookFault();
+  if (fault) throw fault;
+  return result;
 }
 
 /** Runs `engine` in this thread behind the same asynchronous interface a worker offers. */

@@ -175,6 +175,10 @@ async function perform(
   sb: Sandbox, step: Step, names: Map<string, unknown>, mark: number, variant: Variant, fail: (f: Omit<Failure, 'step'>) => void,
 ): Promise<unknown> {
   const resolve = (value: unknown): unknown => {
+    // Names inside an argument object ({ "answer": "made", "copy": 0 }) are resolved too.
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    }
     if (typeof value !== 'string') return value;
     if (names.has(value)) return names.get(value);
     const [head, field] = value.split('.');

@@ -29,7 +29,7 @@ const context = strict({
   cipherList: text(512),
   groups: text(512),
   callbacks: strict({
-    newSession: { enum: ['keep', 'decline'] },
+    newSession: { enum: ['keep', 'decline', 'free'] },
     removeSession: { type: 'boolean' },
     getSession: { type: 'boolean' },
   }),

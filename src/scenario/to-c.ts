@@ -25,6 +25,8 @@ const TYPES: Record<string, string> = {
 };
 /** Calls whose result is bytes an out-parameter gave: the export compares their length (ids made natively differ). */
 const BYTES_OUT = new Set<string>(tableCalls('hex'));
+/** Calls that return a callback (a function pointer): the export compares whether one is installed. */
+const CALLBACK_OUT = new Set<string>(tableCalls('callback'));
 
 /** The lines an event makes the native program print (what the WASM run observed). */
 function expectedLines(event: SandboxEvent): string[] {
@@ -34,6 +36,7 @@ function expectedLines(event: SandboxEvent): string[] {
       // A DER encoding's length varies with the session's random contents: compare success only.
       if (event.call === 'i2d_SSL_SESSION') return [`CALL i2d_SSL_SESSION ${Number(Number(event.result) > 0)}`];
       if (BYTES_OUT.has(event.call)) return [`CALL ${event.call} ${String(event.result).length / 2}`];
+      if (CALLBACK_OUT.has(event.call)) return [`CALL ${event.call} ${event.result === 'NULL' ? 0 : 1}`];
       return typeof event.result === 'number' && !VOID_CALLS.has(event.call) ? [`CALL ${event.call} ${event.result}`] : [];
     case 'callback':
       if (event.callback === 'new_session') return [`CALLBACK new_session ${event.result}`];
@@ -155,6 +158,9 @@ function statement(event: CallEvent, use: (arg: string) => string, declared: Set
       throw new NotExportable('SSL_CTX_set_client_hello_cb (an asynchronous get handler) has no native counterpart');
   }
   if (BYTES_OUT.has(call)) return report(`(${call}(${args[0]}, &len), len)`);
+  if (CALLBACK_OUT.has(call)) return report(`${call}(${args[0]}) != NULL`);
+  // A get callback answering with a named session reads it (and *copy) from the runtime.
+  if (event.answer) return [`sandbox_answer(${use(event.answer.session)}, ${event.answer.copy});`, `${call}(${args.join(', ')});`];
   const fn = cFunction(call);
   if (fn?.args.includes('hex') || fn?.args.includes('text')) {
     // Bytes are two C arguments, the bytes and their length: hex digits become bytes, text stays a string.

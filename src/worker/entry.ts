@@ -6,29 +6,28 @@ import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
 import { Engine, type EngineOptions } from '../sandbox/engine.js';
 import { callEngine, isEngineMethod } from '../sandbox/transport.js';
-import { installErrorTransfer } from './errors.js';
-
-installErrorTransfer();
+import { answer } from './errors.js';
 
 /**
- * The engine's methods as callEngine runs them (an abort becomes a typed error); bytes they
+ * The engine's methods as callEngine runs them (an abort becomes a typed error), failures
+ * answered as marked values (./errors.ts); bytes they
  * return (serialized sessions) move to the caller instead of being copied.
  */
 function exposed(engine: Engine): Engine {
   return new Proxy(engine, {
     get(target, name, receiver) {
       if (!isEngineMethod(name)) return Reflect.get(target, name, receiver);
-      return async (...args: unknown[]) => {
+      return (...args: unknown[]) => answer(async () => {
         const result = await callEngine(target, name, args);
         return result instanceof Uint8Array ? transfer(result, [result.buffer]) : result;
-      };
+      });
     },
   });
 }
 
 export const workerApi = {
-  async create(variant: Variant, options: EngineOptions, compiled?: WebAssembly.Module) {
-    return proxy(exposed(new Engine(await OpenSSL.load(variant, compiled), options)));
+  create(variant: Variant, options: EngineOptions, compiled?: WebAssembly.Module) {
+    return answer(async () => proxy(exposed(new Engine(await OpenSSL.load(variant, compiled), options))));
   },
 };
 export type WorkerApi = typeof workerApi;

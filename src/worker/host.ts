@@ -5,7 +5,7 @@ import { compiledModule, locate, type LocateFile, type Variant } from '../core/m
 import type { Engine, EngineOptions } from '../sandbox/engine.js';
 import { Lifetime, type Transport } from '../sandbox/transport.js';
 import type { WorkerApi } from './entry.js';
-import { installErrorTransfer } from './errors.js';
+import { unwrap } from './errors.js';
 
 interface Spawned {
   endpoint: Endpoint;
@@ -94,7 +94,6 @@ function spawnBrowser(script: URL): Spawned {
 
 /** Starts a worker running OpenSSL `variant` and returns the engine behind it. */
 export async function startWorker(variant: Variant, options: EngineOptions, locateFile?: LocateFile): Promise<Transport> {
-  installErrorTransfer();
   // Compiled here once and posted to each worker, which then only instantiates it; the worker's
   // code loads meanwhile.
   const spawn = async () => {
@@ -114,14 +113,18 @@ export async function startWorker(variant: Variant, options: EngineOptions, loca
   spawned.watch((reason) => life.end('WORKER_DEAD', reason));
 
   const api = wrap<WorkerApi>(spawned.endpoint);
-  const remote = (await life.guard(() => api.create(variant, options, compiled)).catch((error: unknown) => {
+  const remote = (await life.guard(async () => unwrap(await api.create(variant, options, compiled))).catch((error: unknown) => {
     spawned.terminate(); // an engine that could not start (a refused option, say) leaves no worker behind
     throw error;
   })) as unknown as Remote<Engine>;
   return {
-    engine: life.api((name, args) => (remote[name] as unknown as (...a: unknown[]) => Promise<unknown>)(...args)),
+    engine: life.api(async (name, args) => unwrap(await (remote[name] as unknown as (...a: unknown[]) => Promise<unknown>)(...args))),
     callback: (fn) => proxy(fn),
-    bytes: (data) => transfer(data, [data.buffer]),
+    // A copy of the view's own bytes moves: the caller's buffer (a pooled Buffer's, a subarray's) stays whole.
+    bytes: (data) => {
+      const copy = new Uint8Array(data);
+      return transfer(copy, [copy.buffer]);
+    },
     terminate: () => {
       life.end('TERMINATED', 'terminated');
       spawned.terminate();

@@ -1,4 +1,5 @@
 // The statements of the manual page SSL_CTX_add_session(3), checked with real objects.
+import { HandleError } from '../../src/index.js';
 import * as check from './check.js';
 import { tls12SessionIdPair, type ApiSuite } from './suite.js';
 
@@ -81,7 +82,9 @@ export const addRemove: ApiSuite = {
         ['addSession', server, session], ['sessionCount', server],
       ]);
       check.deepEqual(results.map((r) => (r.ok ? r.value : 'error')), [1, 0, 'error', 1, 1]);
-      check.match(results[2].ok ? '' : results[2].error, /HandleError: .*freed/);
+      const failed = results[2].ok ? undefined : results[2].error;
+      check.ok(failed instanceof HandleError && failed.code === 'HANDLE_DISPOSED', `a typed HandleError, got ${String(failed)}`);
+      check.match(failed.message, /freed/);
     } },
 
     { name: 'logs each call in C, with the objects it destroyed right after it', run: async (sb) => {

@@ -124,6 +124,26 @@ export const cApiSuite: ApiSuite = {
       check.deepEqual((await server.cachedSessions()).map((c) => c.object), [theirs.object], 'the cache holds the server\'s object');
     } },
 
+    { name: 'session callbacks installed at any time: a get callback answering with a session and *copy 0 hands it to OpenSSL', run: async (sb) => {
+      const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'], cacheMode: ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_INTERNAL_STORE'] });
+      const client = await sb.context({ role: 'client' });
+      check.equal(await sb.call('SSL_CTX_sess_get_get_cb', server), null);
+      const { session, serverSession } = await sb.handshake({ client, server, serverSession: true });
+      const copy = await sb.call('SSL_SESSION_dup', serverSession!);
+      await sb.call('SSL_CTX_sess_set_get_cb', server, { answer: copy, copy: 0 });
+      check.equal(await sb.call('SSL_CTX_sess_get_get_cb', server), 'get_session_answer_cb');
+      check.equal((await sb.handshake({ client, server, session })).reused.server, true);
+      check.equal((await copy.info()).alive, false, 'the reference went to OpenSSL, which freed it with the connection');
+      check.ok(await check.rejects(copy.dispose()) instanceof HandleError);
+      const untyped = sb.call.bind(sb) as (name: string, ...args: unknown[]) => Promise<unknown>;
+      const bad = await check.rejects(untyped('SSL_CTX_sess_set_get_cb', server, { answer: 'store', copy: 2 }));
+      check.ok(bad instanceof CallError && bad.argument === 2, bad.message);
+      await sb.call('SSL_CTX_sess_set_new_cb', server, 'free');
+      check.equal(await sb.call('SSL_CTX_sess_get_new_cb', server), 'new_session_free_cb');
+      await sb.call('SSL_CTX_sess_set_new_cb', server, null);
+      check.equal(await sb.call('SSL_CTX_sess_get_new_cb', server), null);
+    } },
+
     { name: 'd2i_SSL_SESSION of i2d_SSL_SESSION\'s bytes is a new session with the same id', run: async (sb) => {
       const { server, client } = await tls12SessionIdPair(sb);
       const { session } = await sb.handshake({ client, server });

@@ -12,8 +12,8 @@ EM_JS(int, js_new_session, (SSL_CTX *ctx, SSL *ssl, SSL_SESSION *session), {
 EM_JS(void, js_remove_session, (SSL_CTX *ctx, SSL_SESSION *session), {
   Module.osbHooks.removeSession(ctx, session);
 });
-EM_JS(SSL_SESSION *, js_get_session, (SSL_CTX *ctx, SSL *ssl, const unsigned char *id, int length), {
-  return Module.osbHooks.getSession(ctx, ssl, id, length);
+EM_JS(SSL_SESSION *, js_get_session, (SSL_CTX *ctx, SSL *ssl, const unsigned char *id, int length, int *copy), {
+  return Module.osbHooks.getSession(ctx, ssl, id, length, copy);
 });
 EM_JS(int, js_client_hello, (SSL_CTX *ctx, SSL *ssl), {
   return Module.osbHooks.clientHello(ctx, ssl);
@@ -31,8 +31,8 @@ static void on_remove_session(SSL_CTX *ctx, SSL_SESSION *session) {
 }
 
 static SSL_SESSION *on_get_session(SSL *ssl, const unsigned char *id, int length, int *copy) {
-  *copy = 1; /* the engine keeps its own reference; OpenSSL takes one more */
-  return js_get_session(SSL_get_SSL_CTX(ssl), ssl, id, length);
+  /* The engine sets *copy: 1 keeps its reference (OpenSSL takes one more), 0 hands it to OpenSSL. */
+  return js_get_session(SSL_get_SSL_CTX(ssl), ssl, id, length, copy);
 }
 
 static int on_client_hello(SSL *ssl, int *alert, void *arg) {
@@ -61,6 +61,12 @@ OSB_EXPORT void osb_ctx_set_callbacks(SSL_CTX *ctx, int mask) {
   SSL_CTX_sess_set_remove_cb(ctx, mask & OSB_CB_REMOVE ? on_remove_session : NULL);
   SSL_CTX_sess_set_get_cb(ctx, mask & OSB_CB_GET ? on_get_session : NULL);
   SSL_CTX_set_client_hello_cb(ctx, mask & OSB_CB_CLIENT_HELLO ? on_client_hello : NULL, NULL);
+}
+
+/** SSL_CTX_sess_get_new_cb, _get_remove_cb, _get_get_cb: which are installed, as the bits of osb_ctx_set_callbacks (1, 2, 4). */
+OSB_EXPORT int osb_ctx_get_callbacks(SSL_CTX *ctx) {
+  return (SSL_CTX_sess_get_new_cb(ctx) ? OSB_CB_NEW : 0) | (SSL_CTX_sess_get_remove_cb(ctx) ? OSB_CB_REMOVE : 0)
+    | (SSL_CTX_sess_get_get_cb(ctx) ? OSB_CB_GET : 0);
 }
 
 /** SSL_client_hello_get0_session_id: copies the legacy session id (at most 32 bytes) to `out`; returns its length. */

@@ -141,6 +141,14 @@ int new_session_keep_cb(SSL *ssl, SSL_SESSION *session) {
   return 1;
 }
 
+int new_session_free_cb(SSL *ssl, SSL_SESSION *session) {
+  (void)ssl;
+  saw(session);
+  printf("CALLBACK new_session 1\n");
+  SSL_SESSION_free(session);
+  return 1;
+}
+
 int new_session_decline_cb(SSL *ssl, SSL_SESSION *session) {
   (void)ssl;
   saw(session);
@@ -159,14 +167,54 @@ void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *session) {
   printf("CALLBACK remove_session\n");
 }
 
-SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *id, int length, int *copy) {
-  (void)ssl;
-  *copy = 1;
+/* Looks the id up among the kept sessions; `take` lets the store forget what it answers with. */
+static SSL_SESSION *from_store(const unsigned char *id, int length, int take) {
   SSL_SESSION *found = NULL;
   for (int i = 0; i < kept_count && !found; i++) {
-    if (same_id(kept[i], id, (unsigned int)length)) found = kept[i];
+    if (same_id(kept[i], id, (unsigned int)length)) {
+      found = kept[i];
+      if (take) kept[i] = kept[--kept_count];
+    }
   }
+  return found;
+}
+
+static SSL_SESSION *answered(SSL_SESSION *found) {
   if (found) saw(found);
   printf("CALLBACK get_session %d\n", found != NULL);
   return found;
+}
+
+SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *id, int length, int *copy) {
+  (void)ssl;
+  *copy = 1;
+  return answered(from_store(id, length, 0));
+}
+
+SSL_SESSION *get_session_take_cb(SSL *ssl, const unsigned char *id, int length, int *copy) {
+  (void)ssl;
+  *copy = 0;
+  return answered(from_store(id, length, 1));
+}
+
+SSL_SESSION *get_session_null_cb(SSL *ssl, const unsigned char *id, int length, int *copy) {
+  (void)ssl; (void)id; (void)length;
+  *copy = 1;
+  return answered(NULL);
+}
+
+static SSL_SESSION *answer;
+static int answer_copy = 1;
+
+void sandbox_answer(SSL_SESSION *session, int copy) {
+  answer = session;
+  answer_copy = copy;
+}
+
+SSL_SESSION *get_session_answer_cb(SSL *ssl, const unsigned char *id, int length, int *copy) {
+  (void)ssl; (void)id; (void)length;
+  SSL_SESSION *given = answer;
+  *copy = answer_copy;
+  if (answer_copy == 0) answer = NULL; /* the reference went to OpenSSL: there is none to give again */
+  return answered(given);
 }

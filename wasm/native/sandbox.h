@@ -30,10 +30,18 @@ SSL_SESSION *sandbox_kept(int k);
 /** The session the k-th session callback was given (new, remove) or answered with (get): a pointer without a reference. */
 SSL_SESSION *sandbox_seen(int k);
 
+/** What get_session_answer_cb answers with from now on, and the *copy it sets. */
+void sandbox_answer(SSL_SESSION *session, int copy);
+
 /* The session callbacks the sandbox installs, by the names its trace uses. */
 int new_session_keep_cb(SSL *ssl, SSL_SESSION *session);
 int new_session_decline_cb(SSL *ssl, SSL_SESSION *session);
+int new_session_free_cb(SSL *ssl, SSL_SESSION *session);
 void remove_session_cb(SSL_CTX *ctx, SSL_SESSION *session);
+/* Answer from the kept sessions with *copy = 1 (get_session_cb) or 0 (get_session_take_cb, the store lets go), NULL, or the session given to sandbox_answer. */
 SSL_SESSION *get_session_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
+SSL_SESSION *get_session_take_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
+SSL_SESSION *get_session_null_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
+SSL_SESSION *get_session_answer_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
 
 #endif

@@ -1,0 +1,130 @@
+// The sandbox's boundaries with code and data it does not control: listeners and handlers of the
+// caller's that throw (never through OpenSSL's frames, never killing the worker), bytes of any
+// Uint8Array view across the worker, typed errors for every misuse.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  ArgumentError, HandleError, SandboxError, createSandbox, type Sandbox, type SandboxErrorCode,
+} from '../src/index.js';
+
+async function typedRejection(promise: Promise<unknown>, code: SandboxErrorCode, pattern?: RegExp): Promise<SandboxError> {
+  const error = await promise.then(() => assert.fail(`expected a ${code} rejection`), (e: unknown) => e);
+  assert.ok(error instanceof SandboxError, `a typed error, got ${String(error)}`);
+  assert.equal(error.code, code, error.message);
+  if (pattern) assert.match(error.message, pattern);
+  return error;
+}
+
+/** A TLS 1.2 server whose lookups go to the get callback (no internal store), and a session to offer it. */
+async function externalCache(sb: Sandbox) {
+  const server = await sb.context({
+    role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'],
+    cacheMode: ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_INTERNAL_STORE'], callbacks: { newSession: 'keep' },
+  });
+  const client = await sb.context({ role: 'client', maxProtocol: 'TLSv1.2' });
+  const { session } = await sb.handshake({ client, server });
+  return { server, client, session };
+}
+
+for (const worker of [false, true]) {
+  describe(`user code at the OpenSSL boundary [${worker ? 'worker' : 'in-process'}]`, () => {
+    it('an onEvent listener that throws inside a handshake: a fault event, a LISTENER error of that call, no leak, the sandbox goes on', async () => {
+      const sb = await createSandbox({ worker });
+      const server = await sb.context({ role: 'server' });
+      const client = await sb.context({ role: 'client' });
+      let states = 0;
+      // A state event is logged while OpenSSL runs SSL_do_handshake: this throws from inside its frames.
+      const stop = await sb.onEvent((event) => {
+        if (event.kind === 'state' && ++states === 3) throw new Error('listener bug');
+      });
+      await typedRejection(sb.handshake({ client, server }), 'LISTENER', /onEvent listener threw at event \d+ .*listener bug/);
+      const faults = (await sb.events()).filter((e) => e.kind === 'fault');
+      assert.equal(faults.length, 1);
+      assert.equal(faults[0].kind === 'fault' && faults[0].source, 'onEvent listener');
+      // The worker lives, the listener still listens, and OpenSSL's state is whole.
+      const { session } = await sb.handshake({ client, server });
+      assert.equal((await sb.handshake({ client, server, session })).reused.client, true);
+      await stop();
+      assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
+    });
+
+    it('a get-session handler that throws, or answers what is not a session: a HANDLER error of the handshake, no leak', async () => {
+      const sb = await createSandbox({ worker });
+      const { server, client, session } = await externalCache(sb);
+      const other = await createSandbox({ worker: false });
+      const foreign = await other.createSession({ id: '01' });
+      const answers: [string, () => unknown][] = [
+        ['throws', () => { throw new Error('cache down'); }],
+        ['rejects', () => Promise.reject(new Error('cache down'))],
+        ['a number', () => 5],
+        ['a plain object', () => ({})],
+        ['a context', () => server],
+        ['a freed session', async () => { const s = await sb.createSession({ id: '02' }); await s.dispose(); return s; }],
+        ['another sandbox\'s session', () => foreign],
+      ];
+      for (const [what, answer] of answers) {
+        await server.setGetSessionHandler(answer as never);
+        const error = await typedRejection(sb.handshake({ client, server, session }), 'HANDLER', /get-session handler/);
+        assert.ok(error.message.length > 30, `${what}: ${error.message}`);
+      }
+      assert.equal((await sb.events()).filter((e) => e.kind === 'fault' && e.source === 'get-session handler').length, answers.length);
+      await server.setGetSessionHandler((id) => (id ? null : null));
+      assert.equal((await sb.handshake({ client, server, session })).reused.server, false);
+      assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
+      await other.dispose();
+    });
+  });
+
+  describe(`bytes across the boundary [${worker ? 'worker' : 'in-process'}]`, () => {
+    it('decodeSession takes any Uint8Array view (a pooled Buffer, a subarray) and leaves the caller\'s bytes whole', async () => {
+      const sb = await createSandbox({ worker });
+      const server = await sb.context({ role: 'server' });
+      const client = await sb.context({ role: 'client' });
+      const der = await (await sb.handshake({ client, server })).session.encode();
+      // Inside a bigger buffer, as a file read or a network read gives them.
+      const big = new Uint8Array(der.length + 64);
+      big.set(der, 32);
+      const view = big.subarray(32, 32 + der.length);
+      assert.equal((await (await sb.decodeSession(view)).info()).resumable, true);
+      assert.equal(big.byteLength, der.length + 64, 'the caller\'s buffer is not detached');
+      const pooled = Buffer.from(der); // small Buffers share Node's pool
+      assert.ok(pooled.buffer.byteLength > pooled.length, 'a pooled Buffer');
+      assert.equal((await (await sb.decodeSession(pooled)).info()).resumable, true);
+      assert.deepEqual(new Uint8Array(pooled), der);
+      for (const bad of [null, undefined, 'der', [1, 2], new ArrayBuffer(8), 5, {}]) {
+        await assert.rejects(sb.decodeSession(bad as never), (e) => e instanceof ArgumentError && /Uint8Array/.test(e.message), String(bad));
+      }
+      assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
+    });
+
+    it('deliver() copies the records it is given: the caller\'s arrays stay usable', async () => {
+      const sb = await createSandbox({ worker });
+      const conn = await sb.connect(await sb.context({ role: 'client' }), await sb.context({ role: 'server' }));
+      const hello = await conn.step();
+      const records = hello.records.map((r) => r.bytes);
+      const lengths = records.map((r) => r.length);
+      await conn.deliver(records);
+      assert.deepEqual(records.map((r) => r.length), lengths);
+      await conn.deliver(undefined).then(() => assert.fail('nothing is held'), (e) => assert.equal(e.code, 'NO_FLIGHT'));
+      await conn.step();
+      await assert.rejects(conn.deliver('x' as never), (e) => e instanceof ArgumentError);
+      await assert.rejects(conn.deliver([new ArrayBuffer(3)] as never), (e) => e instanceof ArgumentError && /record 0/.test(e.message));
+      assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
+    });
+  });
+
+  describe(`typed errors [${worker ? 'worker' : 'in-process'}]`, () => {
+    it('an unknown variant, batch() of a non-array, batch entries that fail: each a typed error', async () => {
+      await typedRejection(createSandbox({ worker, openssl: '9.9' as never }), 'ARGUMENT', /unknown OpenSSL variant "9\.9"/);
+      const sb = await createSandbox({ worker });
+      await typedRejection(sb.batch(5 as never), 'ARGUMENT', /batch\(\) takes an array/);
+      const server = await sb.context({ role: 'server' });
+      const results = await sb.batch([['sessionCount', server], ['addSession', server, 5 as never], 7 as never, ['dispose'] as never]);
+      assert.deepEqual(results[0], { ok: true, value: 0 });
+      for (const result of results.slice(1)) assert.ok(!result.ok && result.error instanceof SandboxError, JSON.stringify(result));
+      assert.ok(!results[1].ok && results[1].error instanceof HandleError && results[1].error.code === 'HANDLE_NOT_A_HANDLE');
+      assert.ok(!results[2].ok && results[2].error instanceof ArgumentError);
+      assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
+    });
+  });
+}
