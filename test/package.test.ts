@@ -126,7 +126,7 @@ describe('npm package [packed, installed from the tarball into a new project]', 
       const dir = join(project, `types-${resolution}`);
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'uses.ts'), `
-        import { createSandbox, type Variant } from 'openssl-wasm-sandbox';
+        import { createSandbox, type SandboxError, type Variant } from 'openssl-wasm-sandbox';
         import { loadScenario, runScenario, scenarioFiles } from 'openssl-wasm-sandbox/conformance';
 
         const files: string[] = await scenarioFiles(['scenarios']);
@@ -143,8 +143,8 @@ describe('npm package [packed, installed from the tarball into a new project]', 
           const wrong: string = count.value;
           console.log(ok, values, wrong);
         } else if (!added.ok) {
-          const error: string = added.error;
-          console.log(error);
+          const error: SandboxError = added.error;
+          console.log(error.code);
         }
         // @ts-expect-error: batch() runs the cache's calls only
         await sb.batch([['handshake', server]]);
