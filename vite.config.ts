@@ -7,6 +7,15 @@ import { defineConfig, type Connect, type Plugin } from 'vite';
 const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
+ * The package's public entry points by name, resolved to the sources (as tsconfig.json's paths
+ * are): the playground imports only these, as any page using the package would.
+ */
+const PACKAGE_ENTRY_POINTS = [
+  { find: /^openssl-wasm-sandbox$/, replacement: page('./src/index.ts') },
+  { find: /^openssl-wasm-sandbox\/conformance$/, replacement: page('./src/conformance.ts') },
+];
+
+/**
  * The pages' Content-Security-Policy: scripts and styles from this origin only, no inline
  * script, no eval ('wasm-unsafe-eval' allows compiling WebAssembly, not eval), no other origin,
  * nothing framed, posted or plugged in. connect-src 'self' lets the page fetch openssl.wasm (and,
@@ -43,6 +52,7 @@ const contentSecurityPolicy: Plugin = {
 
 export default defineConfig(({ command }) => ({
   plugins: [contentSecurityPolicy],
+  resolve: { alias: PACKAGE_ENTRY_POINTS },
   // The sandbox worker uses top-level await and dynamic imports: a build with Vite's default
   // (iife) workers fails on them.
   worker: { format: 'es' },

@@ -3,10 +3,10 @@
  * Node; in Node, also read scenario files and folders.
  * @module openssl-wasm-sandbox/conformance
  */
-export { runScenario, type RunOptions } from './scenario/run.js';
+export { runScenario, Interpreter, type RunOptions, type StepOutcome } from './scenario/run.js';
 export { loadScenario, scenarioFiles } from './scenario/files.js';
 export { toC, NotExportable, type CProgram } from './scenario/to-c.js';
-export { validateScenario, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
+export { validateScenario, refuseOversized, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
 export { scenarioSchema } from './scenario/schema.js';
 export { format, summary, REPORTERS, type ReporterName } from './scenario/report.js';
 export type {

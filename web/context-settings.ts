@@ -1,7 +1,7 @@
 // What each context is configured with, and how to get from one configuration to another with
 // the OpenSSL set calls a scenario can make (so that "Apply" keeps the history replayable).
-import type { ContextConfig, ProtocolVersion, SessionCacheMode, SslOption } from '../src/index.js';
-import type { CallStep, Step } from '../src/scenario/types.js';
+import type { ContextConfig, ProtocolVersion, SessionCacheMode, SslOption } from 'openssl-wasm-sandbox';
+import type { CallStep, Step } from 'openssl-wasm-sandbox/conformance';
 
 export type Role = 'server' | 'client';
 export const ROLES: readonly Role[] = ['server', 'client'];

@@ -1,8 +1,7 @@
 // The playground page: wires the controls to the Playground and redraws every panel after each
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
-import { parseRecords, type Flight, type RecordEvent, type Variant } from '../src/index.js';
-import { toC } from '../src/scenario/to-c.js';
-import type { Scenario, Step } from '../src/scenario/types.js';
+import { parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
+import { toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import { ROLES, type Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
 import { Playground, SEED, newScenario } from './playground.js';

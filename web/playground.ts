@@ -1,11 +1,10 @@
 // The playground's state: a scenario (contexts plus the steps done so far) and the runtime that
 // ran it. Every action appends a step; reset, replay and shared links rebuild a fresh runtime from
 // the steps, seeded, so the same steps always give the same bytes, ids and counters.
-import type { ContextConfig, Variant } from '../src/index.js';
-import type { Scenario, Step } from '../src/scenario/types.js';
+import type { ContextConfig, Flight, Variant } from 'openssl-wasm-sandbox';
+import type { Scenario, Step } from 'openssl-wasm-sandbox/conformance';
 import { ROLES, afterStep, reconfigureCalls, type Role } from './context-settings.js';
 import { Runtime, type HandshakeStep, type SteppedHandshake, type Snapshot } from './runtime.js';
-import type { Flight } from '../src/index.js';
 
 /** The seed of every playground run: fixed, so replays and shared links agree byte for byte. */
 export const SEED = 1;

@@ -1,12 +1,11 @@
 // One run of the playground: a seeded sandbox in a Web Worker, the server and client contexts,
-// and the steps done so far, each a conformance-scenario step, so that any state can be rebuilt
-// by replaying them.
+// and the steps done so far, each a conformance-scenario step run by the package's scenario
+// interpreter, so that any state can be rebuilt by replaying them.
 import {
   Connection, Context, Session, createSandbox, type CachedSession, type ContextState, type Counter, type Sandbox, type SandboxEvent,
   type Flight, type HandshakeResult, type SessionInfo, type Variant,
-} from '../src/index.js';
-import { CALLS } from '../src/scenario/calls.js';
-import type { Scenario, Step } from '../src/scenario/types.js';
+} from 'openssl-wasm-sandbox';
+import { Interpreter, type HandshakeStep, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import { ROLES, type Role } from './context-settings.js';
 
 const PLAYGROUND_MEMORY_LIMIT = 256 * 1024 * 1024;
@@ -19,7 +18,7 @@ export interface LiveSession {
   origin: string;
 }
 
-export type HandshakeStep = Extract<Step, { handshake: unknown }>;
+export type { HandshakeStep };
 
 /** A handshake run flight by flight: the open connection and the step it stands for. */
 export interface SteppedHandshake {
@@ -78,14 +77,16 @@ function describeError(error: unknown): string {
 }
 
 export class Runtime {
-  /** Scenario names: contexts, handshake results (`hs1`), dups, kept sessions. */
-  readonly names = new Map<string, unknown>();
   readonly sessions = new Map<string, LiveSession>();
   readonly records: StepRecord[] = [];
+  /** Runs the steps and holds their names: contexts, handshake results (`hs1`), dups, kept sessions. */
+  readonly #interpreter: Interpreter;
   #events: SandboxEvent[] = [];
   #version = '';
 
-  private constructor(readonly sb: Sandbox, readonly scenario: Scenario) {}
+  private constructor(readonly sb: Sandbox, readonly scenario: Scenario) {
+    this.#interpreter = new Interpreter(sb, sb.variant);
+  }
 
   /** A fresh seeded sandbox with the scenario's contexts; no steps run yet. */
   static async start(scenario: Scenario): Promise<Runtime> {
@@ -95,7 +96,7 @@ export class Runtime {
     const runtime = new Runtime(sb, scenario);
     try {
       runtime.#version = await sb.opensslVersion();
-      for (const [name, config] of Object.entries(scenario.contexts)) runtime.names.set(name, await sb.context(config));
+      await runtime.#interpreter.start(scenario);
       runtime.#events = await sb.events();
     } catch (error) {
       await sb.dispose().catch(() => {});
@@ -105,31 +106,23 @@ export class Runtime {
   }
 
   context(role: Role): Context {
-    return this.names.get(role) as Context;
+    return this.#interpreter.names.get(role) as Context;
   }
 
-  /** A name in a step's arguments: a context, `hs1.session`, a dup, a kept session; anything else is a literal. */
-  #resolve(value: unknown): unknown {
-    if (typeof value !== 'string') return value;
-    if (this.names.has(value)) return this.names.get(value);
-    const [head, field] = value.split('.');
-    const holder = this.names.get(head);
-    return field !== undefined && holder && typeof holder === 'object' && field in holder ? (holder as Record<string, unknown>)[field] : value;
-  }
-
-  /** Runs one step, the way src/scenario/run.ts does, and records what it did. */
+  /** Runs one step through the scenario interpreter and records what it did. */
   async run(step: Step): Promise<StepRecord> {
     const eventsFrom = await this.sb.eventCount();
     const record: StepRecord = { step, eventsFrom, eventsTo: eventsFrom, text: '' };
-    if ('clock' in step) {
-      if (step.clock.startsWith('+')) await this.sb.clock.advance(Number(step.clock.slice(1)));
-      else await this.sb.clock.set(Number(step.clock));
-    } else if ('handshake' in step) {
-      await this.#handshake(step, record);
+    // 'expect' steps (from an imported catalog scenario) are not shown as checks: the panels show the state.
+    const { error } = await this.#interpreter.step(step);
+    if (error !== undefined) record.error = error;
+    if ('handshake' in step) {
+      if (error === undefined) this.#handshakeDone(step, record, this.#interpreter.names.get(step.as ?? '_') as HandshakeResult & { session: Session });
+      else record.text = `${step.as ?? '_'}: handshake failed: ${error}`;
+      await this.#keptSessions();
     } else if ('call' in step) {
-      await this.#call(step, record);
+      this.#called(step);
     }
-    // 'expect' steps (from an imported catalog scenario) check nothing here: the panels show the state.
     record.eventsTo = await this.sb.eventCount();
     const own = await this.sb.events(eventsFrom);
     this.#events.push(...own);
@@ -141,31 +134,10 @@ export class Runtime {
     return record;
   }
 
-  #offered(session: string | undefined): Session | undefined {
-    const offered = session === undefined ? undefined : this.#resolve(session);
-    if (session !== undefined && !(offered instanceof Session)) throw new Error(`no session named '${session}'`);
-    return offered as Session | undefined;
-  }
-
-  async #handshake(step: HandshakeStep, record: StepRecord): Promise<void> {
-    const { client, server, session, shutdown } = step.handshake;
-    try {
-      const hs = await this.sb.handshake({
-        client: this.names.get(client) as Context, server: this.names.get(server) as Context, session: this.#offered(session), shutdown,
-      });
-      this.#handshakeDone(step, record, hs);
-    } catch (error) {
-      record.error = describeError(error);
-      record.text = `${step.as ?? '_'}: handshake failed: ${record.error}`;
-    }
-    await this.#keptSessions();
-  }
-
-  /** What a handshake step leaves behind: its name, its client session, the record's outcome. */
+  /** What a handshake step leaves behind besides its name: its client session, the record's outcome. */
   #handshakeDone(step: HandshakeStep, record: StepRecord, hs: HandshakeResult & { session: Session }): void {
     const { session } = step.handshake;
     const name = step.as ?? '_';
-    this.names.set(name, { ...hs, id: hs.sessionId.server });
     this.sessions.set(`${name}.session`, { ref: `${name}.session`, session: hs.session, origin: `client session of handshake ${name}` });
     record.handshake = {
       connection: hs.connection, version: hs.version, cipher: hs.cipher,
@@ -179,8 +151,8 @@ export class Runtime {
   async #keptSessions(): Promise<void> {
     for (const role of ROLES) {
       for (const kept of await this.context(role).keptSessions()) {
-        if (this.names.has(kept.name)) continue;
-        this.names.set(kept.name, kept);
+        if (this.#interpreter.names.has(kept.name)) continue;
+        this.#interpreter.names.set(kept.name, kept);
         this.sessions.set(kept.name, { ref: kept.name, session: kept, origin: `kept by the ${role}'s new-session callback` });
       }
     }
@@ -190,7 +162,7 @@ export class Runtime {
   async openStepped(step: HandshakeStep): Promise<SteppedHandshake> {
     const eventsFrom = await this.sb.eventCount();
     const { client, server, session } = step.handshake;
-    const connection = await this.sb.connect(this.context(client as Role), this.context(server as Role), this.#offered(session));
+    const connection = await this.sb.connect(this.context(client as Role), this.context(server as Role), this.#interpreter.offered(session));
     await this.pullEvents();
     return { connection, step, eventsFrom, tampered: false };
   }
@@ -221,8 +193,9 @@ export class Runtime {
     const record: StepRecord = { step, eventsFrom: stepped.eventsFrom, eventsTo: stepped.eventsFrom, text: '' };
     try {
       if (flight.outcome === 'done') {
-        const result = await connection.result();
-        this.#handshakeDone(step, record, { ...result, session: await connection.session('client') });
+        const hs = { ...await connection.result(), session: await connection.session('client') };
+        this.#interpreter.nameHandshake(step.as, hs);
+        this.#handshakeDone(step, record, hs);
       } else {
         record.error = flight.error ? describeError(flight.error) : `the handshake of ${flight.connection} stopped making progress`;
         record.text = `${step.as ?? '_'}: handshake failed: ${record.error}`;
@@ -237,19 +210,11 @@ export class Runtime {
     return record;
   }
 
-  async #call(step: Extract<Step, { call: string }>, record: StepRecord): Promise<void> {
-    const impl = CALLS[step.call];
-    try {
-      if (!impl) throw new Error(`'${step.call}' is not a call the playground can make`);
-      const result = await impl(this.sb, (step.args ?? []).map((a) => this.#resolve(a)));
-      if (step.as) {
-        this.names.set(step.as, result);
-        if (result instanceof Session) this.sessions.set(step.as, { ref: step.as, session: result, origin: `${step.call}(${step.args?.[0]})` });
-      }
-      if (step.call === 'SSL_SESSION_free') this.sessions.delete(String(step.args?.[0]));
-    } catch (error) {
-      record.error = describeError(error);
-    }
+  /** The sessions list after a call: a session it named joins, a freed one leaves. */
+  #called(step: Extract<Step, { call: string }>): void {
+    const result = step.as === undefined ? undefined : this.#interpreter.names.get(step.as);
+    if (step.as && result instanceof Session) this.sessions.set(step.as, { ref: step.as, session: result, origin: `${step.call}(${step.args?.[0]})` });
+    if (step.call === 'SSL_SESSION_free') this.sessions.delete(String(step.args?.[0]));
   }
 
   async snapshot(): Promise<Snapshot> {

@@ -1,8 +1,7 @@
 // Sessions as links and files: the scenario (contexts and steps) in the URL's hash, or as a
 // scenario JSON file. Everything is validated before anything runs.
-import type { Scenario } from '../src/scenario/types.js';
-import { refuseOversized, validateScenario } from '../src/scenario/validate.js';
-import { VARIANTS } from '../src/index.js';
+import { refuseOversized, validateScenario, type Scenario } from 'openssl-wasm-sandbox/conformance';
+import { VARIANTS } from 'openssl-wasm-sandbox';
 
 /** Links longer than this are refused: browsers, chat tools and servers cut long URLs. */
 export const MAX_LINK = 100_000;

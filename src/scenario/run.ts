@@ -3,7 +3,7 @@ import { protocolName } from '../core/constants.js';
 import { CallError, HandleError, OpenSSLError, SandboxError } from '../core/errors.js';
 import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
 import type { Variant } from '../core/module.js';
-import { Context, Session, type Sandbox } from '../sandbox/sandbox.js';
+import { Context, Session, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
 import { createSandbox } from '../worker/create-sandbox.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
@@ -143,17 +143,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const failures: Failure[] = [];
   const observations: ScenarioReport['observations'] = [];
   try {
-    const names = new Map<string, unknown>();
-    for (const [name, config] of Object.entries(scenario.contexts)) names.set(name, await sb.context(config));
-    for (const [name, { delayMs = 10 }] of Object.entries(scenario.asyncGetSession ?? {})) {
-      await answerAsynchronously(names.get(name) as Context, delayMs);
-    }
-    // An expect step sees the events since the last action step began: what that step caused.
-    let mark = await sb.eventCount();
+    const interpreter = new Interpreter(sb, options.openssl);
+    await interpreter.start(scenario);
     for (const [index, step] of scenario.steps.entries()) {
-      const fail = (f: Omit<Failure, 'step'>) => failures.push({ step: index, ...f });
-      if (!isExpectStep(step)) mark = await sb.eventCount();
-      const observed = await perform(sb, step, names, mark, options.openssl, fail);
+      const { observed } = await interpreter.step(step, (f) => failures.push({ step: index, ...f }));
       if (observed !== undefined) observations.push({ step: index, observed });
     }
   } catch (error) {
@@ -171,20 +164,86 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return { ...base, ok: failures.length === 0, failures, observations, durationMs: Date.now() - started };
 }
 
+/** What a step did besides what it observed: the error it raised (a refused or failed call, a failed handshake). */
+export interface StepOutcome {
+  /** What the step observed, cut to what its expectation names (undefined without one). */
+  observed: unknown;
+  error?: string;
+}
+
+/**
+ * The scenario interpreter: a scenario's names over a sandbox, and its steps run one at a
+ * time. runScenario runs whole scenarios with it; the playground and the lessons run their
+ * steps through it too.
+ */
+export class Interpreter {
+  /** Scenario names: contexts, handshake results (`hs1`), what `as` named. */
+  readonly names = new Map<string, unknown>();
+  /** The log's length when the last action step began: an expect step sees what that step caused. */
+  #mark = 0;
+
+  constructor(readonly sb: Sandbox, readonly variant: Variant) {}
+
+  /** Creates the scenario's contexts (SSL_CTX_new and their settings) and its asynchronous external caches. */
+  async start(scenario: Pick<Scenario, 'contexts' | 'asyncGetSession'>): Promise<void> {
+    for (const [name, config] of Object.entries(scenario.contexts)) this.names.set(name, await this.sb.context(config));
+    for (const [name, { delayMs = 10 }] of Object.entries(scenario.asyncGetSession ?? {})) {
+      await answerAsynchronously(this.names.get(name) as Context, delayMs);
+    }
+    this.#mark = await this.sb.eventCount();
+  }
+
+  /** Runs one step; `fail` receives each expectation that did not hold. */
+  async step(step: Step, fail: (f: Omit<Failure, 'step'>) => void = () => {}): Promise<StepOutcome> {
+    if (!isExpectStep(step)) this.#mark = await this.sb.eventCount();
+    const outcome: StepOutcome = { observed: undefined };
+    outcome.observed = await perform(this.sb, step, this.names, this.#mark, this.variant, fail, outcome);
+    return outcome;
+  }
+
+  /** A name in a step's arguments: a named object, a field of one (`hs1.session`), or else the literal itself. */
+  resolve(value: unknown): unknown {
+    return resolveName(this.names, value);
+  }
+
+  /** The session a handshake step offers (`session`), or a SCENARIO error when the name is no session. */
+  offered(session: string | undefined): Session | undefined {
+    return offeredSession(this.names, session);
+  }
+
+  /** Names a handshake's result (`as`, default `_`) the way a handshake step does. */
+  nameHandshake(as: string | undefined, hs: HandshakeResult): void {
+    nameHandshake(this.names, as, hs);
+  }
+}
+
+function nameHandshake(names: Map<string, unknown>, as: string | undefined, hs: HandshakeResult): void {
+  names.set(as ?? '_', { ...hs, id: hs.sessionId.server });
+}
+
+function resolveName(names: Map<string, unknown>, value: unknown): unknown {
+  // Names inside an argument object ({ "answer": "made", "copy": 0 }) are resolved too.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveName(names, v)]));
+  }
+  if (typeof value !== 'string') return value;
+  if (names.has(value)) return names.get(value);
+  const [head, field] = value.split('.');
+  const holder = names.get(head);
+  return field !== undefined && holder && typeof holder === 'object' && field in holder ? (holder as Record<string, unknown>)[field] : value;
+}
+
+function offeredSession(names: Map<string, unknown>, session: string | undefined): Session | undefined {
+  const offered = session === undefined ? undefined : resolveName(names, session);
+  if (session !== undefined && !(offered instanceof Session)) throw new SandboxError('SCENARIO', `no session named '${session}'`);
+  return offered as Session | undefined;
+}
+
 async function perform(
   sb: Sandbox, step: Step, names: Map<string, unknown>, mark: number, variant: Variant, fail: (f: Omit<Failure, 'step'>) => void,
+  outcome: StepOutcome,
 ): Promise<unknown> {
-  const resolve = (value: unknown): unknown => {
-    // Names inside an argument object ({ "answer": "made", "copy": 0 }) are resolved too.
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
-    }
-    if (typeof value !== 'string') return value;
-    if (names.has(value)) return names.get(value);
-    const [head, field] = value.split('.');
-    const holder = names.get(head);
-    return field !== undefined && holder && typeof holder === 'object' && field in holder ? (holder as Record<string, unknown>)[field] : value;
-  };
+  const resolve = (value: unknown): unknown => resolveName(names, value);
 
   if ('clock' in step) {
     if (step.clock.startsWith('+')) await sb.clock.advance(Number(step.clock.slice(1)));
@@ -200,6 +259,7 @@ async function perform(
     } catch (error) {
       thrown = error;
       result = { error: describe(error) };
+      outcome.error = describe(error);
     }
     if (step.as) names.set(step.as, result);
     const expected = forVariant(step.expect, variant);
@@ -225,18 +285,17 @@ async function perform(
     const { client, server, session, shutdown } = step.handshake;
     let observed: Record<string, unknown>;
     try {
-      const offered = session === undefined ? undefined : resolve(session);
-      if (session !== undefined && !(offered instanceof Session)) throw new SandboxError('SCENARIO', `no session named '${session}'`);
       const hs = await sb.handshake({
-        client: names.get(client) as Context, server: names.get(server) as Context, session: offered as Session | undefined, shutdown,
+        client: names.get(client) as Context, server: names.get(server) as Context, session: offeredSession(names, session), shutdown,
         serverSession: step.handshake.serverSession,
       });
-      names.set(step.as ?? '_', { ...hs, id: hs.sessionId.server });
+      nameHandshake(names, step.as, hs);
       observed = { ...hs, reused: hs.reused.client && hs.reused.server, reusedBy: hs.reused };
       delete observed.session;
       delete observed.serverSession;
     } catch (error) {
       observed = { error: describe(error) };
+      outcome.error = describe(error);
     }
     const expected = forVariant(step.expect, variant);
     if (expected === undefined) return undefined;

@@ -1,7 +1,6 @@
 // A lesson: a guided experiment around one scenario whose expectations are the lesson's claim.
 // Shared by the lesson page (lessons.ts) and its test (test/lessons.test.ts).
-import type { Scenario } from '../../src/scenario/types.js';
-import { validateScenario } from '../../src/scenario/validate.js';
+import { validateScenario, type Scenario } from 'openssl-wasm-sandbox/conformance';
 
 export interface Lesson {
   title: string;

@@ -2,10 +2,8 @@
 // intro, a question to answer before running, a real run of the lesson's scenario in a Web
 // Worker, the verdict next to the prediction, the explanation, and the steps with what OpenSSL
 // returned. Plain TypeScript and DOM.
-import type { Variant } from '../../src/core/module.js';
-import type { SandboxEvent } from '../../src/sandbox/events.js';
-import { runScenario } from '../../src/scenario/run.js';
-import type { Expected, ScenarioReport, Step } from '../../src/scenario/types.js';
+import type { SandboxEvent, Variant } from 'openssl-wasm-sandbox';
+import { runScenario, type Expected, type ScenarioReport, type Step } from 'openssl-wasm-sandbox/conformance';
 import { scenarioHash } from '../share.js';
 import { checkLesson, type Lesson } from './lesson.js';
 

@@ -1,6 +1,6 @@
 // The controls of one SSL_CTX, each labelled with the OpenSSL setting it drives. Empty fields
 // and unchecked boxes leave OpenSSL's defaults, so the C log shows only what the user chose.
-import { OPTIONS, SESSION_CACHE_MODES, type ContextConfig, type ContextState, type ProtocolVersion, type SessionCacheMode, type SslOption } from '../../src/index.js';
+import { OPTIONS, SESSION_CACHE_MODES, type ContextConfig, type ContextState, type ProtocolVersion, type SessionCacheMode, type SslOption } from 'openssl-wasm-sandbox';
 import { DEFAULT_CACHE_MODE, PROTOCOLS, type Role } from '../context-settings.js';
 import { h } from '../dom.js';
 

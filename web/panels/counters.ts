@@ -1,6 +1,6 @@
 // The eleven SSL_CTX_sess_* counters of both contexts; the ones the last step changed are marked
 // with by how much (Context.counterChanges()).
-import { COUNTERS } from '../../src/index.js';
+import { COUNTERS } from 'openssl-wasm-sandbox';
 import type { Snapshot } from '../runtime.js';
 import { ROLES } from '../context-settings.js';
 import { fill, h } from '../dom.js';

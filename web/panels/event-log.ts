@@ -1,6 +1,6 @@
 // The sandbox's ordered event log, each event as its C form, filterable by kind; the last
 // step's events are marked.
-import type { SandboxEvent } from '../../src/index.js';
+import type { SandboxEvent } from 'openssl-wasm-sandbox';
 import type { Snapshot } from '../runtime.js';
 import { fill, h } from '../dom.js';
 

@@ -1,5 +1,5 @@
 // The steps done so far, as the scenario records them, each with a way back to it.
-import type { Step } from '../../src/scenario/types.js';
+import type { Step } from 'openssl-wasm-sandbox/conformance';
 import type { StepRecord } from '../runtime.js';
 import { fill, h } from '../dom.js';
 

@@ -1,6 +1,6 @@
 // A handshake as a message sequence diagram: one arrow per handshake message OpenSSL reported,
 // with the fields that decide resumption; below, its records, whose bytes open on a click.
-import type { MessageEvent, RecordEvent, SandboxEvent } from '../../src/index.js';
+import type { MessageEvent, RecordEvent, SandboxEvent } from 'openssl-wasm-sandbox';
 import { fill, h, shortId } from '../dom.js';
 
 interface Extension { type: string; length: number; fields?: Record<string, unknown> }

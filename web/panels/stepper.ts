@@ -1,7 +1,7 @@
 // "Step through": a handshake flight by flight. Each step runs one side's SSL_do_handshake and
 // holds what it wrote; the person keeps, drops, duplicates, reorders or modifies (flips a byte
 // of) each record before delivering them, and the next step shows OpenSSL's reaction.
-import type { AlertEvent, Flight, MessageEvent, SandboxEvent } from '../../src/index.js';
+import type { AlertEvent, Flight, MessageEvent, SandboxEvent } from 'openssl-wasm-sandbox';
 import { fill, h } from '../dom.js';
 
 export type RecordAction = 'keep' | 'drop' | 'duplicate';
