@@ -38,7 +38,7 @@ let bundledEntry: Promise<URL> | undefined;
 function bundleOnce(entry: URL): Promise<URL> {
   bundledEntry ??= (async () => {
     // Imported by address, not by name: the package's bundlers must not follow a checkout's tool.
-    const esbuild: typeof import('esbuild') = await import(import.meta.resolve('esbuild'));
+    const esbuild = await import(import.meta.resolve('esbuild')) as { build(options: object): Promise<{ outputFiles: { contents: Uint8Array }[] }> };
     const { outputFiles: [bundle] } = await esbuild.build({
       entryPoints: [process.getBuiltinModule('node:url').fileURLToPath(entry)], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
     });
