@@ -2,8 +2,9 @@
 // Builds whatever is missing, in order: npm dependencies, the scenario validator, emscripten, OpenSSL for wasm32
 // (cached outside the checkout), the glue module and its TypeScript bindings; with --browser,
 // Chromium for the browser tests; with --tshark, tshark for the capture tests; with --native,
-// native OpenSSL from the same source for the differential conformance runs.
-// Usage: node scripts/setup.mjs [--all-variants] [--browser] [--tshark] [--native]   (OPENSSL=3.0 picks the other variant)
+// native OpenSSL from the same source for the differential conformance runs; with --node-lines,
+// Node 22, 24 and 26 from npm for the package test.
+// Usage: node scripts/setup.mjs [--all-variants] [--browser] [--tshark] [--native] [--node-lines]   (OPENSSL=3.0 picks the other variant)
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { buildNativeOpenSSL } from './lib/openssl-native.mjs';
 import { ensureEmscripten } from './lib/toolchain.mjs';
 import { ensureChromium } from './lib/browser.mjs';
 import { ensureTshark } from './lib/tshark.mjs';
+import { ensureNodeLines } from './lib/node-lines.mjs';
 import { defaultVariant, root, step, variantOf, variants } from './lib/util.mjs';
 
 // The default variant first: `npm start` serves the playground as soon as it is built.
@@ -44,6 +46,7 @@ try {
   }
   if (process.argv.includes('--browser')) await ensureChromium();
   if (process.argv.includes('--tshark')) await ensureTshark();
+  if (process.argv.includes('--node-lines')) await ensureNodeLines();
 } catch (error) {
   console.error(`\nsetup failed: ${error.message}`);
   process.exit(1);

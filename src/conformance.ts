@@ -1,6 +1,10 @@
-// Conformance scenarios as a library (`openssl-wasm-sandbox/conformance`): validate a scenario
-// and run it against a sandbox, in browsers and in Node.
+/**
+ * Conformance scenarios: validate a scenario and run it against a sandbox, in browsers and in
+ * Node; in Node, also read scenario files and folders.
+ * @module openssl-wasm-sandbox/conformance
+ */
 export { runScenario, Interpreter, type RunOptions, type StepOutcome } from './scenario/run.js';
+export { loadScenario, scenarioFiles } from './scenario/files.js';
 export { toC, NotExportable, type CProgram } from './scenario/to-c.js';
 export { validateScenario, refuseOversized, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
 export { scenarioSchema } from './scenario/schema.js';

@@ -5,8 +5,8 @@
  */
 export { createSandbox } from './worker/create-sandbox.js';
 export { Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
-export type { SandboxOptions, HandshakeOptions, PublicBatchCall, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
-export type { BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
+export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
+export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type {
   SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,
@@ -17,7 +17,7 @@ export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js'
 export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError } from './core/errors.js';
 export type { SandboxErrorCode, OpenSSLErrorEntry, HandleProblem, CallProblem } from './core/errors.js';
 export { C_API, CALL_NAMES, type CallName, type CFunction, type ArgKind, type ReturnKind } from './sandbox/c-api.js';
-export { VARIANTS, DEFAULT_VARIANT, type Variant } from './core/module.js';
+export { VARIANTS, DEFAULT_VARIANT, type Variant, type LocateFile, type SandboxFile } from './core/module.js';
 export {
   PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, COUNTERS,
   type ProtocolVersion, type SessionCacheMode, type SslOption, type Counter, type Side, type KeyType,

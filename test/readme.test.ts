@@ -18,7 +18,7 @@ const readme = await readFile(join(root, 'README.md'), 'utf8');
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 const blocks = [...readme.matchAll(/(?:<!-- (\S+) -->\n)?```(\w+)\n([\s\S]*?)```/g)].map(([, from, lang, code]) => ({ from, lang, code }));
 const sources: Record<string, string> = {
-  'openssl-wasm-sandbox/conformance': join(root, 'src', 'conformance-node.ts'),
+  'openssl-wasm-sandbox/conformance': join(root, 'src', 'conformance.ts'),
   'openssl-wasm-sandbox': join(root, 'src', 'index.ts'),
 };
 

@@ -1,9 +1,11 @@
 // A Node script: a TLS 1.2 server cache, a full handshake, a resumption, then
 // SSL_CTX_remove_session and a resumption that no longer happens.
-//   npm install openssl-wasm-sandbox && node resumption.mjs [3.5|3.0]
+//   npm install openssl-wasm-sandbox && node resumption.mjs [3.5|3.0|…] [in-process]
 import { createSandbox } from 'openssl-wasm-sandbox';
 
-const sb = await createSandbox({ openssl: process.argv[2] === '3.0' ? '3.0' : '3.5' });
+const [, , variant = '3.5', where] = process.argv;
+// OpenSSL runs in a worker thread unless `in-process` is asked for: the same calls, the same answers.
+const sb = await createSandbox({ openssl: /** @type {import('openssl-wasm-sandbox').Variant} */ (variant), worker: where !== 'in-process' });
 try {
   const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'] });
   // A TLS 1.2 client sends no session id unless it offers a session: every lookup is one we asked for.

@@ -4,8 +4,9 @@
 //   openssl-sandbox compare <files or folders> [--openssl <variants>|all] [--reporter pretty|json] [--jobs N]
 //   openssl-sandbox schema
 //   openssl-sandbox calls [--openssl <variant>|all]
-import { readFile } from 'node:fs/promises';
+//   openssl-sandbox --version
 import { realpathSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl <variant
        openssl-sandbox compare <files or folders> [--openssl <variant>,<variant>…|all] [--reporter pretty|json] [--jobs N]
        openssl-sandbox schema
        openssl-sandbox calls [--openssl <variant>|all]
+       openssl-sandbox --version
   --jobs N      scenarios run at once (default: the number of cores)
   --timeout MS  each scenario's time budget; past it, that scenario fails (default ${DEFAULT_TIMEOUT_MS})`;
 
@@ -47,6 +49,7 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
   if (typeof parsed === 'string') return fail(parsed.split('\n')[0]);
   const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
+  if (values.version) return version();
   if (values.help || !command) return usage(values.help ? 0 : 2);
   if (command === 'schema') {
     console.log(JSON.stringify(scenarioSchema, null, 2));
@@ -140,6 +143,7 @@ function options(argv: string[]) {
       jobs: { type: 'string', default: String(availableParallelism()) },
       timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_MS) },
       help: { type: 'boolean', default: false },
+      version: { type: 'boolean', default: false },
     },
   });
 }
@@ -162,6 +166,21 @@ async function calls(openssl: string): Promise<number> {
     const callable = rows.filter((r) => r.callable).length;
     console.log(`OpenSSL ${variant}: ${callable} of ${listed.length} session functions of ssl.h and tls1.h callable`);
     for (const row of rows) console.log(`  ${row.callable ? 'callable ' : 'no       '} ${row.name}${'reason' in row ? `: ${row.reason}` : ''}`);
+  }
+  return 0;
+}
+
+/** The package's version, then each OpenSSL module's (from wasm/dist/<variant>/versions.json: every variant shipped). */
+async function version(): Promise<number> {
+  // From dist/cli/ in the package, or src/cli/ in a checkout: the package's root is two folders up.
+  const root = new URL('../../', import.meta.url);
+  const { name, version } = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
+  console.log(`${name} ${version}`);
+  const modules = new URL('wasm/dist/', root);
+  const variants = (await readdir(modules, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const variant of variants.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+    const built = JSON.parse(await readFile(new URL(`${variant}/versions.json`, modules), 'utf8'));
+    console.log(`OpenSSL ${built.openssl} (variant ${variant}, emscripten ${built.emscripten})`);
   }
   return 0;
 }

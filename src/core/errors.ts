@@ -23,7 +23,9 @@ export type SandboxErrorCode =
   /** The sandbox's worker: terminated, or dead. */
   | 'TERMINATED' | 'WORKER_DEAD'
   /** A scenario that does not fit the format, or ran out of its time budget. */
-  | 'SCENARIO' | 'SCENARIO_TIMEOUT';
+  | 'SCENARIO' | 'SCENARIO_TIMEOUT'
+  /** Reading scenario files outside Node; importing the worker script outside a worker. */
+  | 'NODE_ONLY' | 'NOT_A_WORKER';
 
 /** Every error the sandbox raises on purpose is a SandboxError; `code` tells them apart. */
 export class SandboxError extends Error {

@@ -10,25 +10,49 @@ export type Variant = (typeof VARIANTS)[number];
 /** The variant a sandbox runs unless told otherwise: the current LTS line. */
 export const DEFAULT_VARIANT: Variant = '3.5';
 
-// Literal paths, so that bundlers (Vite) find and copy the artifacts.
-const artifacts: Record<Variant, { factory: () => Promise<{ default: ModuleFactory }>; wasm: URL }> = {
+// Literal paths, so that bundlers (Vite) find and copy the artifacts. The addresses are made
+// when asked for: a worker started from a blob URL (see worker/host.ts) cannot resolve against its own.
+const artifacts: Record<Variant, { factory: () => Promise<{ default: ModuleFactory }>; wasm: () => URL }> = {
   '3.0': {
     factory: () => import('../../wasm/dist/3.0/openssl.mjs'),
-    wasm: new URL('../../wasm/dist/3.0/openssl.wasm', import.meta.url),
+    wasm: () => new URL('../../wasm/dist/3.0/openssl.wasm', import.meta.url),
   },
   '3.5': {
     factory: () => import('../../wasm/dist/3.5/openssl.mjs'),
-    wasm: new URL('../../wasm/dist/3.5/openssl.wasm', import.meta.url),
+    wasm: () => new URL('../../wasm/dist/3.5/openssl.wasm', import.meta.url),
   },
 };
 
+/** The files a sandbox loads at run time besides its JavaScript modules. */
+export type SandboxFile = 'openssl.wasm' | 'worker.js';
+
+/**
+ * Says where a sandbox loads `file` from (sql.js's `locateFile` is the model). `standard` is where
+ * it loads from by default: beside the package's own modules, or wherever your bundler emitted
+ * it. Return another address (a CDN, another path) to load it from there instead; a relative
+ * one resolves against the page. The worker script loads OpenSSL's JavaScript from beside itself.
+ */
+export type LocateFile = (file: SandboxFile, standard: URL, variant: Variant) => string | URL;
+
+/** Where `file` loads from: `standard`, unless `locate` says otherwise. */
+export function locate(file: SandboxFile, standard: URL, variant: Variant, locateFile?: LocateFile): URL {
+  if (!locateFile) return standard;
+  const answer = locateFile(file, standard, variant);
+  try {
+    return new URL(answer, (globalThis as { location?: { href: string } }).location?.href);
+  } catch {
+    throw new ArgumentError(`locateFile('${file}') returned ${JSON.stringify(String(answer))}: not a URL (a relative one needs a page to resolve against)`);
+  }
+}
+
 const factories = new Map<Variant, Promise<ModuleFactory>>();
-const compiled = new Map<Variant, Promise<WebAssembly.Module>>();
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 async function wasmBytes(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === 'file:') {
     // emscripten 3.1.6's loader would fetch() a file path, which Node refuses: read it here.
-    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    // Asked of the runtime rather than imported, so that no bundler tries to follow it.
+    const { readFile } = process.getBuiltinModule('node:fs/promises');
     const bytes = await readFile(url);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
   }
@@ -45,27 +69,28 @@ export function checkVariant(variant: unknown): asserts variant is Variant {
 }
 
 /** Loads once per JavaScript realm; a failure is not cached, so a later build can be picked up. */
-function once<T>(cache: Map<Variant, Promise<T>>, variant: Variant, load: () => Promise<T>): Promise<T> {
-  let entry = cache.get(variant);
+function once<K, T>(cache: Map<K, Promise<T>>, key: K, variant: Variant, load: () => Promise<T>): Promise<T> {
+  let entry = cache.get(key);
   if (!entry) {
     entry = load().catch((cause: Error) => {
-      cache.delete(variant);
+      cache.delete(key);
       throw new SandboxError('MODULE_MISSING',
         `the OpenSSL ${variant} WebAssembly module could not be loaded (${cause.message}); `
         + `build it with \`OPENSSL=${variant} npm run setup\``);
     });
-    cache.set(variant, entry);
+    cache.set(key, entry);
   }
   return entry;
 }
 
 /**
- * The variant's compiled WebAssembly module, compiled once per realm. It can be posted to a
- * worker, which then skips compiling it again.
+ * The variant's compiled WebAssembly module, compiled once per realm and address. It can be
+ * posted to a worker, which then skips compiling it again.
  */
-export function compiledModule(variant: Variant): Promise<WebAssembly.Module> {
+export async function compiledModule(variant: Variant, locateFile?: LocateFile): Promise<WebAssembly.Module> {
   checkVariant(variant);
-  return once(compiled, variant, () => wasmBytes(artifacts[variant].wasm).then((b) => WebAssembly.compile(b)));
+  const url = locate('openssl.wasm', artifacts[variant].wasm(), variant, locateFile);
+  return once(compiled, `${variant} ${url.href}`, variant, () => wasmBytes(url).then((b) => WebAssembly.compile(b)));
 }
 
 export interface LoadedModule {
@@ -75,10 +100,10 @@ export interface LoadedModule {
 }
 
 /** Instantiates a fresh module (its own heap, its own OpenSSL state) of the variant, from `precompiled` when given. */
-export async function loadModule(variant: Variant, precompiled?: WebAssembly.Module): Promise<LoadedModule> {
+export async function loadModule(variant: Variant, precompiled?: WebAssembly.Module | Promise<WebAssembly.Module>): Promise<LoadedModule> {
   checkVariant(variant);
   const [factory, wasm] = await Promise.all([
-    once(factories, variant, () => artifacts[variant].factory().then((js) => js.default)),
+    once(factories, variant, variant, () => artifacts[variant].factory().then((js) => js.default)),
     precompiled ?? compiledModule(variant),
   ]);
   let abortReason: string | undefined;
@@ -87,6 +112,9 @@ export async function loadModule(variant: Variant, precompiled?: WebAssembly.Mod
       WebAssembly.instantiate(wasm, imports).then(receive);
       return {};
     },
+    // The .wasm comes compiled: this only stops the glue from resolving its own address, which
+    // fails in a worker started from a blob URL.
+    locateFile: (file) => file,
     // OpenSSL writes nothing the sandbox shows (errors come through the error queue).
     print: () => {},
     printErr: () => {},

@@ -40,7 +40,7 @@ export class OpenSSL {
   #softLimit = 0;
   #refusedSeen = 0;
 
-  static async load(variant: Variant, precompiled?: WebAssembly.Module): Promise<OpenSSL> {
+  static async load(variant: Variant, precompiled?: WebAssembly.Module | Promise<WebAssembly.Module>): Promise<OpenSSL> {
     const { module, aborted } = await loadModule(variant, precompiled);
     return new OpenSSL(variant, bindGlue(module), module, aborted);
   }

@@ -21,6 +21,7 @@ export type ModuleFactory = (options: {
     imports: WebAssembly.Imports,
     receive: (instance: WebAssembly.Instance) => void,
   ): object;
+  locateFile?(file: string): string;
   print?(text: string): void;
   printErr?(text: string): void;
   onAbort?(what: unknown): void;

@@ -71,8 +71,8 @@ export type ConnectionRef = HandleRef<'osb_conn'>;
 const BATCHABLE = ['addSession', 'removeSession', 'sessionCount', 'flushSessions', 'counters', 'sessionInfo'] as const;
 export type BatchMethod = typeof BATCHABLE[number];
 export type BatchCall = { [M in BatchMethod]: [M, ...Parameters<Engine[M]>] }[BatchMethod];
-/** A batch entry's outcome: its value, or the typed error it raised. */
-export type BatchResult = { ok: true; value: unknown } | { ok: false; error: SandboxError };
+/** A batch entry's outcome: its value (typed by the method of its call), or the typed error it raised. */
+export type BatchResult<M extends BatchMethod = BatchMethod> = { ok: true; value: ReturnType<Engine[M]> } | { ok: false; error: SandboxError };
 /** BatchResult as the engine sends it (across a worker too): the error as plain data. */
 export type EngineBatchResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -337,7 +337,7 @@ export class Engine {
         if (!BATCHABLE.includes(method as BatchMethod)) {
           throw new ArgumentError(`batch() runs ${BATCHABLE.join(', ')}; got ${JSON.stringify(method)}`);
         }
-        return { ok: true, value: (this[method as BatchMethod] as (...a: unknown[]) => unknown)(...args) };
+        return { ok: true, value: (this[method as BatchMethod] as (...a: unknown[]) => ReturnType<Engine[BatchMethod]>)(...args) };
       } catch (error) {
         return { ok: false, error: serializeError(typed(error, 'ARGUMENT', 'batch()')) };
       }

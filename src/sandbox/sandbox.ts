@@ -2,10 +2,10 @@ import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOpti
 import { ArgumentError, deserializeError, type SandboxError } from '../core/errors.js';
 import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
-import { checkVariant, compiledModule, DEFAULT_VARIANT, type Variant } from '../core/module.js';
+import { checkVariant, compiledModule, DEFAULT_VARIANT, type LocateFile, type Variant } from '../core/module.js';
 import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  Engine, type BatchCall, type BatchMethod, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
@@ -43,6 +43,14 @@ export interface SandboxOptions {
    * does: calls then fail with code `ABORTED` until restart().
    */
   heapLimit?: number;
+  /**
+   * Where the `.wasm` and the worker script load from. By default they load from beside the
+   * package's modules (`new URL(…, import.meta.url)`), that is, wherever your bundler emitted
+   * them; return another address to serve them from a CDN or another path. A worker script of
+   * another origin starts through a same-origin blob worker that imports it: its server must
+   * allow this page by CORS, as for the `.wasm`.
+   */
+  locateFile?: LocateFile;
 }
 
 /** What a handle needs of its sandbox: the engine, and how to pass callbacks and bytes to it. */
@@ -316,6 +324,8 @@ export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extend
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
 /** A batch entry with the public handle objects in place of references. */
 export type PublicBatchCall = BatchCall extends infer C ? (C extends [infer M, ...infer A] ? [M, ...{ [I in keyof A]: Public<A[I]> }] : never) : never;
+/** batch()'s answers, each typed by the method of its call: `[BatchResult<'addSession'>, BatchResult<'sessionCount'>]`. */
+export type BatchResults<C extends readonly PublicBatchCall[]> = { -readonly [I in keyof C]: C[I] extends [infer M extends BatchMethod, ...unknown[]] ? BatchResult<M> : never };
 
 type FullOptions = SandboxOptions & { openssl: Variant; worker: boolean; startWorker: StartWorker };
 
@@ -395,13 +405,13 @@ export class Sandbox {
   /**
    * Many cache calls in one round trip: `[['addSession', ctx, session], ['sessionCount', ctx], …]`
    * with Context and Session objects as arguments, each making the OpenSSL call of that method
-   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok: true, value }` or
-   * `{ ok: false, error }` with the SandboxError that entry raised.
+   * (SSL_CTX_add_session, SSL_CTX_sess_number, …). Each result is `{ ok: true, value }`, its value
+   * typed by its call's method, or `{ ok: false, error }` with the SandboxError that entry raised.
    */
-  async batch(calls: PublicBatchCall[]): Promise<BatchResult[]> {
+  async batch<const C extends readonly PublicBatchCall[]>(calls: C): Promise<BatchResults<C>> {
     if (!Array.isArray(calls)) throw new ArgumentError('batch() takes an array of [method, ...args] entries');
     const refs = calls.map((entry) => (Array.isArray(entry) ? entry.map(refOf) : entry)) as unknown as BatchCall[];
-    return (await this.#engine.batch(refs)).map((r) => (r.ok ? r : { ok: false, error: deserializeError(r.error) as SandboxError }));
+    return (await this.#engine.batch(refs)).map((r) => (r.ok ? r : { ok: false, error: deserializeError(r.error) as SandboxError })) as BatchResults<C>;
   }
 
   /**
@@ -560,14 +570,14 @@ function uint8Array(data: unknown, what: string): Uint8Array {
 }
 
 async function connect(options: FullOptions): Promise<Transport> {
-  const { trace, seed, clock, memoryLimit, heapLimit } = options;
+  const { trace, seed, clock, memoryLimit, heapLimit, locateFile } = options;
   const engineOptions = { trace, seed, clock, memoryLimit, heapLimit };
   if (options.worker) {
     // Fetching and compiling the module starts before the worker code loads; a failure shows in startWorker.
-    compiledModule(options.openssl).catch(() => {});
-    return options.startWorker(options.openssl, engineOptions);
+    compiledModule(options.openssl, locateFile).catch(() => {});
+    return options.startWorker(options.openssl, engineOptions, locateFile);
   }
-  return inProcess(new Engine(await OpenSSL.load(options.openssl), engineOptions));
+  return inProcess(new Engine(await OpenSSL.load(options.openssl, compiledModule(options.openssl, locateFile)), engineOptions));
 }
 
 export type { LeakReport, MemoryUse };

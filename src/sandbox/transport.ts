@@ -1,5 +1,5 @@
 import { SandboxError } from '../core/errors.js';
-import type { Variant } from '../core/module.js';
+import type { LocateFile, Variant } from '../core/module.js';
 import { Engine, type EngineOptions } from './engine.js';
 
 /** The engine as the public API sees it: every method asynchronous, whether it runs here or in a worker. */
@@ -20,7 +20,7 @@ export interface Transport {
  * Starts an engine running OpenSSL `variant` in a worker. The sandbox does not know its
  * transport: src/worker's createSandbox() passes its own startWorker.
  */
-export type StartWorker = (variant: Variant, options: EngineOptions) => Promise<Transport>;
+export type StartWorker = (variant: Variant, options: EngineOptions, locateFile?: LocateFile) => Promise<Transport>;
 
 /**
  * The life of a transport. Once it ends (terminate(), a worker that died), every pending

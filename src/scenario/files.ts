@@ -1,7 +1,16 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+// Scenario files on disk, in Node. Its modules are asked of the runtime rather than imported, so
+// that this entry point also loads in browsers (and no bundler tries to follow them); there these
+// two functions reject, saying what to do instead.
+import { SandboxError } from '../core/errors.js';
 import type { Scenario } from './types.js';
 import { ScenarioError, refuseOversized, validateScenario } from './validate.js';
+
+function node(call: string) {
+  if (typeof process === 'undefined' || !process.getBuiltinModule) {
+    throw new SandboxError('NODE_ONLY', `${call}() reads files, in Node: elsewhere, fetch a scenario's text and pass it to validateScenario()`);
+  }
+  return { ...process.getBuiltinModule('node:fs/promises'), join: process.getBuiltinModule('node:path').join };
+}
 
 /**
  * The .json files named, and those inside the folders named (sorted, each folder's together).
@@ -10,6 +19,7 @@ import { ScenarioError, refuseOversized, validateScenario } from './validate.js'
  * loadScenario() to say why.
  */
 export async function scenarioFiles(paths: string[]): Promise<string[]> {
+  const { stat } = node('scenarioFiles');
   const found: string[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
@@ -20,6 +30,7 @@ export async function scenarioFiles(paths: string[]): Promise<string[]> {
 }
 
 async function walk(root: string, seen: Set<string>): Promise<string[]> {
+  const { readdir, realpath, stat, join } = node('scenarioFiles');
   const files: string[] = [];
   const folders = [root];
   /** True the first time a real path is met; a path that does not resolve (a loop) counts by its own name. */
@@ -51,6 +62,7 @@ function unreadable(error: NodeJS.ErrnoException): string {
 
 /** Reads and validates a scenario file; a malformed or unreadable one raises a ScenarioError naming its problems. */
 export async function loadScenario(file: string): Promise<Scenario> {
+  const { readFile, stat } = node('loadScenario');
   const read = <T>(io: Promise<T>) => io.catch((error: NodeJS.ErrnoException) => { throw new ScenarioError(file, [unreadable(error)]); });
   refuseOversized((await read(stat(file))).size, file);
   return validateScenario(await read(readFile(file, 'utf8')), file);

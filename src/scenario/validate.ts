@@ -1,10 +1,17 @@
-import type { ErrorObject } from 'ajv';
 import { SandboxError } from '../core/errors.js';
 import { CALL_NAMES, arity, cFunction, parameters } from '../sandbox/c-api.js';
 // Compiled ahead of time (scripts/scenario-validator.ts): compiling at run time needs eval,
 // which the playground's Content-Security-Policy refuses.
 import { validate as check } from './schema-check.generated.js';
 import type { Scenario } from './types.js';
+
+/** What the generated (Ajv standalone) validator reports of each problem: Ajv, a build-time tool, is not a run-time dependency. */
+interface ErrorObject {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
 
 /** A scenario file that does not fit the format; `problems` name each place and what is wrong. */
 export class ScenarioError extends SandboxError {

@@ -5,5 +5,5 @@ import { Sandbox, type SandboxOptions } from '../sandbox/sandbox.js';
 /** Loads an OpenSSL module (in a worker unless `worker: false`) and returns a sandbox around it; no OpenSSL call until the first SSL_CTX_new. */
 export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   // The worker's code loads only when a worker is asked for.
-  return Sandbox.create(options, async (variant, engineOptions) => (await import('./host.js')).startWorker(variant, engineOptions));
+  return Sandbox.create(options, async (...start) => (await import('./host.js')).startWorker(...start));
 }

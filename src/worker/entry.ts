@@ -1,6 +1,7 @@
 // The worker side: loads OpenSSL and exposes an Engine through comlink. One worker per sandbox.
 import { expose, transfer, wrap, type Endpoint } from 'comlink/dist/esm/comlink.mjs';
-import { ArgumentError } from '../core/errors.js';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { ArgumentError, SandboxError } from '../core/errors.js';
 import type { Variant } from '../core/module.js';
 import { OpenSSL } from '../core/openssl.js';
 import { Engine, type EngineOptions } from '../sandbox/engine.js';
@@ -34,15 +35,23 @@ export const workerApi = {
 };
 export type WorkerApi = typeof workerApi;
 
-async function parentEndpoint(): Promise<Endpoint> {
+/**
+ * Where the caller's messages arrive: the Web Worker's own scope, or Node's parentPort. Found
+ * without top-level await, so that bundlers may emit this worker in any format (Vite's default
+ * is a classic script, which cannot hold one).
+ */
+function parentEndpoint(): Endpoint {
   if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
     return globalThis as unknown as Endpoint;
   }
-  const [{ parentPort }, { default: nodeEndpoint }] = await Promise.all([
-    import(/* @vite-ignore */ 'node:worker_threads'),
-    import('comlink/dist/esm/node-adapter.mjs'),
-  ]);
-  return nodeEndpoint(parentPort as never);
+  // Asked of the runtime rather than imported, so that no bundler tries to follow it.
+  const threads = typeof process === 'undefined' ? undefined : process.getBuiltinModule('node:worker_threads');
+  if (!threads?.parentPort) {
+    throw new SandboxError('NOT_A_WORKER',
+      'openssl-wasm-sandbox/worker is the script a sandbox runs in its worker, not a module to import: '
+      + "call createSandbox() of the package's main entry point ('openssl-wasm-sandbox'), which starts this worker itself");
+  }
+  return nodeEndpoint(threads.parentPort as never);
 }
 
-expose(workerApi, await parentEndpoint());
+expose(workerApi, parentEndpoint());
