@@ -147,6 +147,38 @@ describe('a sandbox nobody disposes', () => {
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /forgotten/);
   });
+
+  it('once collected, stops its worker (the thread exits); one still held keeps it', () => {
+    // Node announces each worker thread it starts ('worker' on process): the test watches that thread end.
+    const script = (hold: boolean) => `
+      import { createSandbox } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+      let worker;
+      process.on('worker', (w) => { worker = w; });
+      async function use() {
+        const sb = await createSandbox();
+        const server = await sb.context({ role: 'server' });
+        const client = await sb.context({ role: 'client' });
+        await sb.onEvent(() => {});
+        await sb.handshake({ client, server });
+        return sb;
+      }
+      globalThis.held = ${hold ? 'await use()' : '(await use(), undefined)'};
+      let ended = false;
+      worker.once('exit', () => { ended = true; });
+      for (let i = 0; i < 40 && !ended; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      console.log(ended ? 'worker exited' : 'worker running');
+      process.exit(0);`;
+    const run = (hold: boolean) => spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script(hold)], { encoding: 'utf8', timeout: 60_000 });
+    const dropped = run(false);
+    assert.equal(dropped.status, 0, dropped.stderr);
+    assert.match(dropped.stdout, /worker exited/, 'nobody holds the sandbox: its worker thread ends');
+    const held = run(true);
+    assert.equal(held.status, 0, held.stderr);
+    assert.match(held.stdout, /worker running/, 'a sandbox still held keeps its worker');
+  });
 });
 
 for (const worker of [false, true]) {
