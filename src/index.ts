@@ -4,7 +4,7 @@
  * @module openssl-wasm-sandbox
  */
 export { createSandbox } from './worker/create-sandbox.js';
-export { Sandbox, Context, Session, Connection, Clock } from './sandbox/sandbox.js';
+export { Sandbox, Context, Session, ConfContext, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
 export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
