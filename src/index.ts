@@ -17,6 +17,7 @@ export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js'
 export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError } from './core/errors.js';
 export type { SandboxErrorCode, OpenSSLErrorEntry, HandleProblem, CallProblem } from './core/errors.js';
 export { C_API, CALL_NAMES, type CallName, type CFunction, type ArgKind, type ReturnKind } from './sandbox/c-api.js';
+export { C_RESULTS, explainResult, type ResultMeaning } from './sandbox/c-results.js';
 export { VARIANTS, DEFAULT_VARIANT, type Variant, type LocateFile, type SandboxFile } from './core/module.js';
 export {
   PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, COUNTERS,
