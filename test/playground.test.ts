@@ -11,6 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
+import { EVENT_KINDS } from '../src/index.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -88,6 +89,8 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   it('starts with both contexts and no steps', async () => {
     assert.match(await text('version'), /OpenSSL 3\.5/);
     assert.equal(await cacheCount(), 0);
+    const filters = await page.locator('#event-kinds label').allTextContents();
+    assert.deepEqual(filters, [...EVENT_KINDS], 'the event log filters every kind of event');
     await shot('01-initial');
   });
 
