@@ -2,7 +2,7 @@
 import { protocolName } from '../core/constants.js';
 import { CallError, HandleError, OpenSSLError, SandboxError } from '../core/errors.js';
 import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
-import type { Variant } from '../core/module.js';
+import type { LocateFile, Variant } from '../core/module.js';
 import { ConfContext, Context, Session, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
 import { createSandbox } from '../worker/create-sandbox.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
@@ -21,6 +21,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Records what every step did, expected or not (report.record): what compare.ts compares between variants. */
   record?: boolean;
+  /** Where the sandbox loads the `.wasm` and the worker script from (SandboxOptions.locateFile). */
+  locateFile?: LocateFile;
 }
 
 /** A scenario's time budget unless told otherwise: a minute, far beyond what any catalog scenario takes (a second or two). */
@@ -152,7 +154,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const record: StepRecord[] = [];
   let sb: Sandbox;
   try {
-    sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock });
+    sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock, locateFile: options.locateFile });
   } catch (error) {
     failures.push({ step: -1, path: 'sandbox', expected: 'to start', observed: describe(error) });
     return { ...base, ok: false, failures, observations, durationMs: Date.now() - started };
