@@ -22,6 +22,7 @@ const VOID_CALLS = new Set<string>([
 const TYPES: Record<string, string> = {
   SSL_CTX_new: 'SSL_CTX', SSL_new: 'SSL', SSL_get1_session: 'SSL_SESSION',
   ...Object.fromEntries(tableCalls('SSL_SESSION').filter((name) => name !== 'SSL_SESSION_up_ref').map((name) => [name, 'SSL_SESSION'])),
+  ...Object.fromEntries(tableCalls('SSL_CONF_CTX').map((name) => [name, 'SSL_CONF_CTX'])),
 };
 /** Calls whose result is bytes an out-parameter gave: the export compares their length (ids made natively differ). */
 const BYTES_OUT = new Set<string>(tableCalls('hex'));
