@@ -49,6 +49,24 @@ async function stepUntil(stop: (from: string, clientDone: boolean) => boolean, d
   throw new Error('the stepped handshake did not end in 20 steps');
 }
 
+/** Opens a context's settings (they open per context, closed at first). */
+async function settings(role: 'server' | 'client'): Promise<Locator> {
+  const button = page.getByRole('button', { name: `${role === 'server' ? 'Server' : 'Client'} SSL_CTX settings` });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  return page.getByTestId(`${role}-config`);
+}
+
+/** Shows one of the panes under the panels: Steps, Handshake messages or C code. */
+const pane = (name: string) => page.getByRole('tab', { name }).click();
+
+/** The steps run so far (the Steps pane also lists undone ones, greyed, after them). */
+const stepsRun = () => page.getByTestId('history').locator('li:not(.ahead):not(.empty)').count();
+
+/** Waits until the page, busy or not, shows `count` steps run (Back and Forward start their work on popstate). */
+async function untilSteps(count: number): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll('#history-list li:not(.ahead):not(.empty)').length === n && document.body.dataset.busy === 'false', count, { timeout: 30_000 });
+}
+
 async function handshake(offer = ''): Promise<void> {
   await page.getByLabel('Offer a session').selectOption(offer);
   await press(page.getByRole('button', { name: 'Run handshake' }));
@@ -74,7 +92,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('configures a TLS 1.2 server with SSL_OP_NO_TICKET and a 300 s timeout through set calls', async () => {
-    const server = page.getByTestId('server-config');
+    const server = await settings('server');
     await server.getByLabel('Maximum protocol').selectOption('TLSv1.2');
     await server.getByLabel('SSL_OP_NO_TICKET').check();
     await server.getByLabel('Timeout (s)').fill('300');
@@ -102,9 +120,11 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('shows a record\'s bytes from the transcript', async () => {
+    await pane('Handshake messages');
     await page.getByText(/Records on the wire/).click();
     await press(page.getByRole('button', { name: /client flight 0 #0: handshake/ }));
     assert.match(await text('record-bytes'), /^0000 {2}16 03 0[13]/);
+    await pane('Steps');
   });
 
   it('SSL_CTX_remove_session returns 1 and the next handshake is a full one', async () => {
@@ -166,12 +186,19 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await again.close();
   });
 
-  it('replays to an earlier step', async () => {
+  it('replays to an earlier step, keeping the later ones to replay forward', async () => {
     // Steps 1-3 are Apply's set calls, 4 the full handshake, 5 the resumption.
+    const all = await page.getByTestId('history').locator('li').count();
     await press(page.getByRole('button', { name: 'Replay to step 5' }));
-    assert.equal(await page.getByTestId('history').locator('li').count(), 5);
+    assert.equal(await stepsRun(), 5);
+    assert.equal(await page.getByTestId('ahead-step').count(), all - 5, 'the later steps are still there, not run');
+    assert.equal(await page.getByTestId('history').locator('li[aria-current]').count(), 1);
     assert.equal(await resumed(), 'true');
     assert.match(await text('handshake-outcome'), /hs2: /);
+    // Forward again to the last step, then back to 5: a new step will replace the ones after it.
+    await press(page.getByRole('button', { name: `Replay to step ${all}` }));
+    assert.equal(await stepsRun(), all);
+    await press(page.getByRole('button', { name: 'Replay to step 5' }));
   });
 
   it('refuses a damaged or oversized link before running anything', async () => {
@@ -189,7 +216,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('a failed handshake says why', async () => {
-    await page.getByTestId('client-config').getByLabel('Minimum protocol').selectOption('TLSv1.3');
+    await (await settings('client')).getByLabel('Minimum protocol').selectOption('TLSv1.3');
     await press(page.getByRole('button', { name: 'Apply' }));
     await handshake();
     assert.match(await text('handshake-outcome'), /handshake failed: .*(protocol|version)/i);
@@ -207,6 +234,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('downloads a capture of the chosen handshake as pcapng', async () => {
+    await pane('Handshake messages');
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download capture (.pcapng)' }).click()]);
     await idle();
     const bytes = await readFile(await file.path());
@@ -231,9 +259,9 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
 
   it('steps through a TLS 1.3 handshake flight by flight, untampered: recorded as a handshake step', async () => {
     // The client wants TLS 1.3 (the test above): the server may offer it again.
-    await page.getByTestId('server-config').getByLabel('Maximum protocol').selectOption('TLSv1.3');
+    await (await settings('server')).getByLabel('Maximum protocol').selectOption('TLSv1.3');
     await press(page.getByRole('button', { name: 'Apply' }));
-    const steps = await page.getByTestId('history').locator('li').count();
+    const steps = await stepsRun();
     await page.getByLabel('Offer a session').selectOption('');
     await press(page.getByRole('button', { name: 'Step through' }));
     assert.equal(await page.getByRole('button', { name: 'Run handshake' }).isDisabled(), true, 'one handshake at a time');
@@ -248,7 +276,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await stepUntil(() => false);
     assert.match(await text('step-outcome'), /^Done: hs\d+: conn_\d+, TLSv1\.3, full handshake\. Recorded as step hs\d+/);
     assert.match(await text('step-lines'), /server: wrote .*ServerHello/);
-    assert.equal(await page.getByTestId('history').locator('li').count(), steps + 1);
+    assert.equal(await stepsRun(), steps + 1);
     const name = (await text('step-outcome')).match(/Recorded as step (hs\d+)/)![1];
     assert.equal(await page.getByTestId(`session-${name}.session`).count(), 1, 'its client session is listed');
     assert.match(await text('event-log'), /SSL_shutdown/);
@@ -317,6 +345,73 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.match(await text('step-outcome'), /Stalled/);
     await press(page.getByRole('button', { name: 'Close (unclean)' }));
     assert.equal(await page.getByRole('button', { name: 'Run handshake' }).isDisabled(), false);
+  });
+
+  it('undoes and redoes a handshake (Ctrl+Z, Redo), and Back and Forward move through the same states', async () => {
+    // Replayed states name connections afresh (the tampered handshakes above were not steps), so
+    // they are compared with each other: the panels of a state are the same however one gets there.
+    const state = async () => Promise.all(['history', 'handshake-outcome', 'cache-server', 'counters'].map((id) => text(id)));
+    const before = await stepsRun();
+    await handshake();
+    assert.equal(await stepsRun(), before + 1);
+    const name = (await text('handshake-outcome')).split(':')[0];
+    await page.getByRole('heading', { name: 'Counters' }).click(); // the focus out of any field: Ctrl+Z there undoes typing
+    await page.keyboard.press('Control+z');
+    await untilSteps(before);
+    assert.doesNotMatch(await text('handshake-outcome'), new RegExp(`^${name}:`), 'undone: the state before the handshake');
+    assert.equal(await page.getByTestId('ahead-step').count(), 1, 'the undone handshake is listed, redoable');
+    const undone = await state();
+    await press(page.getByRole('button', { name: 'Redo' }));
+    await untilSteps(before + 1);
+    assert.match(await text('handshake-outcome'), new RegExp(`^${name}:`), 'redone: the same handshake');
+    const redone = await state();
+    await page.goBack();
+    await untilSteps(before);
+    assert.deepEqual(await state(), undone);
+    await page.goForward();
+    await untilSteps(before + 1);
+    assert.deepEqual(await state(), redone);
+    assert.match(page.url(), /#scenario=/, 'each state keeps its link');
+  });
+
+  it('switching the variant replays the steps on it and keeps them; undo switches back', async () => {
+    const steps = await stepsRun();
+    const described = await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents();
+    await page.getByLabel('OpenSSL', { exact: true }).selectOption('3.0');
+    await untilSteps(steps);
+    assert.match(await text('version'), /OpenSSL 3\.0/);
+    assert.deepEqual(await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents(), described);
+    await press(page.getByRole('button', { name: 'Undo' }));
+    await untilSteps(steps);
+    assert.match(await text('version'), /OpenSSL 3\.5/);
+    assert.equal(await page.getByLabel('OpenSSL', { exact: true }).inputValue(), '3.5');
+  });
+
+  it('Reset restores the default settings and no steps, and is undoable', async () => {
+    const steps = await stepsRun();
+    await press(page.getByRole('button', { name: 'Reset' }));
+    assert.equal(await stepsRun(), 0);
+    assert.equal(await (await settings('server')).getByLabel('Maximum protocol').inputValue(), '', 'the default: no maximum set');
+    await press(page.getByRole('button', { name: 'Undo' }));
+    await untilSteps(steps);
+    assert.equal(await (await settings('server')).getByLabel('Maximum protocol').inputValue(), 'TLSv1.3');
+  });
+
+  it('at 1366×768 the actions, a cache, the counters and the latest events share the first screen', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    for (const role of ['server', 'client'] as const) {
+      const button = page.getByRole('button', { name: `${role === 'server' ? 'Server' : 'Client'} SSL_CTX settings` });
+      if ((await button.getAttribute('aria-expanded')) === 'true') await button.click();
+    }
+    await handshake(); // drawn at this size: the event log shows its end
+    await page.evaluate(() => scrollTo(0, 0));
+    for (const locator of [page.getByRole('button', { name: 'Run handshake' }), page.getByRole('button', { name: '+60 s' }),
+      page.getByTestId('cache-server'), page.getByTestId('counter-client-hits'), page.getByTestId('event-log').locator('li').last()]) {
+      const box = await locator.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + Math.min(box.height, 20) <= 768 && box.x + box.width <= 1366, `${locator} is on the first screen (${JSON.stringify(box)})`);
+    }
+    await page.screenshot({ path: new URL('08-one-screen-1366x768.png', artifacts).pathname });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('stacks into one column in a narrow window, without sideways scrolling', async () => {

@@ -5,6 +5,7 @@ import { toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance'
 import { ROLES, type Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
 import { Playground, SEED, newScenario } from './playground.js';
+import { Timeline, type State } from './timeline.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { variantChooser } from './variants.js';
 import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
@@ -12,13 +13,13 @@ import { renderCache } from './panels/cache.js';
 import { contextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
-import { renderHistory } from './panels/history.js';
+import { describeStep, renderHistory } from './panels/history.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
 import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
 
 const forms = { server: contextForm('server'), client: contextForm('client') };
-byId('forms').append(forms.server.element, forms.client.element);
+byId('forms').prepend(forms.server.element, forms.client.element);
 const variantSelect = byId<HTMLSelectElement>('variant');
 variantChooser(variantSelect);
 const offer = byId<HTMLSelectElement>('offer');
@@ -30,6 +31,10 @@ const alertBox = byId('alert');
 const defaults = (variant: Variant = '3.5') => newScenario(variant, { server: { role: 'server' }, client: { role: 'client' } });
 const playground = new Playground(defaults());
 let snapshot: Snapshot | undefined;
+/** Every state reached, for undo and redo; the browser's history holds the same states, in order. */
+const timeline = new Timeline();
+/** This page load's history entries (others, from before a reload, reopen from their link). */
+const PAGE = crypto.randomUUID();
 /** The hash this page wrote itself, so that only a pasted link reloads. */
 let writtenHash = '';
 /** After a new handshake the diagram shows it; otherwise it keeps the connection chosen. */
@@ -45,19 +50,24 @@ function showError(message: string | undefined): void {
   alertBox.textContent = message ?? '';
 }
 
-/** Queues `work`; the page shows it busy (body[data-busy]) until every queued step is drawn. */
-function perform(what: string, work: () => Promise<Snapshot | undefined>): void {
+/**
+ * Queues `work`; the page shows it busy (body[data-busy]) until every queued step is drawn.
+ * Work that reaches a new state names it (`reach`): it becomes undoable.
+ */
+function perform(what: string, work: () => Promise<Snapshot | undefined>, reach?: Reach): void {
   pending++;
   document.body.dataset.busy = 'true';
   status.textContent = `${what}…`;
   queue = queue.then(async () => {
     try {
       const next = await work();
+      if (reach) reached(reach);
       if (next) await render(next);
       status.textContent = 'Ready.';
     } catch (error) {
       showError((error as Error).message);
       status.textContent = 'Failed: see the message above.';
+      variantSelect.value = playground.variant;
     } finally {
       if (--pending === 0) document.body.dataset.busy = 'false';
     }
@@ -76,11 +86,11 @@ function act(what: string, step: Step): void {
   perform(what, async () => {
     showError(undefined);
     return playground.act(step);
-  });
+  }, describeStep(step));
 }
 
-function load(what: string, scenario: Scenario, upTo?: number): void {
-  perform(what, () => loadNow(scenario, upTo));
+function load(what: string, scenario: Scenario, label: string, upTo = scenario.steps.length): void {
+  perform(what, () => loadNow(scenario, upTo), { scenario, cursor: upTo, label });
 }
 
 async function loadNow(scenario: Scenario, upTo?: number): Promise<Snapshot> {
@@ -144,10 +154,12 @@ async function draw(next: Snapshot): Promise<void> {
   renderCache(byId('cache-client'), next.contexts.client, next.now);
   renderCounters(byId('counters-body'), next);
   renderEvents(byId('event-log'), next, kinds());
-  renderHistory(byId('history-list'), next.records, (n) => load(`Replaying to step ${n}`, playground.scenario, n));
+  const ahead = timeline.ahead;
+  renderHistory(byId('history-list'), next.records, ahead?.steps ?? [], (n) => load(`Replaying to step ${n}`, ahead?.scenario ?? playground.scenario, `replay to step ${n}`, n));
+  drawUndo();
+  fitEventLog();
   drawSequence();
   await drawCode();
-  shareInHash();
 }
 
 function drawSequence(): void {
@@ -172,16 +184,86 @@ async function drawCode(): Promise<void> {
   }
 }
 
-/** Keeps the address bar a link to this state, when it fits in one. */
-function shareInHash(): void {
+/** The event log ends where the window does, so that the latest events are on the first screen. */
+function fitEventLog(): void {
+  const log = byId('event-log');
+  const top = log.getBoundingClientRect().top + scrollY;
+  log.style.maxHeight = `${Math.max(160, innerHeight - top - 16)}px`;
+  log.scrollTop = log.scrollHeight;
+}
+addEventListener('resize', fitEventLog);
+
+// ---- undo, redo, Back and Forward -------------------------------------------------------
+
+/** The address of the state: a link to it, when it fits in one. */
+function addressOf(scenario: Scenario): string {
   try {
-    writtenHash = scenarioHash(playground.scenario);
-    history.replaceState(null, '', writtenHash);
+    return scenarioHash(scenario);
   } catch {
-    writtenHash = '';
-    history.replaceState(null, '', location.pathname + location.search);
+    return location.pathname + location.search;
   }
 }
+
+/** A state reached: given whole, or by what led to it (the playground's scenario, every step run). */
+type Reach = State | string;
+
+/**
+ * Records the state just reached: a new entry of the timeline and of the browser's history (the
+ * first state of the page replaces the entry it was opened with), its address a link to it.
+ */
+function reached(reach: Reach): void {
+  const state = typeof reach === 'string' ? { scenario: playground.scenario, cursor: playground.scenario.steps.length, label: reach } : reach;
+  const first = timeline.index < 0;
+  const index = timeline.push(state);
+  // The link replays what is run, not the steps past the cursor.
+  const address = addressOf({ ...state.scenario, steps: state.scenario.steps.slice(0, state.cursor) });
+  writtenHash = address.startsWith('#') ? address : '';
+  if (first) history.replaceState({ page: PAGE, index }, '', address);
+  else history.pushState({ page: PAGE, index }, '', address);
+  drawUndo();
+}
+
+/** Replays a state of the timeline (undo, redo, Back, Forward): a fresh seeded sandbox, exactly as it was. */
+function restore(state: State, what: string): void {
+  perform(what, () => loadNow(state.scenario, state.cursor));
+}
+
+function drawUndo(): void {
+  const undo = byId<HTMLButtonElement>('undo');
+  const redo = byId<HTMLButtonElement>('redo');
+  undo.disabled = !timeline.previous;
+  redo.disabled = !timeline.next;
+  undo.title = timeline.previous ? `Undo ${timeline.current?.label} (Ctrl+Z)` : 'Nothing to undo';
+  redo.title = timeline.next ? `Redo ${timeline.next.label} (Ctrl+Shift+Z)` : 'Nothing to redo';
+}
+
+// Undo and redo are the browser's Back and Forward, so that both move through the same states.
+const undo = () => timeline.previous && !busyStepping() && history.back();
+const redo = () => timeline.next && !busyStepping() && history.forward();
+byId('undo').addEventListener('click', undo);
+byId('redo').addEventListener('click', redo);
+document.addEventListener('keydown', (event) => {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  // In a text field, Ctrl+Z undoes the typing.
+  if ((event.target as HTMLElement).closest('input[type=text], input[type=number], textarea')) return;
+  const key = event.key.toLowerCase();
+  if (key === 'z' && !event.shiftKey) undo();
+  else if ((key === 'z' && event.shiftKey) || key === 'y') redo();
+  else return;
+  event.preventDefault();
+});
+
+window.addEventListener('popstate', (event) => {
+  const entry = event.state as { page?: string; index?: number } | null;
+  const state = entry?.page === PAGE ? timeline.go(entry.index ?? -1) : undefined;
+  writtenHash = location.hash;
+  if (state) {
+    if (stepping && !stepping.view.ended) showError('The stepped handshake was closed: you went to another state.');
+    restore(state, `Going to: ${state.label}`);
+  } else {
+    openHash();
+  }
+});
 
 function showRecord(record: RecordEvent): void {
   perform('Reading the transcript', async () => {
@@ -209,21 +291,56 @@ function sessionAction(call: SessionAction, ref: string): void {
 byId('apply').addEventListener('click', () => !busyStepping() && perform('Applying', async () => {
   showError(undefined);
   const configs = { server: forms.server.read(), client: forms.client.read() };
-  const { snapshot: next, how } = await playground.apply(variantSelect.value as Variant, configs);
+  const { snapshot: next, how } = await playground.apply(configs);
   byId('apply-note').textContent = how;
   writeForms();
   followLatest = true;
   return next;
-}));
+}, 'apply the settings'));
 
-// On a laptop screen the settings push the panels below the fold: they fold away.
-byId('fold').addEventListener('click', (event) => {
-  const button = event.currentTarget as HTMLButtonElement;
-  const open = button.getAttribute('aria-expanded') !== 'true';
-  button.setAttribute('aria-expanded', String(open));
-  button.textContent = open ? 'Hide the settings' : 'Show the settings';
-  byId('forms').hidden = !open;
+// A new variant replays the steps done so far on it: the history stays, and the change is undoable.
+variantSelect.addEventListener('change', () => {
+  if (busyStepping()) {
+    variantSelect.value = playground.variant;
+    return;
+  }
+  const variant = variantSelect.value as Variant;
+  load(`Replaying the steps on OpenSSL ${variant}`, { ...playground.scenario, openssl: [variant] }, `switch to OpenSSL ${variant}`);
 });
+
+// Each context's settings open on their own: closed, the actions, caches and counters share one screen.
+for (const role of ROLES) {
+  const button = byId<HTMLButtonElement>(`open-${role}`);
+  forms[role].element.hidden = true;
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    forms[role].element.hidden = !open;
+    byId('forms').hidden = ROLES.every((r) => forms[r].element.hidden);
+    if (open) forms[role].element.querySelector<HTMLElement>('select, input')?.focus();
+  });
+}
+
+// The panes under the panels: one shown at a time (the WAI-ARIA tabs pattern, arrow keys included).
+const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('#panes [role=tab]'));
+function showTab(tab: HTMLButtonElement): void {
+  for (const t of tabs) {
+    const selected = t === tab;
+    t.setAttribute('aria-selected', String(selected));
+    t.tabIndex = selected ? 0 : -1;
+    byId(t.getAttribute('aria-controls')!).hidden = !selected;
+  }
+}
+for (const [i, tab] of tabs.entries()) {
+  tab.addEventListener('click', () => showTab(tab));
+  tab.addEventListener('keydown', (event) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = tabs[(i + step + tabs.length) % tabs.length];
+    showTab(next);
+    next.focus();
+  });
+}
 
 byId('handshake').addEventListener('click', () => {
   const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value as 'clean' | 'unclean';
@@ -366,6 +483,7 @@ async function finishStepping(current: NonNullable<typeof stepping>, last: Fligh
   view.ended = true;
   view.held = undefined;
   const record = next.records.at(-1);
+  if (!handshake.tampered && record?.step === handshake.step) reached(describeStep(handshake.step));
   if (!handshake.tampered && record?.step === handshake.step) {
     view.lines.push({ text: record.text, kind: record.error ? 'error' : 'done' });
     const how = last.outcome === 'done' ? `Done: ${record.text}.` : `Closed: ${record.text}.`;
@@ -396,9 +514,11 @@ for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[d
 target.addEventListener('change', () => snapshot && renderSessions(byId('sessions-body'), snapshot, target.value, sessionAction));
 connectionSelect.addEventListener('change', drawSequence);
 
+// Back to the default settings and no steps; the variant stays. Undoable like any step.
 byId('reset').addEventListener('click', () => {
+  if (busyStepping()) return;
   byId('record-view').hidden = true;
-  load('Starting over', newScenario(playground.variant, { server: playground.config('server'), client: playground.config('client') }));
+  load('Starting over', defaults(playground.variant), 'reset');
 });
 
 byId('share').addEventListener('click', async () => {
@@ -428,7 +548,7 @@ byId<HTMLInputElement>('import').addEventListener('change', (event) => {
     const scenario = await scenarioFromFile(file);
     showError(undefined);
     return loadNow({ ...scenario, seed: scenario.seed ?? SEED });
-  });
+  }, `import ${file.name}`);
 });
 
 byId('capture').addEventListener('click', () => perform('Capturing', async () => {
@@ -456,13 +576,13 @@ function openHash(): void {
   if (hasScenarioHash(location.hash)) {
     try {
       const scenario = scenarioFromHash(location.hash);
-      load('Replaying the shared session', { ...scenario, seed: scenario.seed ?? SEED });
+      load('Replaying the shared session', { ...scenario, seed: scenario.seed ?? SEED }, 'open a shared link');
       return;
     } catch (error) {
       showError((error as Error).message);
     }
   }
-  load('Loading OpenSSL', defaults());
+  load('Loading OpenSSL', defaults(), 'start');
 }
 
 window.addEventListener('hashchange', () => {

@@ -50,12 +50,13 @@ export class Playground {
 
   /** Rebuilds from `scenario` (all its steps, or the first `upTo`): a fresh seeded sandbox. */
   async load(scenario: Scenario, upTo = scenario.steps.length): Promise<Snapshot> {
-    await this.#runtime?.dispose();
-    this.#runtime = undefined;
     const steps = scenario.steps.slice(0, upTo);
-    this.#scenario = { ...scenario, steps: [] };
-    const runtime = await Runtime.start(this.#scenario);
+    // Started before the old one goes: if this variant cannot start, the page keeps its state.
+    const next = { ...scenario, steps: [] as Step[] };
+    const runtime = await Runtime.start(next);
+    await this.#runtime?.dispose();
     this.#runtime = runtime;
+    this.#scenario = next;
     // Observed after each step as a live run is: reading the caches names objects (#1, #2…) in
     // the order they are first seen, and counter changes are per step, so a replay matches exactly.
     let snapshot = await runtime.snapshot();
@@ -88,14 +89,14 @@ export class Playground {
 
   /**
    * Applies new context configurations: with set calls (Context.configure) where OpenSSL has
-   * them, recorded as steps; otherwise (another variant, a setting cleared, callbacks changed)
-   * with new contexts, which starts the history over. Says which it did.
+   * them, recorded as steps; otherwise (a setting cleared, callbacks changed) with new contexts,
+   * which starts the history over (undoable, like every change). Says which it did.
    */
-  async apply(variant: Variant, configs: Record<Role, ContextConfig>): Promise<{ snapshot: Snapshot; how: string }> {
+  async apply(configs: Record<Role, ContextConfig>): Promise<{ snapshot: Snapshot; how: string }> {
     const calls = ROLES.map((role) => reconfigureCalls(role, this.config(role), configs[role]));
-    if (variant !== this.variant || calls.some((c) => c === null)) {
-      const snapshot = await this.load(newScenario(variant, configs));
-      return { snapshot, how: `New SSL_CTXs created (OpenSSL ${variant}): the history starts over.` };
+    if (calls.some((c) => c === null)) {
+      const snapshot = await this.load(newScenario(this.variant, configs));
+      return { snapshot, how: 'New SSL_CTXs created: the history starts over (Undo brings it back).' };
     }
     const steps = calls.flat() as Step[];
     if (!steps.length) return { snapshot: await this.runtime.snapshot(), how: 'Nothing changed.' };
