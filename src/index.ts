@@ -4,7 +4,7 @@
  * @module openssl-wasm-sandbox
  */
 export { createSandbox } from './worker/create-sandbox.js';
-export { Sandbox, Context, Session, Ssl, Connection, Clock } from './sandbox/sandbox.js';
+export { Sandbox, Context, Session, Ssl, ConfContext, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
 export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
@@ -12,11 +12,13 @@ export type {
   SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,
   MessageEvent, RecordEvent, StateEvent, AlertEvent, NameEvent, FaultEvent,
 } from './sandbox/events.js';
+export { EVENT_KINDS } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js';
 export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError } from './core/errors.js';
 export type { SandboxErrorCode, OpenSSLErrorEntry, HandleProblem, CallProblem } from './core/errors.js';
 export { C_API, CALL_NAMES, type CallName, type CFunction, type ArgKind, type ReturnKind } from './sandbox/c-api.js';
+export { C_RESULTS, explainResult, type ResultMeaning } from './sandbox/c-results.js';
 export { VARIANTS, DEFAULT_VARIANT, type Variant, type LocateFile, type SandboxFile } from './core/module.js';
 export {
   PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, VERIFY_MODES, COUNTERS,

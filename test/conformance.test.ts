@@ -1,9 +1,13 @@
 // The conformance catalog (test/conformance/*.json) on both variants, and the runner's own behaviour.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { VARIANTS } from '../src/index.js';
+import { VARIANTS, type LocateFile } from '../src/index.js';
 import { loadScenario, scenarioFiles } from '../src/scenario/files.js';
 import { runNative } from '../scripts/checkout/native.js';
 import { runScenario } from '../src/scenario/run.js';
@@ -102,6 +106,28 @@ describe('the scenario runner', () => {
     assert.equal(report.ok, false);
     assert.deepEqual(report.failures.map((f) => [f.step, f.path, f.expected, f.observed]), [[1, 'SSL_CTX_sess_number()', 5, 0]]);
   });
+
+  for (const worker of [false, true]) {
+    it(`loads its sandbox's files from where locateFile says [${worker ? 'in a worker' : 'in process'}]`, async () => {
+      // The .wasm in a folder of its own, reachable only through locateFile: missing, then copied there.
+      const elsewhere = await mkdtemp(join(tmpdir(), 'osb-locate-'));
+      try {
+        const asked = new Set<string>();
+        const locateFile: LocateFile = (file, standard, variant) => {
+          asked.add(`${file} ${variant}`);
+          return file === 'openssl.wasm' ? pathToFileURL(join(elsewhere, file)) : standard;
+        };
+        const missing = await runScenario(validateScenario(valid), { openssl: '3.5', worker, locateFile });
+        assert.match(String(missing.failures[0]?.observed), /could not be loaded \(ENOENT.*osb-locate-/, 'the .wasm is looked for where locateFile says');
+        await copyFile(new URL('../wasm/dist/3.5/openssl.wasm', import.meta.url), join(elsewhere, 'openssl.wasm'));
+        const report = await runScenario(validateScenario(valid), { openssl: '3.5', worker, locateFile });
+        assert.ok(report.ok, explain(report));
+        assert.deepEqual([...asked].sort(), worker ? ['openssl.wasm 3.5', 'worker.js 3.5'] : ['openssl.wasm 3.5']);
+      } finally {
+        await rm(elsewhere, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('states what differs between variants with byVariant', async () => {
     const scenario = validateScenario({ ...valid, steps: [{ call: 'SSL_CTX_sess_number', args: ['s'], expect: { byVariant: { '3.5': 0, '3.0': 1 } } }] });

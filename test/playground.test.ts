@@ -11,6 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
+import { EVENT_KINDS } from '../src/index.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -88,6 +89,8 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   it('starts with both contexts and no steps', async () => {
     assert.match(await text('version'), /OpenSSL 3\.5/);
     assert.equal(await cacheCount(), 0);
+    const filters = await page.locator('#event-kinds label').allTextContents();
+    assert.deepEqual(filters, [...EVENT_KINDS], 'the event log filters every kind of event');
     await shot('01-initial');
   });
 
@@ -395,6 +398,24 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await press(page.getByRole('button', { name: 'Undo' }));
     await untilSteps(steps);
     assert.equal(await (await settings('server')).getByLabel('Maximum protocol').inputValue(), 'TLSv1.3');
+  });
+
+  it('explains a return value: SSL_CTX_remove_session 1 succeeded, 0 was not found in the cache', async () => {
+    await page.getByLabel('Add and remove on').selectOption('server');
+    await handshake();
+    const session = `${(await text('handshake-outcome')).split(':')[0]}.session`;
+    // TLS 1.3 with tickets: the server keeps no session; the client's is added, then removed twice.
+    await press(page.getByRole('button', { name: `SSL_CTX_add_session(server, ${session})` }));
+    const remove = page.getByRole('button', { name: `SSL_CTX_remove_session(server, ${session})` });
+    await press(remove);
+    const result = page.getByTestId(`session-result-${session}`);
+    assert.match(await result.textContent() ?? '', /= 1 The operation succeeded\. SSL_CTX_add_session\(3\)/);
+    assert.match(await result.getAttribute('class') ?? '', /\bgood\b/);
+    await press(remove);
+    assert.match(await result.textContent() ?? '', /= 0 The operation failed: the session was not found in the cache\./);
+    assert.match(await result.getAttribute('class') ?? '', /\bbad\b/);
+    assert.notEqual(await result.locator('code').evaluate((e) => getComputedStyle(e).color),
+      await page.getByTestId('history').locator('li:not(.ahead) output.good code').first().evaluate((e) => getComputedStyle(e).color), '0 is not shown in the colour of 1');
   });
 
   it('at 1366×768 the actions, a cache, the counters and the latest events share the first screen', async () => {

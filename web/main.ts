@@ -14,6 +14,7 @@ import { contextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
 import { describeStep, renderHistory } from './panels/history.js';
+import { renderResult } from './panels/result.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
 import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
@@ -147,7 +148,8 @@ async function draw(next: Snapshot): Promise<void> {
   outcome.className = last?.error ? 'error' : last?.handshake?.reused ? 'resumed' : '';
 
   byId('now').textContent = `${new Date(next.now * 1000).toISOString().replace('.000Z', 'Z')} (${next.now})`;
-  byId('last-result').textContent = next.records.at(-1)?.text ?? '';
+  const latest = next.records.at(-1);
+  fill(byId('last-result'), latest ? renderResult(latest) : null);
 
   renderSessions(byId('sessions-body'), next, target.value, sessionAction);
   renderCache(byId('cache-server'), next.contexts.server, next.now);

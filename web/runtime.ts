@@ -2,7 +2,7 @@
 // and the steps done so far, each a conformance-scenario step run by the package's scenario
 // interpreter, so that any state can be rebuilt by replaying them.
 import {
-  Connection, Context, Session, createSandbox, type CachedSession, type ContextState, type Counter, type Sandbox, type SandboxEvent,
+  Connection, Context, Session, createSandbox, type CachedSession, type CallEvent, type ContextState, type Counter, type Sandbox, type SandboxEvent,
   type Flight, type HandshakeResult, type SessionInfo, type Variant,
 } from 'openssl-wasm-sandbox';
 import { Interpreter, type HandshakeStep, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
@@ -47,6 +47,8 @@ export interface StepRecord {
   eventsTo: number;
   /** The C line of the step's own call (`SSL_CTX_add_session(server_ctx_1, sess_2) = 1`), or a summary. */
   text: string;
+  /** What the step's own call returned, as C did. */
+  result?: number | string;
   handshake?: HandshakeOutcome;
   error?: string;
 }
@@ -127,8 +129,9 @@ export class Runtime {
     const own = await this.sb.events(eventsFrom);
     this.#events.push(...own);
     if (!record.text) {
-      const call = 'call' in step ? own.filter((e) => e.kind === 'call' && e.call === step.call && e.during === undefined).at(-1) : undefined;
+      const call = 'call' in step ? own.filter((e): e is CallEvent => e.kind === 'call' && e.call === step.call && e.during === undefined).at(-1) : undefined;
       record.text = record.error ? `${'call' in step ? step.call : 'step'} failed: ${record.error}` : call?.c ?? ('clock' in step ? `clock ${step.clock} s` : 'done');
+      if (call?.result !== undefined) record.result = call.result;
     }
     this.records.push(record);
     return record;

@@ -48,6 +48,18 @@ export const VERIFY_MODES = {
 } as const;
 export type VerifyMode = keyof typeof VERIFY_MODES;
 
+/** SSL_CONF_CTX_set_flags(3): where commands come from (a file or a command line) and what they may configure. */
+export const SSL_CONF_FLAGS = {
+  SSL_CONF_FLAG_CMDLINE: 0x1,
+  SSL_CONF_FLAG_FILE: 0x2,
+  SSL_CONF_FLAG_CLIENT: 0x4,
+  SSL_CONF_FLAG_SERVER: 0x8,
+  SSL_CONF_FLAG_SHOW_ERRORS: 0x10,
+  SSL_CONF_FLAG_CERTIFICATE: 0x20,
+  SSL_CONF_FLAG_REQUIRE_PRIVATE: 0x40,
+} as const;
+export type SslConfFlag = keyof typeof SSL_CONF_FLAGS;
+
 /** The SSL_CTX_sess_* statistics counters, in the order osb_ctx_sess_counter numbers them. */
 export const COUNTERS = [
   'connect', 'connect_good', 'connect_renegotiate', 'accept', 'accept_good', 'accept_renegotiate',

@@ -2,7 +2,7 @@ import { HandleError } from './errors.js';
 import type { Ptr } from './pointers.js';
 
 /** The C object kinds a handle can stand for. */
-export type HandleKind = 'SSL_CTX' | 'SSL_SESSION' | 'SSL' | 'osb_conn';
+export type HandleKind = 'SSL_CTX' | 'SSL_SESSION' | 'SSL' | 'SSL_CONF_CTX' | 'osb_conn';
 
 /**
  * A reference to a C object owned by one sandbox. It is plain data (it can cross a worker

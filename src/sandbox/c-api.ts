@@ -4,7 +4,7 @@
 // format's call names and arity, the C export (src/scenario/to-c.ts). Adding a function is one row.
 // Rows come in blocks by area, each block its own constant, so that areas grow without touching each other.
 import { fromHex, hex } from '../core/bytes.js';
-import { COUNTERS, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, VERIFY_MODES, protocolName, type Counter } from '../core/constants.js';
+import { COUNTERS, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, SSL_CONF_FLAGS, VERIFY_MODES, protocolName, type Counter } from '../core/constants.js';
 import { CallError, HandleError } from '../core/errors.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -13,15 +13,16 @@ import type { Engine } from './engine.js';
 /**
  * What an argument is, as Sandbox.call() and scenarios pass it. A trailing `?` makes it optional
  * (the sandbox fills in what its row says).
- * - `SSL_CTX`, `SSL_SESSION`, `SSL`: an object (a handle; a name in scenarios); `SSL_SESSION|NULL` also takes null.
+ * - `SSL_CTX`, `SSL_SESSION`, `SSL`, `SSL_CONF_CTX`: an object (a handle; a name in scenarios); `SSL_SESSION|NULL` also takes null.
  * - `int`, `long`, `size_t`: a whole number, passed on as C converts it, negative or out of range
  *   included. WebAssembly's long and size_t are 32 bits (64 natively): numbers beyond 32 bits are refused.
  * - `time_t`: seconds since the epoch (or a duration), a whole number.
- * - `cache_mode`, `options`, `verify_mode`: a flag mask, as a number (bits without a name included) or an array of flag names.
+ * - `cache_mode`, `options`, `verify_mode`, `conf_flags`: a flag mask, as a number (bits without a name included) or an array of flag names.
  * - `verify_cb`: a verification callback; only null (NULL: OpenSSL's own verification).
  * - `version`: a protocol version, as a number (0x0303) or a name ('TLSv1.2').
  * - `hex`, `text`: bytes and their length (two C arguments), as hex digits or as a string's UTF-8.
  * - `der`: DER bytes (a Uint8Array) and their length.
+ * - `string`: a C string (const char *), as a string.
  * - `new_cb`, `remove_cb`, `get_cb`: a session callback, as what it does (the behaviours real
  *   applications use), or null to remove it. new: `keep` (return 1, an external store keeps the
  *   reference), `decline` (return 0), `free` (return 1 and SSL_SESSION_free at once); remove:
@@ -29,23 +30,24 @@ import type { Engine } from './engine.js';
  *   `{ answer, copy }` with *copy 0 (the reference passes to OpenSSL) or 1 (the default).
  */
 export type ArgKind =
-  | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'SSL' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
-  | 'cache_mode' | 'options' | 'verify_mode' | 'version' | 'hex' | 'text' | 'der' | 'new_cb' | 'remove_cb' | 'get_cb' | 'verify_cb';
+  | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'SSL' | 'SSL_CONF_CTX' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
+  | 'cache_mode' | 'options' | 'verify_mode' | 'conf_flags' | 'version' | 'hex' | 'text' | 'der' | 'string'
+  | 'new_cb' | 'remove_cb' | 'get_cb' | 'verify_cb';
 
 /**
- * What a call returns: a number of that C type; `cache_mode`, `options`, `verify_mode` and
- * `version` are numbers too (scenarios may compare them with names); `SSL_SESSION` a new reference
- * (a handle), `SSL_SESSION|NULL` one or null; `get0 SSL_SESSION|NULL` a name for a session without
- * a reference of its own (usable while its owner keeps it, not to be freed), or null; `SSL` a new
- * SSL object; `hex` bytes an out-parameter gave, as hex; `der` the encoding; `callback` the C name
- * of the installed callback, or null; `void` nothing.
+ * What a call returns: a number of that C type; `cache_mode`, `options`, `verify_mode`,
+ * `conf_flags` and `version` are numbers too (scenarios may compare them with names);
+ * `SSL_SESSION`, `SSL_CONF_CTX`, `SSL` a new object (a handle), `SSL_SESSION|NULL` a new reference
+ * or null; `get0 SSL_SESSION|NULL` a name for a session without a reference of its own (usable
+ * while its owner keeps it, not to be freed), or null; `hex` bytes an out-parameter gave, as hex;
+ * `der` the encoding; `callback` the C name of the installed callback, or null; `void` nothing.
  */
 export type ReturnKind =
-  | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint64_t' | 'cache_mode' | 'options' | 'verify_mode' | 'version'
-  | 'void' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'get0 SSL_SESSION|NULL' | 'SSL' | 'hex' | 'der' | 'callback';
+  | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint64_t' | 'cache_mode' | 'options' | 'verify_mode' | 'conf_flags' | 'version'
+  | 'void' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'get0 SSL_SESSION|NULL' | 'SSL' | 'SSL_CONF_CTX' | 'hex' | 'der' | 'callback';
 
-/** An argument as the glue takes it: a pointer or number, or bytes. */
-export type CValue = number | Uint8Array;
+/** An argument as the glue takes it: a pointer or number, bytes, or a C string. */
+export type CValue = number | Uint8Array | string;
 
 export interface CFunction {
   /** The prototype, as OpenSSL's headers declare it (macros as the function they stand for). */
@@ -288,6 +290,32 @@ const SESSION_CALLS = {
     c: 'SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length)', args: ['der'], returns: 'SSL_SESSION',
     engine: (e, [der]) => e.decodeSession(der),
   },
+
+  // ---- SSL_CONF: a context configured by command name, as configuration files do (SSL_CONF_cmd(3), SSL_CONF_CTX_new(3))
+  SSL_CONF_CTX_new: {
+    c: 'SSL_CONF_CTX *SSL_CONF_CTX_new(void)', args: [], returns: 'SSL_CONF_CTX',
+    engine: (e) => e.createConfContext(),
+  },
+  SSL_CONF_CTX_set_flags: {
+    c: 'unsigned int SSL_CONF_CTX_set_flags(SSL_CONF_CTX *cctx, unsigned int flags)', args: ['SSL_CONF_CTX', 'conf_flags'], returns: 'conf_flags',
+    glue: (o, [cctx, flags]) => o.glue.osb_conf_ctx_set_flags(p(cctx), n(flags)),
+  },
+  SSL_CONF_CTX_set_ssl_ctx: {
+    c: 'void SSL_CONF_CTX_set_ssl_ctx(SSL_CONF_CTX *cctx, SSL_CTX *ctx)', args: ['SSL_CONF_CTX', 'SSL_CTX'], returns: 'void',
+    engine: (e, [cctx, ctx]) => e.setConfContextTarget(cctx, ctx),
+  },
+  SSL_CONF_cmd: {
+    c: 'int SSL_CONF_cmd(SSL_CONF_CTX *cctx, const char *option, const char *value)', args: ['SSL_CONF_CTX', 'string', 'string'], returns: 'int',
+    engine: (e, [cctx, option, value]) => e.confCommand(cctx, option, value),
+  },
+  SSL_CONF_CTX_finish: {
+    c: 'int SSL_CONF_CTX_finish(SSL_CONF_CTX *cctx)', args: ['SSL_CONF_CTX'], returns: 'int',
+    engine: (e, [cctx]) => e.finishConfContext(cctx),
+  },
+  SSL_CONF_CTX_free: {
+    c: 'void SSL_CONF_CTX_free(SSL_CONF_CTX *cctx)', args: ['SSL_CONF_CTX'], returns: 'void',
+    engine: (e, [cctx]) => e.freeConfContext(cctx),
+  },
 } as const satisfies Record<string, CFunction>;
 
 /** A glue row on an SSL: `fn(ssl)` returning an int. */
@@ -409,7 +437,7 @@ export function parameters(fn: CFunction): string[] {
 }
 
 /** The flag tables of the mask kinds, by their OpenSSL names. */
-export const FLAGS = { cache_mode: SESSION_CACHE_MODES, options: OPTIONS, verify_mode: VERIFY_MODES } as const;
+export const FLAGS = { cache_mode: SESSION_CACHE_MODES, options: OPTIONS, verify_mode: VERIFY_MODES, conf_flags: SSL_CONF_FLAGS } as const;
 
 /**
  * A mask as C code writes it: the named flags it holds (composite ones as their parts), then any
@@ -453,7 +481,7 @@ const TIME = [-(2 ** 53), 2 ** 53] as const;
  * wrong-kind handle, which is re-raised naming the argument).
  */
 export function checkArguments(
-  name: string, fn: CFunction, args: unknown[], pointer: (ref: unknown, kind: 'SSL_CTX' | 'SSL_SESSION' | 'SSL', freeing: boolean) => number,
+  name: string, fn: CFunction, args: unknown[], pointer: (ref: unknown, kind: 'SSL_CTX' | 'SSL_SESSION' | 'SSL' | 'SSL_CONF_CTX', freeing: boolean) => number,
 ): CheckedCall {
   const params = parameters(fn);
   const { min, max } = arity(fn);
@@ -472,7 +500,7 @@ export function checkArguments(
     if (value === undefined && kind.endsWith('?')) return;
     checked.given.push(value);
     switch (kind) {
-      case 'SSL_CTX': case 'SSL_SESSION': case 'SSL_SESSION|NULL': case 'SSL': {
+      case 'SSL_CTX': case 'SSL_SESSION': case 'SSL_SESSION|NULL': case 'SSL': case 'SSL_CONF_CTX': {
         if (value === null && kind === 'SSL_SESSION|NULL') {
           checked.values.push(0);
           checked.shown.push('NULL');
@@ -499,7 +527,7 @@ export function checkArguments(
         checked.shown.push(String(value));
         return;
       }
-      case 'cache_mode': case 'options': case 'verify_mode': {
+      case 'cache_mode': case 'options': case 'verify_mode': case 'conf_flags': {
         const table = FLAGS[kind] as Record<string, number>;
         let bits = 0;
         if (Array.isArray(value)) {
@@ -508,10 +536,15 @@ export function checkArguments(
             bits = orBits(bits, table[flag as string]);
           }
         } else if (typeof value === 'number' && Number.isInteger(value)
-          && (kind === 'options' ? value >= 0 && value < 2 ** 53 : value >= INT32[0] && value <= INT32[1])) {
+          && (kind === 'options' ? value >= 0 && value < 2 ** 53 : kind === 'conf_flags' ? value >= 0 && value <= 0xffffffff : value >= INT32[0] && value <= INT32[1])) {
           bits = value;
         } else {
-          wrong(kind === 'options' ? 'flag names or a number from 0 to 2^53 (uint64_t, exact in a double)' : 'flag names or a 32-bit whole number (long)');
+          wrong({
+            options: 'flag names or a number from 0 to 2^53 (uint64_t, exact in a double)',
+            conf_flags: 'flag names or a number from 0 to 2^32 - 1 (unsigned int)',
+            cache_mode: 'flag names or a 32-bit whole number (long)',
+            verify_mode: 'flag names or a 32-bit whole number (int)',
+          }[kind]);
         }
         checked.values.push(bits);
         checked.shown.push(bits < 0 ? String(bits) : flagExpression(kind, bits));
@@ -534,6 +567,12 @@ export function checkArguments(
         checked.shown.push(JSON.stringify(value), String(data!.length));
         return;
       }
+      case 'string':
+        if (typeof value !== 'string') wrong('a string');
+        if ((value as string).includes('\0')) wrong('a string without NUL characters (C would end it at the first)');
+        checked.values.push(value as string);
+        checked.shown.push(JSON.stringify(value));
+        return;
       case 'der':
         if (!(value instanceof Uint8Array)) wrong('DER bytes (the result of i2d_SSL_SESSION)');
         checked.values.push(value as Uint8Array);

@@ -1,5 +1,5 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, CallError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
+import { ArgumentError, CallError, HandleError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -67,6 +67,7 @@ export interface SessionFields {
 export type ContextRef = HandleRef<'SSL_CTX'>;
 export type SessionRef = HandleRef<'SSL_SESSION'>;
 export type ConnectionRef = HandleRef<'osb_conn'>;
+export type ConfContextRef = HandleRef<'SSL_CONF_CTX'>;
 
 /** The calls batch() runs: the cache's, which are cheap enough that a round trip would dominate. */
 const BATCHABLE = ['addSession', 'removeSession', 'sessionCount', 'flushSessions', 'counters', 'sessionInfo'] as const;
@@ -122,6 +123,8 @@ export class Engine {
   /** Transcripts and key logs of the latest connections, open or closed, for captures. */
   readonly #archive = new Map<string, WireChunk[]>();
   readonly #lastCounters = new Map<number, Record<Counter, number>>();
+  /** The SSL_CTX each SSL_CONF_CTX configures (SSL_CONF_CTX_set_ssl_ctx), by the SSL_CONF_CTX's handle id. */
+  readonly #confTargets = new Map<number, ContextRef>();
   /** Mirrors osb_clock_configure: frozen at `value`, or real time plus `value`. */
   #clock = { frozen: false, value: 0 };
 
@@ -245,6 +248,59 @@ export class Engine {
     this.log.call('SSL_CTX_free', [ctx.name], () => this.#glue.osb_ctx_free(ptr));
     this.#callbacks.forgetContext(ptr);
     this.#lastCounters.delete(ptr);
+  }
+
+  // ---- SSL_CONF_CTX: contexts configured by command name ----------------------------
+
+  /** SSL_CONF_CTX_new */
+  createConfContext(): ConfContextRef {
+    return this.log.created('SSL_CONF_CTX_new', [], 'SSL_CONF_CTX', () => {
+      const ptr = this.#glue.osb_conf_ctx_new();
+      if (!ptr) throw this.openssl.failure('SSL_CONF_CTX_new');
+      return this.handles.issue('SSL_CONF_CTX', ptr, 'cctx');
+    }, (r) => r.name);
+  }
+
+  /** SSL_CONF_CTX_set_ssl_ctx: later commands configure `ctx`. */
+  setConfContextTarget(cctx: ConfContextRef, ctx: ContextRef): void {
+    const c = this.handles.pointer(cctx, 'SSL_CONF_CTX');
+    const target = this.handles.pointer(ctx, 'SSL_CTX');
+    this.log.call('SSL_CONF_CTX_set_ssl_ctx', [cctx.name, ctx.name], () => this.#glue.osb_conf_ctx_set_ssl_ctx(c, target));
+    this.#confTargets.set(cctx.id, ctx);
+  }
+
+  /** SSL_CONF_cmd: 2 the value was used, 1 none was needed, 0 a bad value, -2 an unknown command, -3 a missing value. */
+  confCommand(cctx: ConfContextRef, option: string, value: string): number {
+    const c = this.#confPointer(cctx, 'SSL_CONF_cmd');
+    this.#glue.osb_err_clear();
+    return this.log.call('SSL_CONF_cmd', [cctx.name, JSON.stringify(option), JSON.stringify(value)],
+      () => this.#glue.osb_conf_cmd(c, option, value), () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+  }
+
+  /** SSL_CONF_CTX_finish: loads what the commands left pending (a Certificate's private key). */
+  finishConfContext(cctx: ConfContextRef): number {
+    const c = this.#confPointer(cctx, 'SSL_CONF_CTX_finish');
+    this.#glue.osb_err_clear();
+    return this.log.call('SSL_CONF_CTX_finish', [cctx.name], () => this.#glue.osb_conf_ctx_finish(c),
+      () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+  }
+
+  /** SSL_CONF_CTX_free: the SSL_CTX it configured stays as it is. */
+  freeConfContext(cctx: ConfContextRef): void {
+    const c = this.handles.release(cctx, 'SSL_CONF_CTX');
+    this.#confTargets.delete(cctx.id);
+    this.log.call('SSL_CONF_CTX_free', [cctx.name], () => this.#glue.osb_conf_ctx_free(c));
+  }
+
+  /** The SSL_CONF_CTX's pointer, refused when the SSL_CTX it configures was freed: C would write into freed memory. */
+  #confPointer(cctx: ConfContextRef, call: string): Ptr<'SSL_CONF_CTX'> {
+    const c = this.handles.pointer(cctx, 'SSL_CONF_CTX');
+    const target = this.#confTargets.get(cctx.id);
+    if (target && !this.handles.isAlive(target, 'SSL_CTX')) {
+      throw new HandleError('disposed', `${call}(${cctx.name}): its SSL_CTX ${target.name} was freed (SSL_CTX_free); in C, `
+        + `${cctx.name} still points to it and the command would write into freed memory. Set another (SSL_CONF_CTX_set_ssl_ctx) first.`);
+    }
+    return c;
   }
 
   // ---- the cache ------------------------------------------------------------------
@@ -745,6 +801,7 @@ export class Engine {
     if (this.openssl.isAborted()) return;
     for (const ref of this.handles.live('osb_conn')) this.close(ref, 'unclean');
     this.ssl.freeAll();
+    for (const ref of this.handles.live('SSL_CONF_CTX')) this.freeConfContext(ref);
     for (const ref of this.handles.live('SSL_SESSION')) this.freeSession(ref);
     for (const ref of this.handles.live('SSL_CTX')) this.freeContext(ref);
   }

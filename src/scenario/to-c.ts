@@ -23,6 +23,7 @@ const VOID_CALLS = new Set<string>([
 const TYPES: Record<string, string> = {
   SSL_CTX_new: 'SSL_CTX', SSL_new: 'SSL',
   ...Object.fromEntries(tableCalls('SSL_SESSION').filter((name) => name !== 'SSL_SESSION_up_ref').map((name) => [name, 'SSL_SESSION'])),
+  ...Object.fromEntries(tableCalls('SSL_CONF_CTX').map((name) => [name, 'SSL_CONF_CTX'])),
 };
 /** Calls that return an SSL's session or NULL: the export compares whether there is one. */
 const SESSION_OR_NULL = new Set<string>([...tableCalls('SSL_SESSION|NULL'), ...tableCalls('get0 SSL_SESSION|NULL')]);

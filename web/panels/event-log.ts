@@ -1,10 +1,9 @@
 // The sandbox's ordered event log, each event as its C form, filterable by kind; the last
 // step's events are marked.
-import type { SandboxEvent } from 'openssl-wasm-sandbox';
+import { EVENT_KINDS } from 'openssl-wasm-sandbox';
 import type { Snapshot } from '../runtime.js';
 import { fill, h } from '../dom.js';
 
-export const EVENT_KINDS: readonly SandboxEvent['kind'][] = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert'];
 /** Showing more makes each step slow to draw; the C code panel has everything. */
 const SHOWN = 400;
 

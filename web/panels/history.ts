@@ -2,6 +2,7 @@
 import type { Step } from 'openssl-wasm-sandbox/conformance';
 import type { StepRecord } from '../runtime.js';
 import { fill, h } from '../dom.js';
+import { renderResult } from './result.js';
 
 /** A step as a person would say it. */
 export function describeStep(step: Step): string {
@@ -28,7 +29,7 @@ export function renderHistory(list: HTMLElement, records: StepRecord[], ahead: S
   fill(list,
     ...records.map((r, i) => h('li', { class: r.error ? 'error' : '', 'aria-current': i === records.length - 1 ? 'step' : null },
       h('div', {}, h('strong', {}, describeStep(r.step))),
-      h('div', { class: 'muted' }, h('code', {}, r.text)),
+      h('div', {}, renderResult(r)),
       i < records.length - 1 ? to(i + 1) : h('span', { class: 'muted' }, 'current'))),
     ...ahead.map((step, i) => h('li', { class: 'ahead', 'data-testid': 'ahead-step' },
       h('div', {}, h('strong', {}, describeStep(step))),
