@@ -19,7 +19,7 @@ import type { Scenario, ScenarioReport } from '../../src/scenario/types.js';
 
 const exec = promisify(execFile);
 const WRAP = ['-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime'];
-const RUNTIME = ['wasm/native/sandbox.c', 'wasm/glue/keys.c', 'wasm/glue/library.c', 'wasm/glue/clock.c'];
+const RUNTIME = ['wasm/native/sandbox.c', 'wasm/glue/keys.c', 'wasm/glue/library.c', 'wasm/glue/clock.c', 'wasm/glue/ssl.c'];
 
 type Native = Awaited<ReturnType<typeof buildNativeOpenSSL>> & { runtime: string[] };
 const natives = new Map<Variant, Promise<Native>>();
