@@ -358,6 +358,8 @@ byId('handshake').addEventListener('click', () => {
   };
   followLatest = true;
   act('Handshaking', step);
+  // The result is what one looks at next: screen readers and keyboards go there too.
+  void queue.then(() => byId('outcome').focus());
 });
 
 // ---- step through: a handshake flight by flight ------------------------------------------
