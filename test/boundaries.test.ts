@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { NODE_LINES, nodeOfLine } from '../scripts/lib/node-lines.mjs';
+import { leftOutOfQuick } from './quick.js';
 import {
   ArgumentError, HandleError, SandboxError, createSandbox, type Sandbox, type SandboxErrorCode,
 } from '../src/index.js';
@@ -136,7 +137,7 @@ for (const worker of [false, true]) {
 }
 
 // Node 22 is where a pooled Buffer first failed to cross (DataCloneError): the cases above on each line.
-describe('bytes across the boundary on Node\'s other lines', () => {
+describe('bytes across the boundary on Node\'s other lines', { skip: leftOutOfQuick('the other Node lines') }, () => {
   for (const major of NODE_LINES) {
     it(`pass on Node ${major}, in process and in a worker`, (t) => {
       const node = nodeOfLine(major);

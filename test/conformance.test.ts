@@ -13,6 +13,7 @@ import { runNative } from '../scripts/checkout/native.js';
 import { runScenario } from '../src/scenario/run.js';
 import type { ScenarioReport } from '../src/scenario/types.js';
 import { ScenarioError, validateScenario } from '../src/scenario/validate.js';
+import { leftOutOfQuick } from './quick.js';
 
 const catalog = 'test/conformance';
 
@@ -34,7 +35,7 @@ describe('the conformance catalog', () => {
   }
 });
 
-describe('the conformance catalog against native OpenSSL (its C export, built with the system compiler)', () => {
+describe('the conformance catalog against native OpenSSL (its C export, built with the system compiler)', { skip: leftOutOfQuick('native OpenSSL') }, () => {
   for (const file of files) {
     for (const openssl of VARIANTS) {
       it(`${title(file)} [OpenSSL ${openssl}, native]`, async (t) => {

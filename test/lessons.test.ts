@@ -11,6 +11,7 @@ import { runScenario } from '../src/scenario/run.js';
 import { checkLesson } from '../web/lessons/lesson.js';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
+import { leftOutOfQuick } from './quick.js';
 
 const dataDir = new URL('../web/lessons/data/', import.meta.url);
 const files = readdirSync(dataDir).filter((f) => f.endsWith('.json')).sort();
@@ -39,7 +40,7 @@ describe('lessons as data', () => {
   }
 });
 
-describe('lesson page [Chromium, OpenSSL in a Web Worker]', () => {
+describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQuick('Chromium') }, () => {
   const artifacts = new URL('./artifacts/', import.meta.url);
   mkdirSync(artifacts, { recursive: true });
   const shot = (name: string) => page.screenshot({ path: new URL(`lessons-${name}.png`, artifacts).pathname, fullPage: true });

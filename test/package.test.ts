@@ -18,6 +18,7 @@ import { createServer, preview, type PreviewServer } from 'vite';
 import { launchChromium } from '../scripts/checkout/headless.js';
 import { NODE_LINES, nodeOfLine } from '../scripts/lib/node-lines.mjs';
 import { VARIANTS } from '../src/index.js';
+import { leftOutOfQuick } from './quick.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -172,7 +173,7 @@ describe('npm package [packed, installed from the tarball into a new project]', 
   const lines = [{ name: `this machine's (${process.version})`, node: process.execPath as string | undefined, major: '' },
     ...NODE_LINES.map((major) => ({ name: major, node: nodeOfLine(major), major }))];
   for (const line of lines) {
-    describe(`on Node ${line.name}`, () => {
+    describe(`on Node ${line.name}`, { skip: line.major ? leftOutOfQuick('the other Node lines') : false }, () => {
       let node = '';
       before(() => {
         assert.ok(line.node, `Node ${line.major} is not installed: \`node scripts/setup.mjs --node-lines\` (run by npm test) installs it`);
@@ -246,7 +247,7 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     });
   }
 
-  describe('in Chromium', () => {
+  describe('in Chromium', { skip: leftOutOfQuick('Chromium') }, () => {
     let browser: Browser;
     let site: PreviewServer;
     /** Serves `dir` as a static site on a port of its own; `requested` lists the paths asked of it. */
