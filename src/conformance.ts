@@ -6,6 +6,7 @@
 export { runScenario, Interpreter, type RunOptions, type StepOutcome } from './scenario/run.js';
 export { loadScenario, scenarioFiles } from './scenario/files.js';
 export { toC, NotExportable, type CProgram } from './scenario/to-c.js';
+export { compareReports, formatComparisons, type Comparison, type StepComparison, type Difference } from './scenario/compare.js';
 export { validateScenario, refuseOversized, ScenarioError, MAX_SCENARIO_SIZE } from './scenario/validate.js';
 export { scenarioSchema } from './scenario/schema.js';
 export { format, summary, REPORTERS, type ReporterName } from './scenario/report.js';

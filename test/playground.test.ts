@@ -11,7 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
-import { EVENT_KINDS } from '../src/index.js';
+import { EVENT_KINDS, VARIANTS } from '../src/index.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -466,6 +466,24 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.match(await text('error'), /server2 is used by step \d+/);
     await page.getByLabel('Server', { exact: true }).selectOption('server');
     await shot('09-two-servers');
+  });
+
+  it('runs the steps on every variant and shows where they differ', async () => {
+    // A link to steps that differ: SSL_SESSION_get_time_ex exists from 3.3 (refused on 3.0, and on 1.1.1).
+    const scenario = {
+      title: 'playground', openssl: ['3.5'], seed: 1, contexts: { server: { role: 'server' }, client: { role: 'client' } },
+      steps: [{ handshake: { client: 'client', server: 'server' }, as: 'hs1' }, { call: 'SSL_SESSION_get_time_ex', args: ['hs1.session'] }],
+    };
+    await page.goto(`${page.url().replace(/#.*/, '')}#scenario=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}`);
+    await untilSteps(2);
+    await pane('Variants');
+    await press(page.getByRole('button', { name: 'Run the steps on every variant' }));
+    const compare = page.getByTestId('compare');
+    for (const variant of VARIANTS) assert.match(await compare.textContent() ?? '', new RegExp(`OpenSSL ${variant.replace('.', '\\.')}`));
+    assert.ok(await page.getByTestId('compare-step').count() >= 1, `a difference is shown: ${await compare.textContent()}`);
+    assert.match(await compare.textContent() ?? '', /Step 2: SSL_SESSION_get_time_ex\(hs1\.session\)[\s\S]*not in this OpenSSL/);
+    await shot('10-variants');
+    await pane('Steps');
   });
 
   it('at 1366×768 the actions, a cache, the counters and the latest events share the first screen', async () => {

@@ -1,7 +1,7 @@
 // The playground page: wires the controls to the Playground and redraws every panel after each
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
-import { parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
-import { toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
+import { VARIANTS, parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
+import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import type { Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
 import { Playground, SEED, contextRoles, newScenario, withContext, withoutContext } from './playground.js';
@@ -15,6 +15,7 @@ import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
 import { describeStep, renderHistory } from './panels/history.js';
 import { renderResult } from './panels/result.js';
+import { renderComparison } from './panels/compare.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
 import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
@@ -290,6 +291,7 @@ function reached(reach: Reach): void {
   // The link replays what is run, not the steps past the cursor.
   const address = addressOf({ ...state.scenario, steps: state.scenario.steps.slice(0, state.cursor) });
   writtenHash = address.startsWith('#') ? address : '';
+  fill(byId('compare-body'), h('p', { class: 'muted' }, 'Run the steps on every variant to compare them.'));
   if (first) history.replaceState({ page: PAGE, index }, '', address);
   else history.pushState({ page: PAGE, index }, '', address);
   drawUndo();
@@ -622,6 +624,19 @@ byId('capture').addEventListener('click', () => perform('Capturing', async () =>
   const connection = connectionSelect.value;
   const { pcapng } = await playground.runtime.sb.capture(connection);
   download(`${connection}.pcapng`, pcapng as BlobPart, 'application/vnd.tcpdump.pcap');
+  return undefined;
+}));
+
+// The steps run so far, on every variant one after the other (each in a worker of its own).
+byId('compare').addEventListener('click', () => perform('Running the steps on every variant', async () => {
+  const steps = playground.scenario.steps;
+  const scenario = { ...playground.scenario, openssl: undefined };
+  const reports = [];
+  for (const variant of VARIANTS) {
+    status.textContent = `Running the steps on OpenSSL ${variant}…`;
+    reports.push(await runScenario(scenario, { openssl: variant, worker: true, record: true }));
+  }
+  renderComparison(byId('compare-body'), compareReports(reports), (n) => describeStep(steps[n]));
   return undefined;
 }));
 
