@@ -4,7 +4,7 @@
  * @module openssl-wasm-sandbox
  */
 export { createSandbox } from './worker/create-sandbox.js';
-export { Sandbox, Context, Session, ConfContext, Connection, Clock } from './sandbox/sandbox.js';
+export { Sandbox, Context, Session, Ssl, ConfContext, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
 export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
 export {
@@ -25,7 +25,7 @@ export { C_API, CALL_NAMES, type CallName, type CFunction, type ArgKind, type Re
 export { C_RESULTS, explainResult, type ResultMeaning } from './sandbox/c-results.js';
 export { VARIANTS, DEFAULT_VARIANT, type Variant, type LocateFile, type SandboxFile } from './core/module.js';
 export {
-  PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, COUNTERS,
-  type ProtocolVersion, type SessionCacheMode, type SslOption, type Counter, type Side, type KeyType,
+  PROTOCOL_VERSIONS, SESSION_CACHE_MODES, OPTIONS, VERIFY_MODES, COUNTERS,
+  type ProtocolVersion, type SessionCacheMode, type SslOption, type VerifyMode, type Counter, type Side, type KeyType,
 } from './core/constants.js';
 export type { HandleRef, HandleKind } from './core/handles.js';

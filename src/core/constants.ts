@@ -38,6 +38,16 @@ export const OPTIONS = {
 } as const;
 export type SslOption = keyof typeof OPTIONS;
 
+/** The SSL_VERIFY_* modes of SSL_CTX_set_verify and SSL_set_verify. */
+export const VERIFY_MODES = {
+  SSL_VERIFY_NONE: 0x00,
+  SSL_VERIFY_PEER: 0x01,
+  SSL_VERIFY_FAIL_IF_NO_PEER_CERT: 0x02,
+  SSL_VERIFY_CLIENT_ONCE: 0x04,
+  SSL_VERIFY_POST_HANDSHAKE: 0x08,
+} as const;
+export type VerifyMode = keyof typeof VERIFY_MODES;
+
 /** SSL_CONF_CTX_set_flags(3): where commands come from (a file or a command line) and what they may configure. */
 export const SSL_CONF_FLAGS = {
   SSL_CONF_FLAG_CMDLINE: 0x1,

@@ -12,6 +12,7 @@ import {
 } from './config.js';
 import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
 import { SslNames } from './ssl-names.js';
+import { SslObjects, type SslRef } from './ssl-objects.js';
 import { Wire, type WireChunk } from './wire.js';
 import { Driver, type Flight, type HandshakeResult } from './driver.js';
 import { Tracer } from './tracer.js';
@@ -118,6 +119,8 @@ export class Engine {
   readonly #ssls = new SslNames();
   readonly #callbacks: SessionCallbacks;
   readonly #tracer: Tracer;
+  /** SSL objects made by SSL_new, for the rows of the C API table. */
+  readonly ssl: SslObjects;
   /** Transcripts and key logs of the latest connections, open or closed, for captures. */
   readonly #archive = new Map<string, WireChunk[]>();
   readonly #lastCounters = new Map<number, Record<Counter, number>>();
@@ -129,6 +132,7 @@ export class Engine {
   constructor(readonly openssl: OpenSSL, private readonly options: EngineOptions = {}) {
     this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls);
     this.#tracer = new Tracer(openssl, this.log, this.#ssls);
+    this.ssl = new SslObjects(openssl, this.handles, this.log, this.#ssls, this.#callbacks, options.trace ?? true);
     openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
     openssl.setMemoryLimits(options.memoryLimit && count(options.memoryLimit, 'memoryLimit'),
       options.heapLimit && count(options.heapLimit, 'heapLimit'));
@@ -701,11 +705,17 @@ export class Engine {
    */
   call(name: string, args: unknown[] = []): unknown {
     const fn = this.#cFunction(name);
-    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind) => this.handles.object(ref, kind));
+    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind, freeing) => this.handles.object(ref, kind, freeing));
     if (fn.engine) return fn.engine(this, checked.given as never[]);
     this.#glue.osb_err_clear();
-    return this.log.call(name, checked.shown, () => fn.glue!(this.openssl, checked.values),
-      () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+    const ssl = fn.wire ? checked.given[0] as SslRef : undefined;
+    const result = this.log.call(name, checked.shown, () => {
+      const r = fn.glue!(this.openssl, checked.values);
+      if (ssl) this.ssl.settled(checked.values[0] as Ptr<'SSL'>, ssl, r as number);
+      return r;
+    }, () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+    if (ssl) this.ssl.transfer(ssl);
+    return result;
   }
 
   #cFunction(name: string): CFunction {
@@ -795,10 +805,11 @@ export class Engine {
     return this.openssl.release();
   }
 
-  /** Frees every C object this engine still holds: connections, then sessions, then contexts. */
+  /** Frees every C object this engine still holds: connections and SSL objects, then sessions, then contexts. */
   freeAll(): void {
     if (this.openssl.isAborted()) return;
     for (const ref of this.handles.live('osb_conn')) this.close(ref, 'unclean');
+    this.ssl.freeAll();
     for (const ref of this.handles.live('SSL_CONF_CTX')) this.freeConfContext(ref);
     for (const ref of this.handles.live('SSL_SESSION')) this.freeSession(ref);
     for (const ref of this.handles.live('SSL_CTX')) this.freeContext(ref);

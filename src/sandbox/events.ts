@@ -61,6 +61,9 @@ export interface HandshakeEvent extends Base {
   connection: string;
   version: string;
   reused: boolean;
+  /** The SSL objects of sandbox_handshake (SSL objects made by SSL_new), where it drove them. */
+  client?: string;
+  server?: string;
 }
 
 /** A handshake message a side sent, as OpenSSL's message callback reported it (decrypted). */

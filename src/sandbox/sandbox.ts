@@ -1,4 +1,4 @@
-import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslConfFlag, SslOption } from '../core/constants.js';
+import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslConfFlag, SslOption, VerifyMode } from '../core/constants.js';
 import { ArgumentError, deserializeError, type SandboxError } from '../core/errors.js';
 import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
@@ -211,6 +211,17 @@ export class Session extends Handle<'SSL_SESSION'> {
   }
 }
 
+/**
+ * An SSL object made by SSL_new (`sb.call('SSL_new', ctx)`), driven by the calls of the C API
+ * table: sandbox_join, SSL_do_handshake, SSL_get_session, SSL_shutdown, …
+ */
+export class Ssl extends Handle<'SSL'> {
+  /** SSL_free */
+  dispose(): Promise<void> {
+    return this.engine.call('SSL_free', [this.ref]) as Promise<void>;
+  }
+}
+
 /** An SSL_CONF_CTX (made by `sb.call('SSL_CONF_CTX_new')`): configures an SSL_CTX by command name. */
 export class ConfContext extends Handle<'SSL_CONF_CTX'> {
   /** SSL_CONF_CTX_free: the SSL_CTX it configured stays as it is. */
@@ -318,7 +329,7 @@ export class Clock {
 }
 
 type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Session : K extends 'SSL_SESSION|NULL' ? Session | null
-  : K extends 'SSL_CONF_CTX' ? ConfContext
+  : K extends 'SSL' ? Ssl : K extends 'SSL_CONF_CTX' ? ConfContext : K extends 'verify_cb' ? null : K extends 'verify_mode' ? number | VerifyMode[]
   : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'conf_flags' ? number | SslConfFlag[]
   : K extends 'version' ? number | ProtocolVersion
   : K extends 'hex' | 'text' | 'string' ? string : K extends 'der' ? Uint8Array
@@ -329,7 +340,8 @@ type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infe
 export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
 /** What Sandbox.call() resolves with for a C function: C's result. */
 export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extends infer R
-  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'SSL_CONF_CTX' ? ConfContext : R extends 'hex' ? string : R extends 'der' ? Uint8Array
+  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'SSL_SESSION|NULL' | 'get0 SSL_SESSION|NULL' ? Session | null
+  : R extends 'SSL' ? Ssl : R extends 'SSL_CONF_CTX' ? ConfContext : R extends 'hex' ? string : R extends 'der' ? Uint8Array
   : R extends 'callback' ? string | null : number : never;
 
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
@@ -439,11 +451,10 @@ export class Sandbox {
       ? refOf(a) : Object.fromEntries(Object.entries(a).map(([k, v]) => [k, refOf(v)])));
     const result = await this.#engine.call(name, (args as unknown[]).map(plain));
     const ref = result as HandleRef;
-    if (ref && typeof ref === 'object' && ref.kind === 'SSL_SESSION' && typeof ref.name === 'string') {
-      return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
-    }
-    if (ref && typeof ref === 'object' && ref.kind === 'SSL_CONF_CTX' && typeof ref.name === 'string') {
-      return new ConfContext(this.#link, ref as HandleRef<'SSL_CONF_CTX'>) as unknown as CallResult<N>;
+    if (ref && typeof ref === 'object' && typeof ref.name === 'string') {
+      if (ref.kind === 'SSL_SESSION') return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
+      if (ref.kind === 'SSL') return new Ssl(this.#link, ref as HandleRef<'SSL'>) as unknown as CallResult<N>;
+      if (ref.kind === 'SSL_CONF_CTX') return new ConfContext(this.#link, ref as HandleRef<'SSL_CONF_CTX'>) as unknown as CallResult<N>;
     }
     return result as CallResult<N>;
   }

@@ -3,7 +3,7 @@ import { protocolName } from '../core/constants.js';
 import { CallError, HandleError, OpenSSLError, SandboxError } from '../core/errors.js';
 import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
 import type { LocateFile, Variant } from '../core/module.js';
-import { ConfContext, Context, Session, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
+import { ConfContext, Context, Session, Ssl, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
 import { createSandbox } from '../worker/create-sandbox.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
@@ -426,14 +426,14 @@ const isErrorExpectation = (expected: unknown): expected is { error: string } =>
 
 /** A result as the expectation writes it: masks as flag names, versions as names, where it uses names. */
 function asExpected(returns: ReturnKind, expected: unknown, result: unknown): unknown {
-  if ((returns === 'cache_mode' || returns === 'options' || returns === 'conf_flags') && Array.isArray(expected) && typeof result === 'number') return flagNames(returns, result);
+  if ((returns === 'cache_mode' || returns === 'options' || returns === 'verify_mode' || returns === 'conf_flags') && Array.isArray(expected) && typeof result === 'number') return flagNames(returns, result);
   if (returns === 'version' && typeof expected === 'string' && typeof result === 'number') return protocolName(result);
   return plain(result);
 }
 
 /** Results as data: handles become their names, bytes their length. */
 function plain(value: unknown): unknown {
-  if (value instanceof Context || value instanceof Session || value instanceof ConfContext) return value.name;
+  if (value instanceof Context || value instanceof Session || value instanceof Ssl || value instanceof ConfContext) return value.name;
   if (value instanceof Uint8Array) return { bytes: value.length };
   return value;
 }
