@@ -154,7 +154,11 @@ async function sslTests(names: string[], values: ReturnType<typeof options>['val
   const jobs = variants.flatMap((openssl) => files.map((file) => ({ openssl, file })));
   const reports = (await pool(jobs, jobCount, async ({ openssl, file }): Promise<ScenarioReport[]> => {
     try {
-      const path = existsSync(file) ? file : join(await tools!.sslTestTree(openssl), 'ssl-tests', file);
+      const path = existsSync(file) ? file : ownFile(join(await tools!.sslTestTree(openssl), 'ssl-tests'), file);
+      if (!path) {
+        return [{ file, title: file, variant: openssl, ok: true, skipped: true, note: `OpenSSL ${openssl}'s test/ssl-tests has no ${file}`,
+          observations: [], failures: [], durationMs: 0 }];
+      }
       const certs = values.certs ?? join(dirname(path), '..', 'certs');
       const text = await readFile(path, 'utf8');
       return await runSslTests(text, { openssl, file, worker: true, certificate: (name) => readFile(join(certs, name)) });
@@ -174,6 +178,11 @@ async function sslTests(names: string[], values: ReturnType<typeof options>['val
     else console.error(line);
   }
   return summary(reports).failed === 0 ? 0 : 1;
+}
+
+/** A file of a variant's test/ssl-tests by name; 1.1.1 names them .conf (3.0 renamed them .cnf). Undefined when it has none. */
+function ownFile(dir: string, name: string): string | undefined {
+  return [name, name.replace(/\.cnf$/, '.conf')].map((n) => join(dir, n)).find((path) => existsSync(path));
 }
 
 async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {

@@ -5,6 +5,7 @@
 // (its SNI and ticket callbacks) is wasm/glue/ssl-tests.c. The .cnf importer is src/scenario/ssl-tests.ts.
 import { SIDES, protocolName, type Side } from '../core/constants.js';
 import type { Ptr } from '../core/pointers.js';
+import { hasSince } from './c-api.js';
 import type { ConnectionRef, ContextRef, Engine, SessionRef } from './engine.js';
 
 /** The contexts a test's ssl_conf section may configure, by the names ssl_test.c passes to SSL_CTX_config(). */
@@ -19,8 +20,12 @@ export interface SslTestContextConf {
 
 /** The per-handshake settings handshake.c applies (ssl_test_ctx.h's SSL_TEST_EXTRA_CONF) that the sandbox runs. */
 export interface SslTestExtra {
-  /** ServerName: the name the client sends (SSL_set_tlsext_host_name). */
-  client: { serverName?: string };
+  client: {
+    /** ServerName: the name the client sends (SSL_set_tlsext_host_name). */
+    serverName?: string;
+    /** MaxFragmentLenExt: the maximum fragment length the client asks for (SSL_CTX_set_tlsext_max_fragment_length), 0 for none. */
+    maxFragmentLength?: 0 | 512 | 1024 | 2048 | 4096;
+  };
   server: {
     /** ServerNameCallback: the SNI callback that switches to server2 for "server2". */
     serverNameCallback?: 'IgnoreMismatch' | 'RejectMismatch';
@@ -110,7 +115,8 @@ export async function runSslTest(engine: Engine, spec: SslTestSpec): Promise<Ssl
       if (!contexts[role]) continue;
       const refused = configure(engine, role, contexts[role], spec.contexts[role]);
       if (refused) return { config: refused };
-      if (isServer(role)) log.call('SSL_CTX_set_dh_auto', [contexts[role].name, '1'], () => openssl.glue.osb_sslt_dh_auto(pointer(contexts[role])));
+      // 1.1.1's ssl_test.c leaves DH parameters unset.
+      if (isServer(role) && hasSince(engine.opensslVersion(), '3.0')) log.call('SSL_CTX_set_dh_auto', [contexts[role].name, '1'], () => openssl.glue.osb_sslt_dh_auto(pointer(contexts[role])));
     }
 
     const first = await handshake(engine, contexts.server, contexts.server2, contexts.client, spec.extra, spec.resume ? sessions : undefined);
@@ -163,6 +169,12 @@ async function handshake(
   const glue = openssl.glue;
   const ctx = (ref: ContextRef) => handles.pointer(ref, 'SSL_CTX');
   // configure_handshake_ctx()
+  const fragment = extra.client.maxFragmentLength;
+  if (fragment !== undefined) {
+    const mode = fragment === 0 ? 0 : Math.log2(fragment) - 8;
+    log.call('SSL_CTX_set_tlsext_max_fragment_length', [client.name, fragment === 0 ? 'TLSEXT_max_fragment_length_DISABLED' : `TLSEXT_max_fragment_length_${fragment}`],
+      () => glue.osb_sslt_max_fragment_length(ctx(client), mode));
+  }
   if (extra.server.serverNameCallback) {
     const reject = extra.server.serverNameCallback === 'RejectMismatch';
     log.call('SSL_CTX_set_tlsext_servername_callback', [server.name, reject ? 'servername_reject_cb' : 'servername_ignore_cb'],

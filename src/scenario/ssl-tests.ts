@@ -250,6 +250,10 @@ function readExtra(file: string, section: string, role: string, keys: { key: str
     if (side === 'client' && key === 'ServerName') {
       if (!['server1', 'server2', 'invalid'].includes(value)) throw wrong(['server1', 'server2', 'invalid']);
       extra.client.serverName = value;
+    } else if (side === 'client' && key === 'MaxFragmentLenExt') {
+      const lengths = ['None', '512', '1024', '2048', '4096'];
+      if (!lengths.includes(value)) throw wrong(lengths);
+      extra.client.maxFragmentLength = (value === 'None' ? 0 : Number(value)) as NonNullable<SslTestExtra['client']['maxFragmentLength']>;
     } else if (side === 'server' && key === 'ServerNameCallback') {
       if (value === 'IgnoreMismatch' || value === 'RejectMismatch') extra.server.serverNameCallback = value;
       else if (['ClientHelloIgnoreMismatch', 'ClientHelloRejectMismatch', 'ClientHelloNoV12'].includes(value)) unsupported.push(`ServerNameCallback = ${value} (not run by the sandbox yet)`);

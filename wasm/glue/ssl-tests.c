@@ -179,3 +179,8 @@ OSB_EXPORT SSL_CTX *osb_sslt_ctx_new(int role) {
   if (ctx) osb_keylog_ctx(ctx);
   return ctx;
 }
+
+/** SSL_CTX_set_tlsext_max_fragment_length (MaxFragmentLenExt: 0 none, 1 512, 2 1024, 3 2048, 4 4096 bytes). Returns 1 or 0. */
+OSB_EXPORT int osb_sslt_max_fragment_length(SSL_CTX *ctx, int mode) {
+  return SSL_CTX_set_tlsext_max_fragment_length(ctx, (uint8_t)mode);
+}
