@@ -436,12 +436,43 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await page.getByText('Filters', { exact: true }).click();
   });
 
+  it('a second server context: add the first server\'s session to it, and the client resumes on it', async () => {
+    await press(page.getByRole('button', { name: 'Reset' }));
+    await press(page.getByRole('button', { name: '+ server' }));
+    assert.equal(await page.getByTestId('cache-server2').count(), 1, 'server2 has its own cache view');
+    assert.equal(await page.getByTestId('counter-server2-hits').count(), 1, 'and its own counters');
+    for (const name of ['server', 'server2']) {
+      const button = page.getByRole('button', { name: `${name === 'server' ? 'Server' : name} SSL_CTX settings` });
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      const form = page.getByTestId(`${name}-config`);
+      await form.getByLabel('Maximum protocol').selectOption('TLSv1.2');
+      await form.getByLabel('SSL_OP_NO_TICKET').check();
+    }
+    await press(page.getByRole('button', { name: 'Apply' }));
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await handshake();
+    const session = `${(await text('handshake-outcome')).split(':')[0]}.session`;
+    await page.getByLabel('Add and remove on').selectOption('server2');
+    await press(page.getByRole('button', { name: `SSL_CTX_add_session(server2, ${session})` }));
+    assert.match(await text(`session-result-${session}`), /SSL_CTX_add_session\(server_ctx_2, sess_\d+\) = 1/);
+    assert.equal(await page.getByTestId('cache-server2').getAttribute('data-count'), '1');
+    await page.getByLabel('Server', { exact: true }).selectOption('server2');
+    await handshake(session);
+    assert.equal(await resumed(), 'true', `the client resumed ${session} on server2: ${await text('handshake-outcome')}`);
+    assert.match(await page.getByTestId('counter-server2-hits').textContent() ?? '', /^1/);
+    assert.match(await page.getByTestId('counter-server-hits').textContent() ?? '', /^0/);
+    // server2 is named by steps: it cannot go without them.
+    await press(page.getByRole('button', { name: 'Remove server2 (SSL_CTX_free)' }));
+    assert.match(await text('error'), /server2 is used by step \d+/);
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await shot('09-two-servers');
+  });
+
   it('at 1366×768 the actions, a cache, the counters and the latest events share the first screen', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
-    for (const role of ['server', 'client'] as const) {
-      const button = page.getByRole('button', { name: `${role === 'server' ? 'Server' : 'Client'} SSL_CTX settings` });
-      if ((await button.getAttribute('aria-expanded')) === 'true') await button.click();
-    }
+    const open = page.locator('#context-buttons button[aria-expanded="true"]');
+    while (await open.count()) await open.first().click();
+    await press(page.getByRole('button', { name: 'Reset' })); // the page as it loads: two contexts
     await handshake(); // drawn at this size: the event log shows its end
     await page.evaluate(() => scrollTo(0, 0));
     for (const locator of [page.getByRole('button', { name: 'Run handshake' }), page.getByRole('button', { name: '+60 s' }),
