@@ -3,10 +3,12 @@
 // bad input (a malformed file, an unknown key, an unknown SSL_CONF command) as an SslTestError.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { DEFAULT_VARIANT, SslTestError } from '../src/index.js';
+import { DEFAULT_VARIANT, SslTestError, type LocateFile } from '../src/index.js';
 import { SSL_TESTS_DEFAULT } from '../src/cli/openssl-sandbox.js';
 import { readSslTests, runSslTests } from '../src/scenario/ssl-tests.js';
 import { sslTestTree } from '../scripts/checkout/ssl-tests.js';
@@ -63,6 +65,20 @@ describe('bad ssl-tests input', () => {
   it('a well-formed minimal file runs (the cases below differ from it in one line)', async () => {
     const [report] = await run(minimal('ExpectedResult = Success'));
     assert.equal(report.ok, true, JSON.stringify(report.failures));
+  });
+
+  it('loads its sandbox\'s .wasm from where locateFile says', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'osb-locate-'));
+    try {
+      const locateFile: LocateFile = (file, standard) => (file === 'openssl.wasm' ? pathToFileURL(join(elsewhere, file)) : standard);
+      const text = minimal('ExpectedResult = Success');
+      await assert.rejects(runSslTests(text, { openssl: DEFAULT_VARIANT, file: 'x.cnf', certificate, locateFile }), /could not be loaded \(ENOENT.*osb-locate-/);
+      await copyFile(new URL(`../wasm/dist/${DEFAULT_VARIANT}/openssl.wasm`, import.meta.url), join(elsewhere, 'openssl.wasm'));
+      const [report] = await runSslTests(text, { openssl: DEFAULT_VARIANT, file: 'x.cnf', certificate, locateFile });
+      assert.equal(report.ok, true, JSON.stringify(report.failures));
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('a malformed line names the file, the section and the line', () => {

@@ -4,7 +4,7 @@
 // run by the sandbox (src/sandbox/ssl-test.ts) and its expectations checked as ssl_test.c's
 // check_test() does. A key the sandbox does not run makes its test skipped, saying which.
 import { SslTestError } from '../core/errors.js';
-import type { Variant } from '../core/module.js';
+import type { LocateFile, Variant } from '../core/module.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import {
   SSL_TEST_ROLES, type SslTestContextConf, type SslTestExtra, type SslTestOutcome, type SslTestResult, type SslTestRole, type SslTestSpec,
@@ -299,6 +299,8 @@ export interface SslTestRunOptions {
   certificate: (name: string) => Promise<Uint8Array>;
   /** Run OpenSSL in a worker (default false: in this thread). */
   worker?: boolean;
+  /** Where the sandbox loads the `.wasm` and the worker script from (SandboxOptions.locateFile). */
+  locateFile?: LocateFile;
 }
 
 /**
@@ -311,7 +313,7 @@ export async function runSslTests(text: string, options: SslTestRunOptions): Pro
   const tests = readSslTests(text, file);
   const names = [...new Set(tests.filter((t) => !t.unsupported.length).flatMap((t) => t.files))];
   const files = Object.fromEntries(await Promise.all(names.map(async (name) => [`${TEST_CERTS_DIR}/${name}`, await options.certificate(name)] as const)));
-  const sb: Sandbox = await createSandbox({ openssl, worker: options.worker ?? false });
+  const sb: Sandbox = await createSandbox({ openssl, worker: options.worker ?? false, locateFile: options.locateFile });
   const reports: ScenarioReport[] = [];
   try {
     for (const test of tests) {
