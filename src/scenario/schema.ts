@@ -81,6 +81,7 @@ export const scenarioSchema = {
           strict({
             expect: expected(strict({
               counters: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
+              constants: { type: 'object', additionalProperties: { type: ['number', 'null'] }, propertyNames: { pattern: '^[A-Z][A-Z0-9_]*$' }, maxProperties: 200 },
               cache: { type: 'object', additionalProperties: strict({
                 count: count, contains: { type: 'array', items: name }, lacks: { type: 'array', items: name },
               }) },
