@@ -66,7 +66,13 @@ export const scenarioSchema = {
         oneOf: [
           {
             ...strict({
-              call: { enum: CALL_NAMES, description: 'A function of the C API table (src/sandbox/c-api.ts), by its OpenSSL name.' },
+              call: {
+                enum: CALL_NAMES,
+                description: 'A function of the C API table (src/sandbox/c-api.ts), by its OpenSSL name. SSL objects stay open across steps: '
+                  + 'SSL_new names one (as), sandbox_join joins a client and a server SSL by the in-memory wire, SSL_do_handshake runs one side '
+                  + 'for one flight, sandbox_handshake until both are done.',
+                examples: ['SSL_new', 'sandbox_join', 'SSL_do_handshake', 'SSL_get_session'],
+              },
               args: { type: 'array', maxItems: 8, description: 'C\'s arguments: names of objects, null for NULL, integers as C passes them, masks as numbers or flag names, bytes as hex.' },
               as: name,
               expect: { ...expected(anyValue), description: 'What C returns (masks and versions may be written as names), or {"error": "text"} for a refusal or an OpenSSL error.' },
@@ -81,7 +87,11 @@ export const scenarioSchema = {
           strict({
             expect: expected(strict({
               counters: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
-              constants: { type: 'object', additionalProperties: { type: ['number', 'null'] }, propertyNames: { pattern: '^[A-Z][A-Z0-9_]*$' }, maxProperties: 200 },
+              constants: {
+                type: 'object', additionalProperties: { type: ['number', 'null'] }, propertyNames: { pattern: '^[A-Z][A-Z0-9_]*$' }, maxProperties: 200,
+                description: 'Constants as this variant\'s headers define them (SSL_OP_*, SSL_SESS_CACHE_*, SSL_MAX_*, …); null: not defined.',
+                examples: [{ SSL_MAX_SSL_SESSION_ID_LENGTH: 32, SSL_OP_ALLOW_CLIENT_RENEGOTIATION: 256 }],
+              },
               cache: { type: 'object', additionalProperties: strict({
                 count: count, contains: { type: 'array', items: name }, lacks: { type: 'array', items: name },
               }) },
