@@ -89,7 +89,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   it('starts with both contexts and no steps', async () => {
     assert.match(await text('version'), /OpenSSL 3\.5/);
     assert.equal(await cacheCount(), 0);
-    const filters = await page.locator('#event-kinds label').allTextContents();
+    const filters = await page.locator('#event-filters details > label').allTextContents();
     assert.deepEqual(filters, [...EVENT_KINDS], 'the event log filters every kind of event');
     await shot('01-initial');
   });
@@ -416,6 +416,24 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.match(await result.getAttribute('class') ?? '', /\bbad\b/);
     assert.notEqual(await result.locator('code').evaluate((e) => getComputedStyle(e).color),
       await page.getByTestId('history').locator('li:not(.ahead) output.good code').first().evaluate((e) => getComputedStyle(e).color), '0 is not shown in the colour of 1');
+  });
+
+  it('the event log filters by connection, by context and by text', async () => {
+    await page.getByText('Filters', { exact: true }).click();
+    const shownCode = () => page.getByTestId('event-log').locator('li.event code').allTextContents();
+    await page.getByLabel('Events of connection').selectOption('conn_1');
+    const ofConn1 = await shownCode();
+    assert.ok(ofConn1.length > 0 && ofConn1.every((c) => /\bconn_1(_client|_server)?\b/.test(c)), 'only conn_1\'s events');
+    await page.getByLabel('Events of connection').selectOption('');
+    await page.getByLabel('Events of context').selectOption('server_ctx_1');
+    await page.getByLabel('Search the events').fill('ssl_ctx_add_session');
+    const adds = await shownCode();
+    assert.ok(adds.length > 0 && adds.every((c) => c.includes('SSL_CTX_add_session(server_ctx_1')), `only the server's adds: ${adds.join(' | ')}`);
+    await page.getByLabel('Search the events').fill('no event says this');
+    assert.equal(await page.getByTestId('event-log').getAttribute('data-count'), '0');
+    await page.getByLabel('Search the events').fill('');
+    await page.getByLabel('Events of context').selectOption('');
+    await page.getByText('Filters', { exact: true }).click();
   });
 
   it('at 1366×768 the actions, a cache, the counters and the latest events share the first screen', async () => {

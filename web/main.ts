@@ -155,7 +155,7 @@ async function draw(next: Snapshot): Promise<void> {
   renderCache(byId('cache-server'), next.contexts.server, next.now);
   renderCache(byId('cache-client'), next.contexts.client, next.now);
   renderCounters(byId('counters-body'), next);
-  renderEvents(byId('event-log'), next, kinds());
+  drawEvents();
   const ahead = timeline.ahead;
   renderHistory(byId('history-list'), next.records, ahead?.steps ?? [], (n) => load(`Replaying to step ${n}`, ahead?.scenario ?? playground.scenario, `replay to step ${n}`, n));
   drawUndo();
@@ -247,7 +247,7 @@ byId('redo').addEventListener('click', redo);
 document.addEventListener('keydown', (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
   // In a text field, Ctrl+Z undoes the typing.
-  if ((event.target as HTMLElement).closest('input[type=text], input[type=number], textarea')) return;
+  if ((event.target as HTMLElement).closest('input[type=text], input[type=search], input[type=number], textarea')) return;
   const key = event.key.toLowerCase();
   if (key === 'z' && !event.shiftKey) undo();
   else if ((key === 'z' && event.shiftKey) || key === 'y') redo();
@@ -281,7 +281,13 @@ function showRecord(record: RecordEvent): void {
 
 // ---- controls -------------------------------------------------------------------------
 
-const kinds = eventFilters(byId('event-kinds'), () => snapshot && renderEvents(byId('event-log'), snapshot, kinds()));
+const eventFilter = eventFilters(byId('event-filters'), () => drawEvents());
+
+function drawEvents(): void {
+  if (!snapshot) return;
+  eventFilter.update(snapshot.events);
+  renderEvents(byId('event-log'), snapshot, eventFilter.read());
+}
 
 function sessionAction(call: SessionAction, ref: string): void {
   const ctx = target.value as Role;
@@ -352,6 +358,8 @@ byId('handshake').addEventListener('click', () => {
   };
   followLatest = true;
   act('Handshaking', step);
+  // The result is what one looks at next: screen readers and keyboards go there too.
+  void queue.then(() => byId('outcome').focus());
 });
 
 // ---- step through: a handshake flight by flight ------------------------------------------
@@ -389,7 +397,7 @@ function showStepOutcome(text: string, kind: '' | 'error' | 'done'): void {
 /** The event log and the diagram follow the stepped connection as it goes (no snapshot: that belongs to whole steps). */
 function drawLive(): void {
   if (!snapshot) return;
-  renderEvents(byId('event-log'), snapshot, kinds());
+  drawEvents();
   followLatest = true;
   drawSequence();
 }

@@ -27,7 +27,7 @@ export const C_RESULTS: Partial<Record<CallName, ResultMeaning>> = {
     page: 'SSL_CTX_add_session(3)',
     values: { 1: succeeded, 0: { means: 'The operation failed: the session was not found in the cache.', ok: false } },
   },
-  SSL_CTX_sess_set_cache_size: previous('SSL_CTX_sess_set_cache_size(3)', 'cache size (a cache of size N holds N-1 sessions after an add, as ssl_sess.c evicts before it inserts)'),
+  SSL_CTX_sess_set_cache_size: previous('SSL_CTX_sess_set_cache_size(3)', 'cache size'),
   SSL_CTX_sess_get_cache_size: current('SSL_CTX_sess_set_cache_size(3)', 'cache size (0: no limit)'),
   SSL_CTX_set_timeout: previous('SSL_CTX_set_timeout(3)', 'timeout value, in seconds'),
   SSL_CTX_get_timeout: current('SSL_CTX_set_timeout(3)', 'timeout value, in seconds'),

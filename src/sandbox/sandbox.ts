@@ -3,13 +3,14 @@ import { ArgumentError, deserializeError, type SandboxError } from '../core/erro
 import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
 import { checkVariant, compiledModule, DEFAULT_VARIANT, type LocateFile, type Variant } from '../core/module.js';
-import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
+import type { LeakReport, MemoryUse } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type BatchMethod, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  type BatchCall, type BatchMethod, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
+import { startEngine } from './start.js';
 import { inProcess, isEngineMethod, type EngineApi, type StartWorker, type Transport } from './transport.js';
 import type { WireChunk } from './wire.js';
 
@@ -34,7 +35,10 @@ export interface SandboxOptions {
   /**
    * Bytes OpenSSL may hold at once (default: no limit). An allocation beyond it is refused:
    * OpenSSL sees a malloc failure, the call fails with a MemoryLimitError (code `MEMORY_LIMIT`)
-   * and the sandbox stays usable once something is freed.
+   * and the sandbox stays usable once something is freed. A limit below what OpenSSL holds during
+   * one handshake of a fresh sandbox is refused with an ArgumentError naming that minimum
+   * (measured in a probe instance of the module, once per variant and realm, when a limit below
+   * the 16 MiB a module starts with is first given).
    */
   memoryLimit?: number;
   /**
@@ -611,7 +615,7 @@ async function connect(options: FullOptions): Promise<Transport> {
     compiledModule(options.openssl, locateFile).catch(() => {});
     return options.startWorker(options.openssl, engineOptions, locateFile);
   }
-  return inProcess(new Engine(await OpenSSL.load(options.openssl, compiledModule(options.openssl, locateFile)), engineOptions));
+  return inProcess(await startEngine(options.openssl, compiledModule(options.openssl, locateFile), engineOptions));
 }
 
 export type { LeakReport, MemoryUse };
