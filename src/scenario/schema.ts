@@ -35,10 +35,19 @@ const context = strict({
   }),
 }, ['role']);
 
-/** Each C function's number of arguments, from the table (src/sandbox/c-api.ts). */
-const callArities = CALL_NAMES.map((call) => {
+/**
+ * Each C function's number of arguments, from the table (src/sandbox/c-api.ts): one condition per
+ * arity, naming its functions (one per function would make the compiled validator grow by a
+ * branch with every row).
+ */
+const byArity = new Map<string, string[]>();
+for (const call of CALL_NAMES) {
   const { min, max } = arity(cFunction(call)!);
-  return { if: { properties: { call: { const: call } } }, then: { properties: { args: { type: 'array', minItems: min, maxItems: max } }, ...(min ? { required: ['args'] } : {}) } };
+  byArity.set(`${min}-${max}`, [...(byArity.get(`${min}-${max}`) ?? []), call]);
+}
+const callArities = [...byArity].map(([range, calls]) => {
+  const [min, max] = range.split('-').map(Number);
+  return { if: { properties: { call: { enum: calls } } }, then: { properties: { args: { type: 'array', minItems: min, maxItems: max } }, ...(min ? { required: ['args'] } : {}) } };
 });
 
 const eventList = { type: 'array', items: { type: 'object' }, maxItems: 200 };
