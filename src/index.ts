@@ -7,6 +7,10 @@ export { createSandbox } from './worker/create-sandbox.js';
 export { Sandbox, Context, Session, Ssl, ConfContext, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
 export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
+export {
+  SSL_TEST_ROLES, type SslTestSpec, type SslTestRun, type SslTestOutcome, type SslTestResult, type SslTestExtra, type SslTestRole,
+  type SslTestContextConf,
+} from './sandbox/ssl-test.js';
 export type { CallbackConfig, ContextConfig, ContextSettings, ContextState } from './sandbox/config.js';
 export type {
   SandboxEvent, CallEvent, CallbackEvent, DestroyedEvent, HandshakeEvent, ClockEvent, SessionObject,
@@ -15,7 +19,7 @@ export type {
 export { EVENT_KINDS } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js';
-export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError } from './core/errors.js';
+export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, SslTestError } from './core/errors.js';
 export type { SandboxErrorCode, OpenSSLErrorEntry, HandleProblem, CallProblem } from './core/errors.js';
 export { C_API, CALL_NAMES, type CallName, type CFunction, type ArgKind, type ReturnKind } from './sandbox/c-api.js';
 export { C_RESULTS, explainResult, type ResultMeaning } from './sandbox/c-results.js';

@@ -3,7 +3,8 @@
 // the shared link. Assertions read what the page shows; screenshots go to test/artifacts/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
-import { EVENT_KINDS } from '../src/index.js';
+import { EVENT_KINDS, VARIANTS } from '../src/index.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -436,12 +437,61 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await page.getByText('Filters', { exact: true }).click();
   });
 
+  it('a second server context: add the first server\'s session to it, and the client resumes on it', async () => {
+    await press(page.getByRole('button', { name: 'Reset' }));
+    await press(page.getByRole('button', { name: '+ server' }));
+    assert.equal(await page.getByTestId('cache-server2').count(), 1, 'server2 has its own cache view');
+    assert.equal(await page.getByTestId('counter-server2-hits').count(), 1, 'and its own counters');
+    for (const name of ['server', 'server2']) {
+      const button = page.getByRole('button', { name: `${name === 'server' ? 'Server' : name} SSL_CTX settings` });
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      const form = page.getByTestId(`${name}-config`);
+      await form.getByLabel('Maximum protocol').selectOption('TLSv1.2');
+      await form.getByLabel('SSL_OP_NO_TICKET').check();
+    }
+    await press(page.getByRole('button', { name: 'Apply' }));
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await handshake();
+    const session = `${(await text('handshake-outcome')).split(':')[0]}.session`;
+    await page.getByLabel('Add and remove on').selectOption('server2');
+    await press(page.getByRole('button', { name: `SSL_CTX_add_session(server2, ${session})` }));
+    assert.match(await text(`session-result-${session}`), /SSL_CTX_add_session\(server_ctx_2, sess_\d+\) = 1/);
+    assert.equal(await page.getByTestId('cache-server2').getAttribute('data-count'), '1');
+    await page.getByLabel('Server', { exact: true }).selectOption('server2');
+    await handshake(session);
+    assert.equal(await resumed(), 'true', `the client resumed ${session} on server2: ${await text('handshake-outcome')}`);
+    assert.match(await page.getByTestId('counter-server2-hits').textContent() ?? '', /^1/);
+    assert.match(await page.getByTestId('counter-server-hits').textContent() ?? '', /^0/);
+    // server2 is named by steps: it cannot go without them.
+    await press(page.getByRole('button', { name: 'Remove server2 (SSL_CTX_free)' }));
+    assert.match(await text('error'), /server2 is used by step \d+/);
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await shot('09-two-servers');
+  });
+
+  it('runs the steps on every variant and shows where they differ', async () => {
+    // A link to steps that differ: SSL_SESSION_get_time_ex exists from 3.3 (refused on 3.0, and on 1.1.1).
+    const scenario = {
+      title: 'playground', openssl: ['3.5'], seed: 1, contexts: { server: { role: 'server' }, client: { role: 'client' } },
+      steps: [{ handshake: { client: 'client', server: 'server' }, as: 'hs1' }, { call: 'SSL_SESSION_get_time_ex', args: ['hs1.session'] }],
+    };
+    await page.goto(`${page.url().replace(/#.*/, '')}#scenario=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}`);
+    await untilSteps(2);
+    await pane('Variants');
+    await press(page.getByRole('button', { name: 'Run the steps on every variant' }));
+    const compare = page.getByTestId('compare');
+    for (const variant of VARIANTS) assert.match(await compare.textContent() ?? '', new RegExp(`OpenSSL ${variant.replace('.', '\\.')}`));
+    assert.ok(await page.getByTestId('compare-step').count() >= 1, `a difference is shown: ${await compare.textContent()}`);
+    assert.match(await compare.textContent() ?? '', /Step 2: SSL_SESSION_get_time_ex\(hs1\.session\)[\s\S]*not in this OpenSSL/);
+    await shot('10-variants');
+    await pane('Steps');
+  });
+
   it('at 1366×768 the actions, a cache, the counters and the latest events share the first screen', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
-    for (const role of ['server', 'client'] as const) {
-      const button = page.getByRole('button', { name: `${role === 'server' ? 'Server' : 'Client'} SSL_CTX settings` });
-      if ((await button.getAttribute('aria-expanded')) === 'true') await button.click();
-    }
+    const open = page.locator('#context-buttons button[aria-expanded="true"]');
+    while (await open.count()) await open.first().click();
+    await press(page.getByRole('button', { name: 'Reset' })); // the page as it loads: two contexts
     await handshake(); // drawn at this size: the event log shows its end
     await page.evaluate(() => scrollTo(0, 0));
     for (const locator of [page.getByRole('button', { name: 'Run handshake' }), page.getByRole('button', { name: '+60 s' }),
@@ -451,6 +501,27 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     }
     await page.screenshot({ path: new URL('08-one-screen-1366x768.png', artifacts).pathname });
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('axe-core finds no serious or critical accessibility violation, panels and settings open', async () => {
+    // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+    const serious = async (what: string) => {
+      const found = await page.evaluate(async () => {
+        const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+        return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      });
+      assert.deepEqual(found, [], what);
+    };
+    await handshake();
+    await serious('after a handshake');
+    await settings('server');
+    await settings('client');
+    await pane('Handshake messages');
+    await serious('with both settings forms and the handshake messages open');
+    await pane('Steps');
+    const open = page.locator('#context-buttons button[aria-expanded="true"]');
+    while (await open.count()) await open.first().click();
   });
 
   it('stacks into one column in a narrow window, without sideways scrolling', async () => {

@@ -1,26 +1,27 @@
 // The playground page: wires the controls to the Playground and redraws every panel after each
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
-import { parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
-import { toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
-import { ROLES, type Role } from './context-settings.js';
+import { VARIANTS, parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
+import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
+import type { Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
-import { Playground, SEED, newScenario } from './playground.js';
+import { Playground, SEED, contextRoles, newScenario, withContext, withoutContext } from './playground.js';
 import { Timeline, type State } from './timeline.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { variantChooser } from './variants.js';
 import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
-import { contextForm } from './panels/context-form.js';
+import { contextForm, contextLabel, type ContextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
 import { describeStep, renderHistory } from './panels/history.js';
 import { renderResult } from './panels/result.js';
+import { renderComparison } from './panels/compare.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
 import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
 
-const forms = { server: contextForm('server'), client: contextForm('client') };
-byId('forms').prepend(forms.server.element, forms.client.element);
+/** Each context's settings form, by scenario name; rebuilt when the contexts change (syncContexts). */
+const forms = new Map<string, ContextForm>();
 const variantSelect = byId<HTMLSelectElement>('variant');
 variantChooser(variantSelect);
 const offer = byId<HTMLSelectElement>('offer');
@@ -58,6 +59,8 @@ function showError(message: string | undefined): void {
 function perform(what: string, work: () => Promise<Snapshot | undefined>, reach?: Reach): void {
   pending++;
   document.body.dataset.busy = 'true';
+  // The link shown was to the state before; the address bar keeps the new one's.
+  byId('share-box').hidden = true;
   status.textContent = `${what}…`;
   queue = queue.then(async () => {
     try {
@@ -108,8 +111,74 @@ async function loadNow(scenario: Scenario, upTo?: number): Promise<Snapshot> {
 
 function writeForms(): void {
   variantSelect.value = playground.variant;
-  for (const role of ROLES) forms[role].write(playground.config(role));
+  syncContexts();
+  for (const [name, form] of forms) form.write(playground.config(name));
 }
+
+/**
+ * Makes every per-context control match the scenario's contexts: a settings form and its button,
+ * a cache view, a flush button, and the choices of the handshake and of "Add and remove on".
+ */
+function syncContexts(): void {
+  const contexts = contextRoles(playground.scenario);
+  if (contexts.map(([n]) => n).join() === [...forms.keys()].join()) return;
+  const open = new Set([...forms].filter(([, f]) => !f.element.hidden).map(([n]) => n));
+  forms.clear();
+  const formBox = byId('forms');
+  formBox.querySelectorAll('fieldset.context').forEach((f) => f.remove());
+  const buttons: HTMLElement[] = [];
+  for (const [name, role] of contexts) {
+    const form = contextForm(name, role);
+    forms.set(name, form);
+    form.element.hidden = !open.has(name);
+    // The first server and client stay: every playground scenario has them.
+    if (name !== role) {
+      form.element.append(h('button', { type: 'button', onclick: () => removeContext(name) }, `Remove ${name} (SSL_CTX_free)`));
+    }
+    formBox.querySelector(':scope > .row')!.before(form.element);
+    const button = h('button', { type: 'button', 'aria-expanded': String(open.has(name)), 'aria-controls': 'forms' }, `${contextLabel(name, role)} SSL_CTX settings`);
+    button.addEventListener('click', () => toggleSettings(name, button));
+    buttons.push(button);
+  }
+  formBox.hidden = open.size === 0 || ![...open].some((n) => forms.has(n));
+  fill(byId('context-buttons'), ...buttons);
+  fill(byId('caches-body'), ...contexts.flatMap(([name, role]) => [h('h3', {}, `${contextLabel(name, role)}`), h('div', { id: `cache-${name}`, 'data-testid': `cache-${name}` })]));
+  fill(byId('flush-buttons'), ...contexts.map(([name]) => h('button', { type: 'button', onclick: () => act('Flushing', { call: 'SSL_CTX_flush_sessions', args: [name] }) }, `SSL_CTX_flush_sessions(${name})`)));
+  const choose = (select: HTMLSelectElement, names: string[]) => {
+    const chosen = select.value;
+    fill(select, ...names.map((n) => h('option', { value: n }, n)));
+    select.value = names.includes(chosen) ? chosen : names[0];
+  };
+  choose(byId('hs-client'), contexts.filter(([, r]) => r === 'client').map(([n]) => n));
+  choose(byId('hs-server'), contexts.filter(([, r]) => r === 'server').map(([n]) => n));
+  choose(target, contexts.map(([n]) => n));
+}
+
+function toggleSettings(name: string, button: HTMLElement): void {
+  const form = forms.get(name)!;
+  const open = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  form.element.hidden = !open;
+  byId('forms').hidden = [...forms.values()].every((f) => f.element.hidden);
+  if (open) form.element.querySelector<HTMLElement>('select, input')?.focus();
+}
+
+function addContext(role: Role): void {
+  if (busyStepping()) return;
+  const { scenario, name } = withContext(playground.scenario, role);
+  load(`Creating ${name} (SSL_CTX_new) and replaying the steps`, scenario, `add ${name}`);
+}
+
+function removeContext(name: string): void {
+  if (busyStepping()) return;
+  try {
+    load(`Removing ${name}`, withoutContext(playground.scenario, name), `remove ${name}`);
+  } catch (error) {
+    showError((error as Error).message);
+  }
+}
+byId('add-server').addEventListener('click', () => addContext('server'));
+byId('add-client').addEventListener('click', () => addContext('client'));
 
 // ---- drawing --------------------------------------------------------------------------
 
@@ -134,7 +203,8 @@ async function render(next: Snapshot): Promise<void> {
 async function draw(next: Snapshot): Promise<void> {
   snapshot = next;
   byId('version').textContent = `${next.opensslVersion}.`;
-  for (const role of ROLES) forms[role].showState(next.contexts[role].settings);
+  syncContexts();
+  for (const [name, form] of forms) form.showState(next.contexts[name].settings);
 
   const chosen = offer.value;
   fill(offer, h('option', { value: '' }, 'none: a full handshake'),
@@ -152,8 +222,7 @@ async function draw(next: Snapshot): Promise<void> {
   fill(byId('last-result'), latest ? renderResult(latest) : null);
 
   renderSessions(byId('sessions-body'), next, target.value, sessionAction);
-  renderCache(byId('cache-server'), next.contexts.server, next.now);
-  renderCache(byId('cache-client'), next.contexts.client, next.now);
+  for (const name of forms.keys()) renderCache(byId(`cache-${name}`), next.contexts[name], next.now);
   renderCounters(byId('counters-body'), next);
   drawEvents();
   const ahead = timeline.ahead;
@@ -194,6 +263,8 @@ function fitEventLog(): void {
   log.scrollTop = log.scrollHeight;
 }
 addEventListener('resize', fitEventLog);
+// What sits above it (the header's status and alert, the counters) changes height too.
+for (const above of [document.querySelector('header')!, byId('counters-body')]) new ResizeObserver(() => fitEventLog()).observe(above);
 
 // ---- undo, redo, Back and Forward -------------------------------------------------------
 
@@ -220,6 +291,7 @@ function reached(reach: Reach): void {
   // The link replays what is run, not the steps past the cursor.
   const address = addressOf({ ...state.scenario, steps: state.scenario.steps.slice(0, state.cursor) });
   writtenHash = address.startsWith('#') ? address : '';
+  fill(byId('compare-body'), h('p', { class: 'muted' }, 'Run the steps on every variant to compare them.'));
   if (first) history.replaceState({ page: PAGE, index }, '', address);
   else history.pushState({ page: PAGE, index }, '', address);
   drawUndo();
@@ -290,7 +362,7 @@ function drawEvents(): void {
 }
 
 function sessionAction(call: SessionAction, ref: string): void {
-  const ctx = target.value as Role;
+  const ctx = target.value;
   const step: Step = call === 'SSL_SESSION_dup' ? { call, args: [ref], as: playground.nextName('dup') }
     : call === 'SSL_SESSION_free' ? { call, args: [ref] } : { call, args: [ctx, ref] };
   act(call, step);
@@ -298,7 +370,7 @@ function sessionAction(call: SessionAction, ref: string): void {
 
 byId('apply').addEventListener('click', () => !busyStepping() && perform('Applying', async () => {
   showError(undefined);
-  const configs = { server: forms.server.read(), client: forms.client.read() };
+  const configs = Object.fromEntries([...forms].map(([name, form]) => [name, form.read()]));
   const { snapshot: next, how } = await playground.apply(configs);
   byId('apply-note').textContent = how;
   writeForms();
@@ -315,19 +387,6 @@ variantSelect.addEventListener('change', () => {
   const variant = variantSelect.value as Variant;
   load(`Replaying the steps on OpenSSL ${variant}`, { ...playground.scenario, openssl: [variant] }, `switch to OpenSSL ${variant}`);
 });
-
-// Each context's settings open on their own: closed, the actions, caches and counters share one screen.
-for (const role of ROLES) {
-  const button = byId<HTMLButtonElement>(`open-${role}`);
-  forms[role].element.hidden = true;
-  button.addEventListener('click', () => {
-    const open = button.getAttribute('aria-expanded') !== 'true';
-    button.setAttribute('aria-expanded', String(open));
-    forms[role].element.hidden = !open;
-    byId('forms').hidden = ROLES.every((r) => forms[r].element.hidden);
-    if (open) forms[role].element.querySelector<HTMLElement>('select, input')?.focus();
-  });
-}
 
 // The panes under the panels: one shown at a time (the WAI-ARIA tabs pattern, arrow keys included).
 const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('#panes [role=tab]'));
@@ -350,10 +409,13 @@ for (const [i, tab] of tabs.entries()) {
   });
 }
 
+/** The contexts the next handshake connects: the Client and Server choices. */
+const pair = () => ({ client: byId<HTMLSelectElement>('hs-client').value, server: byId<HTMLSelectElement>('hs-server').value });
+
 byId('handshake').addEventListener('click', () => {
   const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value as 'clean' | 'unclean';
   const step: Step = {
-    handshake: { client: 'client', server: 'server', ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown } : {}) },
+    handshake: { ...pair(), ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown } : {}) },
     as: playground.nextName('hs'),
   };
   followLatest = true;
@@ -407,7 +469,7 @@ byId('step-start').addEventListener('click', () => {
   const name = playground.nextName('hs');
   const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value;
   const step = {
-    handshake: { client: 'client', server: 'server', ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown: 'unclean' as const } : {}) },
+    handshake: { ...pair(), ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown: 'unclean' as const } : {}) },
     as: name,
   };
   perform('Connecting (SSL_new on both sides)', async () => {
@@ -518,9 +580,6 @@ stepClose.addEventListener('click', () => {
 for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-advance]'))) {
   button.addEventListener('click', () => act('Moving the clock', { clock: `+${button.dataset.advance}` }));
 }
-for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-flush]'))) {
-  button.addEventListener('click', () => act('Flushing', { call: 'SSL_CTX_flush_sessions', args: [button.dataset.flush] }));
-}
 target.addEventListener('change', () => snapshot && renderSessions(byId('sessions-body'), snapshot, target.value, sessionAction));
 connectionSelect.addEventListener('change', drawSequence);
 
@@ -565,6 +624,19 @@ byId('capture').addEventListener('click', () => perform('Capturing', async () =>
   const connection = connectionSelect.value;
   const { pcapng } = await playground.runtime.sb.capture(connection);
   download(`${connection}.pcapng`, pcapng as BlobPart, 'application/vnd.tcpdump.pcap');
+  return undefined;
+}));
+
+// The steps run so far, on every variant one after the other (each in a worker of its own).
+byId('compare').addEventListener('click', () => perform('Running the steps on every variant', async () => {
+  const steps = playground.scenario.steps;
+  const scenario = { ...playground.scenario, openssl: undefined };
+  const reports = [];
+  for (const variant of VARIANTS) {
+    status.textContent = `Running the steps on OpenSSL ${variant}…`;
+    reports.push(await runScenario(scenario, { openssl: variant, worker: true, record: true }));
+  }
+  renderComparison(byId('compare-body'), compareReports(reports), (n) => describeStep(steps[n]));
   return undefined;
 }));
 

@@ -3,14 +3,36 @@
 // the steps, seeded, so the same steps always give the same bytes, ids and counters.
 import type { ContextConfig, Flight, Variant } from 'openssl-wasm-sandbox';
 import type { Scenario, Step } from 'openssl-wasm-sandbox/conformance';
-import { ROLES, afterStep, reconfigureCalls, type Role } from './context-settings.js';
+import { afterStep, reconfigureCalls, type Role } from './context-settings.js';
 import { Runtime, type HandshakeStep, type SteppedHandshake, type Snapshot } from './runtime.js';
 
 /** The seed of every playground run: fixed, so replays and shared links agree byte for byte. */
 export const SEED = 1;
 
-export function newScenario(variant: Variant, contexts: Record<Role, ContextConfig>): Scenario {
-  return { title: 'playground', openssl: [variant], seed: SEED, contexts: { server: contexts.server, client: contexts.client }, steps: [] };
+export function newScenario(variant: Variant, contexts: Record<string, ContextConfig>): Scenario {
+  return { title: 'playground', openssl: [variant], seed: SEED, contexts: { ...contexts }, steps: [] };
+}
+
+/** The contexts a scenario has, by name, with their role. */
+export function contextRoles(scenario: Scenario): [string, Role][] {
+  return Object.entries(scenario.contexts).map(([name, config]) => [name, config.role as Role]);
+}
+
+/** A context more (a new SSL_CTX: the steps are replayed with it), named after its role: server2, client2… */
+export function withContext(scenario: Scenario, role: Role): { scenario: Scenario; name: string } {
+  let n = 2;
+  while (`${role}${n}` in scenario.contexts) n++;
+  const name = `${role}${n}`;
+  return { scenario: { ...scenario, contexts: { ...scenario.contexts, [name]: { role } } }, name };
+}
+
+/** The scenario without context `name`; refused while a step names it (its steps would have nothing to run on). */
+export function withoutContext(scenario: Scenario, name: string): Scenario {
+  const pattern = new RegExp(`"${name}(\\.[A-Za-z0-9_]+)?"`);
+  const used = scenario.steps.findIndex((step) => pattern.test(JSON.stringify(step)));
+  if (used >= 0) throw new Error(`${name} is used by step ${used + 1}: undo or replay to before it first.`);
+  const { [name]: _, ...contexts } = scenario.contexts;
+  return { ...scenario, contexts };
 }
 
 export class Playground {
@@ -35,9 +57,8 @@ export class Playground {
   }
 
   /** Each context's configuration now: as created, then changed by the set calls among the steps. */
-  config(role: Role): ContextConfig {
-    const { role: _, ...start } = this.#scenario.contexts[role];
-    return this.#scenario.steps.reduce((config, step) => afterStep(role, config, step), { role, ...start } as ContextConfig);
+  config(context: string): ContextConfig {
+    return this.#scenario.steps.reduce((config, step) => afterStep(context, config, step), this.#scenario.contexts[context]);
   }
 
   /** How many handshakes (or dups) the steps made: the next one's name follows. */
@@ -92,8 +113,8 @@ export class Playground {
    * them, recorded as steps; otherwise (a setting cleared, callbacks changed) with new contexts,
    * which starts the history over (undoable, like every change). Says which it did.
    */
-  async apply(configs: Record<Role, ContextConfig>): Promise<{ snapshot: Snapshot; how: string }> {
-    const calls = ROLES.map((role) => reconfigureCalls(role, this.config(role), configs[role]));
+  async apply(configs: Record<string, ContextConfig>): Promise<{ snapshot: Snapshot; how: string }> {
+    const calls = Object.keys(configs).map((name) => reconfigureCalls(name, this.config(name), configs[name]));
     if (calls.some((c) => c === null)) {
       const snapshot = await this.load(newScenario(this.variant, configs));
       return { snapshot, how: 'New SSL_CTXs created: the history starts over (Undo brings it back).' };

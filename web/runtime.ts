@@ -6,7 +6,7 @@ import {
   type Flight, type HandshakeResult, type SessionInfo, type Variant,
 } from 'openssl-wasm-sandbox';
 import { Interpreter, type HandshakeStep, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
-import { ROLES, type Role } from './context-settings.js';
+import type { Role } from './context-settings.js';
 
 const PLAYGROUND_MEMORY_LIMIT = 256 * 1024 * 1024;
 
@@ -54,7 +54,9 @@ export interface StepRecord {
 }
 
 export interface ContextView {
+  /** Its C name (`server_ctx_1`); the snapshot holds it under its scenario name (`server`). */
   name: string;
+  role: Role;
   cache: CachedSession[];
   counters: Record<Counter, number>;
   changes: Partial<Record<Counter, number>>;
@@ -66,7 +68,8 @@ export interface Snapshot {
   variant: Variant;
   opensslVersion: string;
   now: number;
-  contexts: Record<Role, ContextView>;
+  /** By scenario name: `server`, `client`, and any added (`server2`…), in the order they were made. */
+  contexts: Record<string, ContextView>;
   sessions: (LiveSession & { info: SessionInfo })[];
   events: SandboxEvent[];
   records: StepRecord[];
@@ -107,8 +110,8 @@ export class Runtime {
     return runtime;
   }
 
-  context(role: Role): Context {
-    return this.#interpreter.names.get(role) as Context;
+  context(name: string): Context {
+    return this.#interpreter.names.get(name) as Context;
   }
 
   /** Runs one step through the scenario interpreter and records what it did. */
@@ -152,11 +155,11 @@ export class Runtime {
 
   /** Sessions the new-session callback kept belong to the application now: list them too. */
   async #keptSessions(): Promise<void> {
-    for (const role of ROLES) {
-      for (const kept of await this.context(role).keptSessions()) {
+    for (const name of Object.keys(this.scenario.contexts)) {
+      for (const kept of await this.context(name).keptSessions()) {
         if (this.#interpreter.names.has(kept.name)) continue;
         this.#interpreter.names.set(kept.name, kept);
-        this.sessions.set(kept.name, { ref: kept.name, session: kept, origin: `kept by the ${role}'s new-session callback` });
+        this.sessions.set(kept.name, { ref: kept.name, session: kept, origin: `kept by ${name}'s new-session callback` });
       }
     }
   }
@@ -165,7 +168,7 @@ export class Runtime {
   async openStepped(step: HandshakeStep): Promise<SteppedHandshake> {
     const eventsFrom = await this.sb.eventCount();
     const { client, server, session } = step.handshake;
-    const connection = await this.sb.connect(this.context(client as Role), this.context(server as Role), this.#interpreter.offered(session));
+    const connection = await this.sb.connect(this.context(client), this.context(server), this.#interpreter.offered(session));
     await this.pullEvents();
     return { connection, step, eventsFrom, tampered: false };
   }
@@ -221,20 +224,21 @@ export class Runtime {
   }
 
   async snapshot(): Promise<Snapshot> {
-    const view = async (role: Role): Promise<ContextView> => {
-      const ctx = this.context(role);
+    const view = async (name: string): Promise<ContextView> => {
+      const ctx = this.context(name);
       const changes = await ctx.counterChanges();
       const [cache, counters, settings] = await Promise.all([ctx.cachedSessions(), ctx.counters(), ctx.settings()]);
-      return { name: ctx.name, cache, counters, changes, settings };
+      return { name: ctx.name, role: this.scenario.contexts[name].role as Role, cache, counters, changes, settings };
     };
     const live = [...this.sessions.values()];
-    const [now, server, client, infos] = await Promise.all([
-      this.sb.clock.now(), view('server'), view('client'),
+    const names = Object.keys(this.scenario.contexts);
+    const [now, views, infos] = await Promise.all([
+      this.sb.clock.now(), Promise.all(names.map(view)),
       live.length ? this.sb.batch(live.map((s) => ['sessionInfo', s.session])) : Promise.resolve([]),
     ]);
     return {
       variant: this.sb.variant, opensslVersion: this.#version, now,
-      contexts: { server, client },
+      contexts: Object.fromEntries(names.map((name, i) => [name, views[i]])),
       sessions: live.map((s, i) => ({ ...s, info: (infos[i] as { ok: true; value: SessionInfo }).value }))
         .filter((s) => s.info?.alive),
       events: this.#events, records: this.records,

@@ -16,6 +16,7 @@ import { SslObjects, type SslRef } from './ssl-objects.js';
 import { Wire, type WireChunk } from './wire.js';
 import { Driver, type Flight, type HandshakeResult } from './driver.js';
 import { Tracer } from './tracer.js';
+import { runSslTest, type SslTestRun, type SslTestSpec } from './ssl-test.js';
 
 /** What can be observed of an SSL_SESSION. */
 export interface SessionInfo {
@@ -307,6 +308,14 @@ export class Engine {
         + `${cctx.name} still points to it and the command would write into freed memory. Set another (SSL_CONF_CTX_set_ssl_ctx) first.`);
     }
     return c;
+  }
+
+  // ---- OpenSSL's own test/ssl-tests ------------------------------------------------
+
+  /** Runs one test of OpenSSL's test/ssl-tests as its ssl_test.c and handshake.c do (see ssl-test.ts); it frees all it makes. */
+  sslTest(spec: SslTestSpec): Promise<SslTestRun> {
+    this.openssl.assertUsable();
+    return runSslTest(this, spec);
   }
 
   // ---- the cache ------------------------------------------------------------------

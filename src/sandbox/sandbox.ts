@@ -10,6 +10,7 @@ import {
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
+import type { SslTestRun, SslTestSpec } from './ssl-test.js';
 import { startEngine } from './start.js';
 import { inProcess, isEngineMethod, type EngineApi, type StartWorker, type Transport } from './transport.js';
 import type { WireChunk } from './wire.js';
@@ -466,6 +467,16 @@ export class Sandbox {
   async connect(client: Context, server: Context, session?: Session, options?: ConnectOptions): Promise<Connection> {
     const ref = await this.#engine.connect(refOf(client), refOf(server), session === undefined ? undefined : refOf(session), options);
     return new Connection(this.#link, ref);
+  }
+
+  /**
+   * Runs one test of OpenSSL's own test/ssl-tests as its ssl_test.c and test/helpers/handshake.c do:
+   * the contexts configured by SSL_CONF_cmd, the handshake (and the resumption), the result as
+   * HANDSHAKE_RESULT holds it. Everything it makes is freed before it resolves. The conformance
+   * entry point's runSslTests() reads the .cnf files and checks the expectations.
+   */
+  sslTest(spec: SslTestSpec): Promise<SslTestRun> {
+    return this.#engine.sslTest(spec);
   }
 
   /** The transcript of a connection by name (`conn_3`), also after it closed (the latest 256 are kept). No OpenSSL call. */

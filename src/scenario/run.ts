@@ -163,9 +163,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const interpreter = new Interpreter(sb, options.openssl);
     await interpreter.start(scenario);
     for (const [index, step] of scenario.steps.entries()) {
-      const { observed } = await interpreter.step(step, (f) => failures.push({ step: index, ...f }));
+      const { observed, error } = await interpreter.step(step, (f) => failures.push({ step: index, ...f }));
       if (observed !== undefined) observations.push({ step: index, observed });
-      if (options.record && !isExpectStep(step)) record.push(await recordStep(sb, index, step, interpreter.mark, interpreter.names));
+      if (options.record && !isExpectStep(step)) record.push(await recordStep(sb, index, step, interpreter.mark, interpreter.names, error));
     }
   };
   const budget = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -19,8 +19,13 @@ export interface ContextForm {
   showState(state: ContextState): void;
 }
 
-export function contextForm(role: Role): ContextForm {
-  const id = (name: string) => `${role}-${name}`;
+/** The name people read for a context: `Server` for the first server, its own name for others (`server2`). */
+export function contextLabel(name: string, role: Role): string {
+  return name === role ? `${role[0].toUpperCase()}${role.slice(1)}` : name;
+}
+
+export function contextForm(context: string, role: Role): ContextForm {
+  const id = (name: string) => `${context}-${name}`;
   const protocolSelect = (name: string) => h('select', { id: id(name) },
     h('option', { value: '' }, 'default'), ...PROTOCOLS.map((p) => h('option', { value: p }, p)));
   const number = (name: string, min: number, max: number) => h('input', { id: id(name), type: 'number', min, max, step: 1, inputmode: 'numeric' });
@@ -45,8 +50,8 @@ export function contextForm(role: Role): ContextForm {
   const removeCb = check('cb-remove', 'SSL_CTX_sess_set_remove_cb');
   const getCb = check('cb-get', 'SSL_CTX_sess_set_get_cb');
 
-  const element = h('fieldset', { class: `context ${role}`, 'data-testid': `${role}-config` },
-    h('legend', {}, role === 'server' ? 'Server SSL_CTX' : 'Client SSL_CTX'),
+  const element = h('fieldset', { class: `context ${role}`, 'data-testid': `${context}-config` },
+    h('legend', {}, `${contextLabel(context, role)} SSL_CTX${context === role ? '' : ` (${role})`}`),
     h('div', { class: 'fields' },
       field('min', 'Minimum protocol', 'SSL_CTX_set_min_proto_version', min),
       field('max', 'Maximum protocol', 'SSL_CTX_set_max_proto_version', max),
