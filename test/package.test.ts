@@ -90,6 +90,9 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     // The WebAssembly is almost all of it: a stray folder would show here first.
     const wasm = packed.files.filter((f) => f.path.endsWith('.wasm')).reduce((sum, f) => sum + f.size, 0);
     assert.ok(packed.unpackedSize - wasm < 1.5e6, `unpacked ${packed.unpackedSize} bytes, of which ${wasm} WebAssembly`);
+    // Every variant ships inside while the package stays under 5 MB packed (3.87 MB with the five
+    // of 2026-12): past it, the default stays inside and the others load from a URL (locateFile).
+    assert.ok(packed.size < 5e6, `${packed.size} bytes packed`);
   });
 
   it('depends at run time on exactly the packages its code imports', async () => {
