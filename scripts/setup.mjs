@@ -32,7 +32,9 @@ try {
   // The scenario validator, compiled ahead of time from the schema: the playground's
   // Content-Security-Policy refuses the eval that Ajv compiles with at run time.
   const validator = join(root, 'src', 'scenario', 'schema-check.generated.ts');
-  const inputs = ['src/scenario/schema.ts', 'src/core/constants.ts', 'scripts/scenario-validator.ts', 'package-lock.json'];
+  // The schema's inputs: its own file, and what it is built from (the C API table's calls, event kinds, variants, constants).
+  const inputs = ['src/scenario/schema.ts', 'src/sandbox/c-api.ts', 'src/sandbox/events.ts', 'src/core/module.ts', 'src/core/constants.ts',
+    'scripts/scenario-validator.ts', 'package-lock.json'];
   if (!existsSync(validator) || inputs.some((f) => statSync(join(root, f)).mtimeMs > statSync(validator).mtimeMs)) {
     step('Compiling the scenario validator');
     execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'scenario-validator.ts')], { cwd: root, stdio: 'inherit' });

@@ -3,10 +3,15 @@
 // Uint8Array view across the worker, typed errors for every misuse.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { NODE_LINES, nodeOfLine } from '../scripts/lib/node-lines.mjs';
 import {
   ArgumentError, HandleError, SandboxError, createSandbox, type Sandbox, type SandboxErrorCode,
 } from '../src/index.js';
+
+/** The names of the byte cases below, for running them alone on another Node. */
+const BYTE_CASES = /decodeSession takes any Uint8Array view|deliver\(\) copies the records/;
 
 async function typedRejection(promise: Promise<unknown>, code: SandboxErrorCode, pattern?: RegExp): Promise<SandboxError> {
   const error = await promise.then(() => assert.fail(`expected a ${code} rejection`), (e: unknown) => e);
@@ -130,6 +135,21 @@ for (const worker of [false, true]) {
   });
 }
 
+// Node 22 is where a pooled Buffer first failed to cross (DataCloneError): the cases above on each line.
+describe('bytes across the boundary on Node\'s other lines', () => {
+  for (const major of NODE_LINES) {
+    it(`pass on Node ${major}, in process and in a worker`, (t) => {
+      const node = nodeOfLine(major);
+      if (!node) return t.skip(`Node ${major} is not installed: \`node scripts/setup.mjs --node-lines\` (run by npm test) installs it`);
+      const child = spawnSync(node, ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-name-pattern', BYTE_CASES.source, fileURLToPath(import.meta.url)],
+        // Without this runner's NODE_TEST_CONTEXT, which would make that one a subprocess of this one that runs nothing.
+        { encoding: 'utf8', timeout: 300_000, cwd: fileURLToPath(new URL('..', import.meta.url)), env: { ...process.env, NODE_TEST_CONTEXT: undefined } });
+      assert.match(child.stdout, /^# pass 4\n# fail 0$/m, `${child.stdout.slice(-3000)}\n${child.stderr.slice(-2000)}`);
+      assert.equal(child.status, 0);
+    });
+  }
+});
+
 describe('a sandbox nobody disposes', () => {
   it('does not keep Node running: the worker holds the process only while a call is pending', () => {
     // A script that forgets dispose() (an error thrown before it, say), with a listener and a handler.
@@ -146,6 +166,38 @@ describe('a sandbox nobody disposes', () => {
     assert.equal(child.signal, null, `the process did not exit by itself: ${child.stderr}`);
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /forgotten/);
+  });
+
+  it('once collected, stops its worker (the thread exits); one still held keeps it', () => {
+    // Node announces each worker thread it starts ('worker' on process): the test watches that thread end.
+    const script = (hold: boolean) => `
+      import { createSandbox } from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+      let worker;
+      process.on('worker', (w) => { worker = w; });
+      async function use() {
+        const sb = await createSandbox();
+        const server = await sb.context({ role: 'server' });
+        const client = await sb.context({ role: 'client' });
+        await sb.onEvent(() => {});
+        await sb.handshake({ client, server });
+        return sb;
+      }
+      globalThis.held = ${hold ? 'await use()' : '(await use(), undefined)'};
+      let ended = false;
+      worker.once('exit', () => { ended = true; });
+      for (let i = 0; i < 40 && !ended; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      console.log(ended ? 'worker exited' : 'worker running');
+      process.exit(0);`;
+    const run = (hold: boolean) => spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script(hold)], { encoding: 'utf8', timeout: 60_000 });
+    const dropped = run(false);
+    assert.equal(dropped.status, 0, dropped.stderr);
+    assert.match(dropped.stdout, /worker exited/, 'nobody holds the sandbox: its worker thread ends');
+    const held = run(true);
+    assert.equal(held.status, 0, held.stderr);
+    assert.match(held.stdout, /worker running/, 'a sandbox still held keeps its worker');
   });
 });
 

@@ -6,17 +6,23 @@
 // The cases come from a seeded PRNG: FUZZ_SEED picks the seed (default fixed), FUZZ_CASES the
 // number of cases per target and variant (default small, for CI). A failure names the seed, the
 // target and the case number; replay with FUZZ_SEED=<seed>. Inputs that once crashed or hung are
-// kept in test/fuzz/ and replayed first.
+// kept in test/fuzz/ and replayed first. Hostile scenario folders go through the CLI: every file is
+// still reported, whatever the others do.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { OpenSSLError, SandboxError, VARIANTS, createSandbox, type Context, type Sandbox, type Session, type Variant } from '../src/index.js';
 import { hex } from '../src/core/bytes.js';
+import { format } from '../src/scenario/report.js';
 import { runScenario } from '../src/scenario/run.js';
-import type { Scenario } from '../src/scenario/types.js';
+import type { Scenario, ScenarioReport } from '../src/scenario/types.js';
 import { ScenarioError, validateScenario } from '../src/scenario/validate.js';
+import { hostileFolder } from './fuzz/hostile-folder.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1234) >>> 0;
 const CASES = Math.max(1, Number(process.env.FUZZ_CASES ?? 0) || 0);
@@ -45,14 +51,14 @@ export class Rng {
 }
 
 /** A per-target, per-variant generator, so that each target replays alone. */
-const rngFor = (target: string, variant: Variant) => {
+const rngFor = (target: string, variant: Variant | 'all') => {
   let h = SEED;
   for (const c of `${target}/${variant}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return new Rng(h);
 };
 
 const fromHex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-const where = (target: string, variant: Variant, n: number | string) => `[fuzz seed=${SEED} target=${target} variant=${variant} case=${n}]`;
+const where = (target: string, variant: Variant | 'all', n: number | string) => `[fuzz seed=${SEED} target=${target} variant=${variant} case=${n}]`;
 const describeError = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message}\n${e.stack ?? ''}` : String(e));
 
 function assertTyped(error: unknown, at: string, what: string): asserts error is SandboxError {
@@ -544,6 +550,76 @@ for (const variant of VARIANTS) {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile scenario folders through the CLI: test/fuzz/hostile-folder.ts's files and links, plus
+// mutated scenarios and more links (loops, twins, dangling) at random places. The rule: whatever
+// one file does, every other file is still reported, once per variant.
+
+const CLI = fileURLToPath(new URL('../src/cli/openssl-sandbox.ts', import.meta.url));
+
+/** Adds mutated scenarios and links to `dir`; returns the paths that must be reported besides hostileFolder's. */
+async function addMutants(rng: Rng, dir: string): Promise<string[]> {
+  const reported: string[] = [];
+  const folders = ['', 'm', join('m', 'n'), 'o'];
+  for (const folder of folders) await mkdir(join(dir, folder), { recursive: true });
+  for (let i = rng.range(4, 8); i > 0; i--) {
+    const { input } = mutateScenario(rng, rng.pick(SCENARIO_SEEDS));
+    let text: string;
+    try {
+      text = typeof input === 'string' ? input : JSON.stringify(input) ?? 'null';
+    } catch {
+      text = '[';
+    }
+    const file = join(dir, rng.pick(folders), `mutant-${i}.json`);
+    await writeFile(file, text);
+    reported.push(file);
+  }
+  const mutants = [...reported];
+  for (let i = rng.range(2, 5); i > 0; i--) {
+    const at = join(dir, rng.pick(folders.slice(1)));
+    switch (rng.int(3)) {
+      case 0: await symlink(rng.pick(['..', '.', dir]), join(at, `loop-${i}`)); break; // a folder loop
+      case 1: await symlink(rng.pick(mutants), join(at, `twin-${i}.json`)); break; // a second way to a file
+      default: // a link to nothing: reported as unreadable
+        await symlink(`gone-${i}.json`, join(at, `dangling-${i}.json`));
+        reported.push(join(at, `dangling-${i}.json`));
+    }
+  }
+  return reported;
+}
+
+describe('fuzz: hostile scenario folders through the CLI', () => {
+  const cases = casesFor(2);
+  for (let n = 0; n < cases; n++) {
+    it(`every file is reported once per variant, whatever the others do (seed ${SEED}, case ${n})`, async () => {
+      const rng = rngFor(`folder-${n}`, 'all');
+      const dir = await mkdtemp(join(tmpdir(), 'osb-fuzz-folder-'));
+      try {
+        const hostile = await hostileFolder(dir);
+        const expected = [...hostile.files.map((f) => join(dir, f)), ...await addMutants(rng, dir)];
+        const at = where(`folder-${n}`, 'all', n);
+        const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'run', dir, '--openssl', 'all', '--reporter', 'json', '--timeout', '3000', '--jobs', '2'],
+          { encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
+        assert.equal(run.signal, null, `${at} the CLI did not end by itself`);
+        assert.equal(run.status, 1, `${at} the CLI exits 1 (failures), not 2 or a crash: ${run.stderr.slice(-2000)}`);
+        const { reports } = JSON.parse(run.stdout) as { reports: ScenarioReport[] };
+        // Reported by whichever way the walk met a file first: compared as real paths.
+        const real = async (file: string) => realpath(file).catch(() => file);
+        const seen = await Promise.all(reports.map(async (r) => `${await real(r.file!)} ${r.variant}`));
+        const wanted = (await Promise.all(expected.map(real))).flatMap((f) => VARIANTS.map((v) => `${f} ${v}`));
+        assert.deepEqual(seen.sort(), wanted.sort(), `${at} each file once per variant`);
+        for (const r of reports.filter((r) => r.title === hostile.good)) assert.equal(r.ok, true, `${at} the good scenario passes among the others [${r.variant}]`);
+        for (const reporter of ['tap', 'pretty', 'junit'] as const) {
+          assert.doesNotMatch(format(reports, reporter), /[\u0000-\u0008\u000b-\u001f\u007f]/, `${at} ${reporter}: no control character but newlines`);
+        }
+        console.log(`# fuzz folder case ${n}: ${reports.length} results, ${reports.filter((r) => r.ok).length} passed`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
 
 describe('fuzz regressions (test/fuzz/)', () => {
   for (const r of regressions) {

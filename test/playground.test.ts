@@ -11,6 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
+import { EVENT_KINDS, VARIANTS } from '../src/index.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -49,6 +50,24 @@ async function stepUntil(stop: (from: string, clientDone: boolean) => boolean, d
   throw new Error('the stepped handshake did not end in 20 steps');
 }
 
+/** Opens a context's settings (they open per context, closed at first). */
+async function settings(role: 'server' | 'client'): Promise<Locator> {
+  const button = page.getByRole('button', { name: `${role === 'server' ? 'Server' : 'Client'} SSL_CTX settings` });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  return page.getByTestId(`${role}-config`);
+}
+
+/** Shows one of the panes under the panels: Steps, Handshake messages or C code. */
+const pane = (name: string) => page.getByRole('tab', { name }).click();
+
+/** The steps run so far (the Steps pane also lists undone ones, greyed, after them). */
+const stepsRun = () => page.getByTestId('history').locator('li:not(.ahead):not(.empty)').count();
+
+/** Waits until the page, busy or not, shows `count` steps run (Back and Forward start their work on popstate). */
+async function untilSteps(count: number): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll('#history-list li:not(.ahead):not(.empty)').length === n && document.body.dataset.busy === 'false', count, { timeout: 30_000 });
+}
+
 async function handshake(offer = ''): Promise<void> {
   await page.getByLabel('Offer a session').selectOption(offer);
   await press(page.getByRole('button', { name: 'Run handshake' }));
@@ -70,11 +89,13 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   it('starts with both contexts and no steps', async () => {
     assert.match(await text('version'), /OpenSSL 3\.5/);
     assert.equal(await cacheCount(), 0);
+    const filters = await page.locator('#event-filters details > label').allTextContents();
+    assert.deepEqual(filters, [...EVENT_KINDS], 'the event log filters every kind of event');
     await shot('01-initial');
   });
 
   it('configures a TLS 1.2 server with SSL_OP_NO_TICKET and a 300 s timeout through set calls', async () => {
-    const server = page.getByTestId('server-config');
+    const server = await settings('server');
     await server.getByLabel('Maximum protocol').selectOption('TLSv1.2');
     await server.getByLabel('SSL_OP_NO_TICKET').check();
     await server.getByLabel('Timeout (s)').fill('300');
@@ -102,9 +123,11 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('shows a record\'s bytes from the transcript', async () => {
+    await pane('Handshake messages');
     await page.getByText(/Records on the wire/).click();
     await press(page.getByRole('button', { name: /client flight 0 #0: handshake/ }));
     assert.match(await text('record-bytes'), /^0000 {2}16 03 0[13]/);
+    await pane('Steps');
   });
 
   it('SSL_CTX_remove_session returns 1 and the next handshake is a full one', async () => {
@@ -166,12 +189,19 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await again.close();
   });
 
-  it('replays to an earlier step', async () => {
+  it('replays to an earlier step, keeping the later ones to replay forward', async () => {
     // Steps 1-3 are Apply's set calls, 4 the full handshake, 5 the resumption.
+    const all = await page.getByTestId('history').locator('li').count();
     await press(page.getByRole('button', { name: 'Replay to step 5' }));
-    assert.equal(await page.getByTestId('history').locator('li').count(), 5);
+    assert.equal(await stepsRun(), 5);
+    assert.equal(await page.getByTestId('ahead-step').count(), all - 5, 'the later steps are still there, not run');
+    assert.equal(await page.getByTestId('history').locator('li[aria-current]').count(), 1);
     assert.equal(await resumed(), 'true');
     assert.match(await text('handshake-outcome'), /hs2: /);
+    // Forward again to the last step, then back to 5: a new step will replace the ones after it.
+    await press(page.getByRole('button', { name: `Replay to step ${all}` }));
+    assert.equal(await stepsRun(), all);
+    await press(page.getByRole('button', { name: 'Replay to step 5' }));
   });
 
   it('refuses a damaged or oversized link before running anything', async () => {
@@ -189,7 +219,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('a failed handshake says why', async () => {
-    await page.getByTestId('client-config').getByLabel('Minimum protocol').selectOption('TLSv1.3');
+    await (await settings('client')).getByLabel('Minimum protocol').selectOption('TLSv1.3');
     await press(page.getByRole('button', { name: 'Apply' }));
     await handshake();
     assert.match(await text('handshake-outcome'), /handshake failed: .*(protocol|version)/i);
@@ -207,6 +237,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('downloads a capture of the chosen handshake as pcapng', async () => {
+    await pane('Handshake messages');
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download capture (.pcapng)' }).click()]);
     await idle();
     const bytes = await readFile(await file.path());
@@ -231,9 +262,9 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
 
   it('steps through a TLS 1.3 handshake flight by flight, untampered: recorded as a handshake step', async () => {
     // The client wants TLS 1.3 (the test above): the server may offer it again.
-    await page.getByTestId('server-config').getByLabel('Maximum protocol').selectOption('TLSv1.3');
+    await (await settings('server')).getByLabel('Maximum protocol').selectOption('TLSv1.3');
     await press(page.getByRole('button', { name: 'Apply' }));
-    const steps = await page.getByTestId('history').locator('li').count();
+    const steps = await stepsRun();
     await page.getByLabel('Offer a session').selectOption('');
     await press(page.getByRole('button', { name: 'Step through' }));
     assert.equal(await page.getByRole('button', { name: 'Run handshake' }).isDisabled(), true, 'one handshake at a time');
@@ -248,7 +279,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await stepUntil(() => false);
     assert.match(await text('step-outcome'), /^Done: hs\d+: conn_\d+, TLSv1\.3, full handshake\. Recorded as step hs\d+/);
     assert.match(await text('step-lines'), /server: wrote .*ServerHello/);
-    assert.equal(await page.getByTestId('history').locator('li').count(), steps + 1);
+    assert.equal(await stepsRun(), steps + 1);
     const name = (await text('step-outcome')).match(/Recorded as step (hs\d+)/)![1];
     assert.equal(await page.getByTestId(`session-${name}.session`).count(), 1, 'its client session is listed');
     assert.match(await text('event-log'), /SSL_shutdown/);
@@ -317,6 +348,158 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.match(await text('step-outcome'), /Stalled/);
     await press(page.getByRole('button', { name: 'Close (unclean)' }));
     assert.equal(await page.getByRole('button', { name: 'Run handshake' }).isDisabled(), false);
+  });
+
+  it('undoes and redoes a handshake (Ctrl+Z, Redo), and Back and Forward move through the same states', async () => {
+    // Replayed states name connections afresh (the tampered handshakes above were not steps), so
+    // they are compared with each other: the panels of a state are the same however one gets there.
+    const state = async () => Promise.all(['history', 'handshake-outcome', 'cache-server', 'counters'].map((id) => text(id)));
+    const before = await stepsRun();
+    await handshake();
+    assert.equal(await stepsRun(), before + 1);
+    const name = (await text('handshake-outcome')).split(':')[0];
+    await page.getByRole('heading', { name: 'Counters' }).click(); // the focus out of any field: Ctrl+Z there undoes typing
+    await page.keyboard.press('Control+z');
+    await untilSteps(before);
+    assert.doesNotMatch(await text('handshake-outcome'), new RegExp(`^${name}:`), 'undone: the state before the handshake');
+    assert.equal(await page.getByTestId('ahead-step').count(), 1, 'the undone handshake is listed, redoable');
+    const undone = await state();
+    await press(page.getByRole('button', { name: 'Redo' }));
+    await untilSteps(before + 1);
+    assert.match(await text('handshake-outcome'), new RegExp(`^${name}:`), 'redone: the same handshake');
+    const redone = await state();
+    await page.goBack();
+    await untilSteps(before);
+    assert.deepEqual(await state(), undone);
+    await page.goForward();
+    await untilSteps(before + 1);
+    assert.deepEqual(await state(), redone);
+    assert.match(page.url(), /#scenario=/, 'each state keeps its link');
+  });
+
+  it('switching the variant replays the steps on it and keeps them; undo switches back', async () => {
+    const steps = await stepsRun();
+    const described = await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents();
+    await page.getByLabel('OpenSSL', { exact: true }).selectOption('3.0');
+    await untilSteps(steps);
+    assert.match(await text('version'), /OpenSSL 3\.0/);
+    assert.deepEqual(await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents(), described);
+    await press(page.getByRole('button', { name: 'Undo' }));
+    await untilSteps(steps);
+    assert.match(await text('version'), /OpenSSL 3\.5/);
+    assert.equal(await page.getByLabel('OpenSSL', { exact: true }).inputValue(), '3.5');
+  });
+
+  it('Reset restores the default settings and no steps, and is undoable', async () => {
+    const steps = await stepsRun();
+    await press(page.getByRole('button', { name: 'Reset' }));
+    assert.equal(await stepsRun(), 0);
+    assert.equal(await (await settings('server')).getByLabel('Maximum protocol').inputValue(), '', 'the default: no maximum set');
+    await press(page.getByRole('button', { name: 'Undo' }));
+    await untilSteps(steps);
+    assert.equal(await (await settings('server')).getByLabel('Maximum protocol').inputValue(), 'TLSv1.3');
+  });
+
+  it('explains a return value: SSL_CTX_remove_session 1 succeeded, 0 was not found in the cache', async () => {
+    await page.getByLabel('Add and remove on').selectOption('server');
+    await handshake();
+    const session = `${(await text('handshake-outcome')).split(':')[0]}.session`;
+    // TLS 1.3 with tickets: the server keeps no session; the client's is added, then removed twice.
+    await press(page.getByRole('button', { name: `SSL_CTX_add_session(server, ${session})` }));
+    const remove = page.getByRole('button', { name: `SSL_CTX_remove_session(server, ${session})` });
+    await press(remove);
+    const result = page.getByTestId(`session-result-${session}`);
+    assert.match(await result.textContent() ?? '', /= 1 The operation succeeded\. SSL_CTX_add_session\(3\)/);
+    assert.match(await result.getAttribute('class') ?? '', /\bgood\b/);
+    await press(remove);
+    assert.match(await result.textContent() ?? '', /= 0 The operation failed: the session was not found in the cache\./);
+    assert.match(await result.getAttribute('class') ?? '', /\bbad\b/);
+    assert.notEqual(await result.locator('code').evaluate((e) => getComputedStyle(e).color),
+      await page.getByTestId('history').locator('li:not(.ahead) output.good code').first().evaluate((e) => getComputedStyle(e).color), '0 is not shown in the colour of 1');
+  });
+
+  it('the event log filters by connection, by context and by text', async () => {
+    await page.getByText('Filters', { exact: true }).click();
+    const shownCode = () => page.getByTestId('event-log').locator('li.event code').allTextContents();
+    await page.getByLabel('Events of connection').selectOption('conn_1');
+    const ofConn1 = await shownCode();
+    assert.ok(ofConn1.length > 0 && ofConn1.every((c) => /\bconn_1(_client|_server)?\b/.test(c)), 'only conn_1\'s events');
+    await page.getByLabel('Events of connection').selectOption('');
+    await page.getByLabel('Events of context').selectOption('server_ctx_1');
+    await page.getByLabel('Search the events').fill('ssl_ctx_add_session');
+    const adds = await shownCode();
+    assert.ok(adds.length > 0 && adds.every((c) => c.includes('SSL_CTX_add_session(server_ctx_1')), `only the server's adds: ${adds.join(' | ')}`);
+    await page.getByLabel('Search the events').fill('no event says this');
+    assert.equal(await page.getByTestId('event-log').getAttribute('data-count'), '0');
+    await page.getByLabel('Search the events').fill('');
+    await page.getByLabel('Events of context').selectOption('');
+    await page.getByText('Filters', { exact: true }).click();
+  });
+
+  it('a second server context: add the first server\'s session to it, and the client resumes on it', async () => {
+    await press(page.getByRole('button', { name: 'Reset' }));
+    await press(page.getByRole('button', { name: '+ server' }));
+    assert.equal(await page.getByTestId('cache-server2').count(), 1, 'server2 has its own cache view');
+    assert.equal(await page.getByTestId('counter-server2-hits').count(), 1, 'and its own counters');
+    for (const name of ['server', 'server2']) {
+      const button = page.getByRole('button', { name: `${name === 'server' ? 'Server' : name} SSL_CTX settings` });
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      const form = page.getByTestId(`${name}-config`);
+      await form.getByLabel('Maximum protocol').selectOption('TLSv1.2');
+      await form.getByLabel('SSL_OP_NO_TICKET').check();
+    }
+    await press(page.getByRole('button', { name: 'Apply' }));
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await handshake();
+    const session = `${(await text('handshake-outcome')).split(':')[0]}.session`;
+    await page.getByLabel('Add and remove on').selectOption('server2');
+    await press(page.getByRole('button', { name: `SSL_CTX_add_session(server2, ${session})` }));
+    assert.match(await text(`session-result-${session}`), /SSL_CTX_add_session\(server_ctx_2, sess_\d+\) = 1/);
+    assert.equal(await page.getByTestId('cache-server2').getAttribute('data-count'), '1');
+    await page.getByLabel('Server', { exact: true }).selectOption('server2');
+    await handshake(session);
+    assert.equal(await resumed(), 'true', `the client resumed ${session} on server2: ${await text('handshake-outcome')}`);
+    assert.match(await page.getByTestId('counter-server2-hits').textContent() ?? '', /^1/);
+    assert.match(await page.getByTestId('counter-server-hits').textContent() ?? '', /^0/);
+    // server2 is named by steps: it cannot go without them.
+    await press(page.getByRole('button', { name: 'Remove server2 (SSL_CTX_free)' }));
+    assert.match(await text('error'), /server2 is used by step \d+/);
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await shot('09-two-servers');
+  });
+
+  it('runs the steps on every variant and shows where they differ', async () => {
+    // A link to steps that differ: SSL_SESSION_get_time_ex exists from 3.3 (refused on 3.0, and on 1.1.1).
+    const scenario = {
+      title: 'playground', openssl: ['3.5'], seed: 1, contexts: { server: { role: 'server' }, client: { role: 'client' } },
+      steps: [{ handshake: { client: 'client', server: 'server' }, as: 'hs1' }, { call: 'SSL_SESSION_get_time_ex', args: ['hs1.session'] }],
+    };
+    await page.goto(`${page.url().replace(/#.*/, '')}#scenario=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}`);
+    await untilSteps(2);
+    await pane('Variants');
+    await press(page.getByRole('button', { name: 'Run the steps on every variant' }));
+    const compare = page.getByTestId('compare');
+    for (const variant of VARIANTS) assert.match(await compare.textContent() ?? '', new RegExp(`OpenSSL ${variant.replace('.', '\\.')}`));
+    assert.ok(await page.getByTestId('compare-step').count() >= 1, `a difference is shown: ${await compare.textContent()}`);
+    assert.match(await compare.textContent() ?? '', /Step 2: SSL_SESSION_get_time_ex\(hs1\.session\)[\s\S]*not in this OpenSSL/);
+    await shot('10-variants');
+    await pane('Steps');
+  });
+
+  it('at 1366×768 the actions, a cache, the counters and the latest events share the first screen', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const open = page.locator('#context-buttons button[aria-expanded="true"]');
+    while (await open.count()) await open.first().click();
+    await press(page.getByRole('button', { name: 'Reset' })); // the page as it loads: two contexts
+    await handshake(); // drawn at this size: the event log shows its end
+    await page.evaluate(() => scrollTo(0, 0));
+    for (const locator of [page.getByRole('button', { name: 'Run handshake' }), page.getByRole('button', { name: '+60 s' }),
+      page.getByTestId('cache-server'), page.getByTestId('counter-client-hits'), page.getByTestId('event-log').locator('li').last()]) {
+      const box = await locator.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + Math.min(box.height, 20) <= 768 && box.x + box.width <= 1366, `${locator} is on the first screen (${JSON.stringify(box)})`);
+    }
+    await page.screenshot({ path: new URL('08-one-screen-1366x768.png', artifacts).pathname });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('stacks into one column in a narrow window, without sideways scrolling', async () => {

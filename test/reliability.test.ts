@@ -122,6 +122,21 @@ for (const variant of VARIANTS) {
         await worksAfterRestart(sb);
       });
 
+      it('a memoryLimit below what one handshake takes is refused, naming that minimum; at the minimum a handshake runs', async () => {
+        const refused = await createSandbox({ openssl: variant, worker, memoryLimit: 100_000 }).then(() => assert.fail('a 100,000-byte limit'), (e: unknown) => e);
+        assert.ok(refused instanceof ArgumentError, String(refused));
+        const found = new RegExp(`^memoryLimit of 100000 bytes is below the (\\d+) bytes OpenSSL ${variant.replace('.', '\\.')} holds during one handshake`).exec(refused.message);
+        assert.ok(found, refused.message);
+        const minimum = Number(found[1]);
+        console.log(`# memoryLimit minimum [OpenSSL ${variant}]: ${minimum} bytes`);
+        await assert.rejects(createSandbox({ openssl: variant, worker, memoryLimit: minimum - 1 }), (e) => e instanceof ArgumentError && e.message.includes(`below the ${minimum} bytes`));
+        const sb = await createSandbox({ openssl: variant, worker, memoryLimit: minimum, seed: 1 });
+        const hs = await sb.handshake({ client: await sb.context({ role: 'client' }), server: await sb.context({ role: 'server' }) });
+        assert.equal(hs.version, 'TLSv1.3');
+        assert.ok((await sb.memory()).peak <= minimum);
+        assert.deepEqual(await sb.dispose(), { allocations: 0, bytes: 0 });
+      });
+
       it('a heapLimit the module already exceeds is refused', async () => {
         await assert.rejects(createSandbox({ openssl: variant, worker, heapLimit: MiB }), (e) => e instanceof ArgumentError && /heapLimit must exceed/.test(e.message));
       });

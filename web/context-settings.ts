@@ -23,31 +23,31 @@ const SETTERS = {
 type SetterField = keyof typeof SETTERS;
 
 /**
- * The calls that turn context `role` configured as `from` into `to`, or null when only a new
+ * The calls that turn `context` configured as `from` into `to`, or null when only a new
  * SSL_CTX can do it: OpenSSL has no call to unset a setting, clear an option (SSL_CTX_clear_options
  * is not among the scenario calls) or change the callbacks in a scenario.
  */
-export function reconfigureCalls(role: Role, from: ContextConfig, to: ContextConfig): CallStep[] | null {
+export function reconfigureCalls(context: string, from: ContextConfig, to: ContextConfig): CallStep[] | null {
   const calls: CallStep[] = [];
   for (const [field, call] of Object.entries(SETTERS) as [SetterField, string][]) {
     if (from[field] === to[field]) continue;
     if (to[field] === undefined) return null;
-    calls.push({ call, args: [role, to[field]] });
+    calls.push({ call, args: [context, to[field]] });
   }
   const mode = (c: ContextConfig) => c.cacheMode ?? DEFAULT_CACHE_MODE;
-  if (!sameSet(mode(from), mode(to))) calls.push({ call: 'SSL_CTX_set_session_cache_mode', args: [role, [...mode(to)]] });
+  if (!sameSet(mode(from), mode(to))) calls.push({ call: 'SSL_CTX_set_session_cache_mode', args: [context, [...mode(to)]] });
   const removed = (from.options ?? []).filter((o) => !(to.options ?? []).includes(o));
   if (removed.length) return null;
   const added = (to.options ?? []).filter((o) => !(from.options ?? []).includes(o));
-  if (added.length) calls.push({ call: 'SSL_CTX_set_options', args: [role, added] });
+  if (added.length) calls.push({ call: 'SSL_CTX_set_options', args: [context, added] });
   if (JSON.stringify(from.callbacks ?? {}) !== JSON.stringify(to.callbacks ?? {})) return null;
   for (const field of ['keyType', 'ciphersuites', 'cipherList', 'groups'] as const) if (from[field] !== to[field]) return null;
   return calls;
 }
 
 /** The configuration after a step: set calls change it, everything else leaves it. */
-export function afterStep(role: Role, config: ContextConfig, step: Step): ContextConfig {
-  if (!('call' in step) || step.args?.[0] !== role) return config;
+export function afterStep(context: string, config: ContextConfig, step: Step): ContextConfig {
+  if (!('call' in step) || step.args?.[0] !== context) return config;
   const value = step.args[1];
   const field = (Object.entries(SETTERS) as [SetterField, string][]).find(([, call]) => call === step.call)?.[0];
   if (field) return { ...config, [field]: value };

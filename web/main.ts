@@ -1,24 +1,27 @@
 // The playground page: wires the controls to the Playground and redraws every panel after each
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
-import { parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
-import { toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
-import { ROLES, type Role } from './context-settings.js';
+import { VARIANTS, parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
+import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
+import type { Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
-import { Playground, SEED, newScenario } from './playground.js';
+import { Playground, SEED, contextRoles, newScenario, withContext, withoutContext } from './playground.js';
+import { Timeline, type State } from './timeline.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { variantChooser } from './variants.js';
 import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
-import { contextForm } from './panels/context-form.js';
+import { contextForm, contextLabel, type ContextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
-import { renderHistory } from './panels/history.js';
+import { describeStep, renderHistory } from './panels/history.js';
+import { renderResult } from './panels/result.js';
+import { renderComparison } from './panels/compare.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
 import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
 
-const forms = { server: contextForm('server'), client: contextForm('client') };
-byId('forms').append(forms.server.element, forms.client.element);
+/** Each context's settings form, by scenario name; rebuilt when the contexts change (syncContexts). */
+const forms = new Map<string, ContextForm>();
 const variantSelect = byId<HTMLSelectElement>('variant');
 variantChooser(variantSelect);
 const offer = byId<HTMLSelectElement>('offer');
@@ -30,6 +33,10 @@ const alertBox = byId('alert');
 const defaults = (variant: Variant = '3.5') => newScenario(variant, { server: { role: 'server' }, client: { role: 'client' } });
 const playground = new Playground(defaults());
 let snapshot: Snapshot | undefined;
+/** Every state reached, for undo and redo; the browser's history holds the same states, in order. */
+const timeline = new Timeline();
+/** This page load's history entries (others, from before a reload, reopen from their link). */
+const PAGE = crypto.randomUUID();
 /** The hash this page wrote itself, so that only a pasted link reloads. */
 let writtenHash = '';
 /** After a new handshake the diagram shows it; otherwise it keeps the connection chosen. */
@@ -45,19 +52,26 @@ function showError(message: string | undefined): void {
   alertBox.textContent = message ?? '';
 }
 
-/** Queues `work`; the page shows it busy (body[data-busy]) until every queued step is drawn. */
-function perform(what: string, work: () => Promise<Snapshot | undefined>): void {
+/**
+ * Queues `work`; the page shows it busy (body[data-busy]) until every queued step is drawn.
+ * Work that reaches a new state names it (`reach`): it becomes undoable.
+ */
+function perform(what: string, work: () => Promise<Snapshot | undefined>, reach?: Reach): void {
   pending++;
   document.body.dataset.busy = 'true';
+  // The link shown was to the state before; the address bar keeps the new one's.
+  byId('share-box').hidden = true;
   status.textContent = `${what}…`;
   queue = queue.then(async () => {
     try {
       const next = await work();
+      if (reach) reached(reach);
       if (next) await render(next);
       status.textContent = 'Ready.';
     } catch (error) {
       showError((error as Error).message);
       status.textContent = 'Failed: see the message above.';
+      variantSelect.value = playground.variant;
     } finally {
       if (--pending === 0) document.body.dataset.busy = 'false';
     }
@@ -76,11 +90,11 @@ function act(what: string, step: Step): void {
   perform(what, async () => {
     showError(undefined);
     return playground.act(step);
-  });
+  }, describeStep(step));
 }
 
-function load(what: string, scenario: Scenario, upTo?: number): void {
-  perform(what, () => loadNow(scenario, upTo));
+function load(what: string, scenario: Scenario, label: string, upTo = scenario.steps.length): void {
+  perform(what, () => loadNow(scenario, upTo), { scenario, cursor: upTo, label });
 }
 
 async function loadNow(scenario: Scenario, upTo?: number): Promise<Snapshot> {
@@ -97,8 +111,74 @@ async function loadNow(scenario: Scenario, upTo?: number): Promise<Snapshot> {
 
 function writeForms(): void {
   variantSelect.value = playground.variant;
-  for (const role of ROLES) forms[role].write(playground.config(role));
+  syncContexts();
+  for (const [name, form] of forms) form.write(playground.config(name));
 }
+
+/**
+ * Makes every per-context control match the scenario's contexts: a settings form and its button,
+ * a cache view, a flush button, and the choices of the handshake and of "Add and remove on".
+ */
+function syncContexts(): void {
+  const contexts = contextRoles(playground.scenario);
+  if (contexts.map(([n]) => n).join() === [...forms.keys()].join()) return;
+  const open = new Set([...forms].filter(([, f]) => !f.element.hidden).map(([n]) => n));
+  forms.clear();
+  const formBox = byId('forms');
+  formBox.querySelectorAll('fieldset.context').forEach((f) => f.remove());
+  const buttons: HTMLElement[] = [];
+  for (const [name, role] of contexts) {
+    const form = contextForm(name, role);
+    forms.set(name, form);
+    form.element.hidden = !open.has(name);
+    // The first server and client stay: every playground scenario has them.
+    if (name !== role) {
+      form.element.append(h('button', { type: 'button', onclick: () => removeContext(name) }, `Remove ${name} (SSL_CTX_free)`));
+    }
+    formBox.querySelector(':scope > .row')!.before(form.element);
+    const button = h('button', { type: 'button', 'aria-expanded': String(open.has(name)), 'aria-controls': 'forms' }, `${contextLabel(name, role)} SSL_CTX settings`);
+    button.addEventListener('click', () => toggleSettings(name, button));
+    buttons.push(button);
+  }
+  formBox.hidden = open.size === 0 || ![...open].some((n) => forms.has(n));
+  fill(byId('context-buttons'), ...buttons);
+  fill(byId('caches-body'), ...contexts.flatMap(([name, role]) => [h('h3', {}, `${contextLabel(name, role)}`), h('div', { id: `cache-${name}`, 'data-testid': `cache-${name}` })]));
+  fill(byId('flush-buttons'), ...contexts.map(([name]) => h('button', { type: 'button', onclick: () => act('Flushing', { call: 'SSL_CTX_flush_sessions', args: [name] }) }, `SSL_CTX_flush_sessions(${name})`)));
+  const choose = (select: HTMLSelectElement, names: string[]) => {
+    const chosen = select.value;
+    fill(select, ...names.map((n) => h('option', { value: n }, n)));
+    select.value = names.includes(chosen) ? chosen : names[0];
+  };
+  choose(byId('hs-client'), contexts.filter(([, r]) => r === 'client').map(([n]) => n));
+  choose(byId('hs-server'), contexts.filter(([, r]) => r === 'server').map(([n]) => n));
+  choose(target, contexts.map(([n]) => n));
+}
+
+function toggleSettings(name: string, button: HTMLElement): void {
+  const form = forms.get(name)!;
+  const open = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  form.element.hidden = !open;
+  byId('forms').hidden = [...forms.values()].every((f) => f.element.hidden);
+  if (open) form.element.querySelector<HTMLElement>('select, input')?.focus();
+}
+
+function addContext(role: Role): void {
+  if (busyStepping()) return;
+  const { scenario, name } = withContext(playground.scenario, role);
+  load(`Creating ${name} (SSL_CTX_new) and replaying the steps`, scenario, `add ${name}`);
+}
+
+function removeContext(name: string): void {
+  if (busyStepping()) return;
+  try {
+    load(`Removing ${name}`, withoutContext(playground.scenario, name), `remove ${name}`);
+  } catch (error) {
+    showError((error as Error).message);
+  }
+}
+byId('add-server').addEventListener('click', () => addContext('server'));
+byId('add-client').addEventListener('click', () => addContext('client'));
 
 // ---- drawing --------------------------------------------------------------------------
 
@@ -123,7 +203,8 @@ async function render(next: Snapshot): Promise<void> {
 async function draw(next: Snapshot): Promise<void> {
   snapshot = next;
   byId('version').textContent = `${next.opensslVersion}.`;
-  for (const role of ROLES) forms[role].showState(next.contexts[role].settings);
+  syncContexts();
+  for (const [name, form] of forms) form.showState(next.contexts[name].settings);
 
   const chosen = offer.value;
   fill(offer, h('option', { value: '' }, 'none: a full handshake'),
@@ -137,17 +218,19 @@ async function draw(next: Snapshot): Promise<void> {
   outcome.className = last?.error ? 'error' : last?.handshake?.reused ? 'resumed' : '';
 
   byId('now').textContent = `${new Date(next.now * 1000).toISOString().replace('.000Z', 'Z')} (${next.now})`;
-  byId('last-result').textContent = next.records.at(-1)?.text ?? '';
+  const latest = next.records.at(-1);
+  fill(byId('last-result'), latest ? renderResult(latest) : null);
 
   renderSessions(byId('sessions-body'), next, target.value, sessionAction);
-  renderCache(byId('cache-server'), next.contexts.server, next.now);
-  renderCache(byId('cache-client'), next.contexts.client, next.now);
+  for (const name of forms.keys()) renderCache(byId(`cache-${name}`), next.contexts[name], next.now);
   renderCounters(byId('counters-body'), next);
-  renderEvents(byId('event-log'), next, kinds());
-  renderHistory(byId('history-list'), next.records, (n) => load(`Replaying to step ${n}`, playground.scenario, n));
+  drawEvents();
+  const ahead = timeline.ahead;
+  renderHistory(byId('history-list'), next.records, ahead?.steps ?? [], (n) => load(`Replaying to step ${n}`, ahead?.scenario ?? playground.scenario, `replay to step ${n}`, n));
+  drawUndo();
+  fitEventLog();
   drawSequence();
   await drawCode();
-  shareInHash();
 }
 
 function drawSequence(): void {
@@ -172,16 +255,89 @@ async function drawCode(): Promise<void> {
   }
 }
 
-/** Keeps the address bar a link to this state, when it fits in one. */
-function shareInHash(): void {
+/** The event log ends where the window does, so that the latest events are on the first screen. */
+function fitEventLog(): void {
+  const log = byId('event-log');
+  const top = log.getBoundingClientRect().top + scrollY;
+  log.style.maxHeight = `${Math.max(160, innerHeight - top - 16)}px`;
+  log.scrollTop = log.scrollHeight;
+}
+addEventListener('resize', fitEventLog);
+// What sits above it (the header's status and alert, the counters) changes height too.
+for (const above of [document.querySelector('header')!, byId('counters-body')]) new ResizeObserver(() => fitEventLog()).observe(above);
+
+// ---- undo, redo, Back and Forward -------------------------------------------------------
+
+/** The address of the state: a link to it, when it fits in one. */
+function addressOf(scenario: Scenario): string {
   try {
-    writtenHash = scenarioHash(playground.scenario);
-    history.replaceState(null, '', writtenHash);
+    return scenarioHash(scenario);
   } catch {
-    writtenHash = '';
-    history.replaceState(null, '', location.pathname + location.search);
+    return location.pathname + location.search;
   }
 }
+
+/** A state reached: given whole, or by what led to it (the playground's scenario, every step run). */
+type Reach = State | string;
+
+/**
+ * Records the state just reached: a new entry of the timeline and of the browser's history (the
+ * first state of the page replaces the entry it was opened with), its address a link to it.
+ */
+function reached(reach: Reach): void {
+  const state = typeof reach === 'string' ? { scenario: playground.scenario, cursor: playground.scenario.steps.length, label: reach } : reach;
+  const first = timeline.index < 0;
+  const index = timeline.push(state);
+  // The link replays what is run, not the steps past the cursor.
+  const address = addressOf({ ...state.scenario, steps: state.scenario.steps.slice(0, state.cursor) });
+  writtenHash = address.startsWith('#') ? address : '';
+  fill(byId('compare-body'), h('p', { class: 'muted' }, 'Run the steps on every variant to compare them.'));
+  if (first) history.replaceState({ page: PAGE, index }, '', address);
+  else history.pushState({ page: PAGE, index }, '', address);
+  drawUndo();
+}
+
+/** Replays a state of the timeline (undo, redo, Back, Forward): a fresh seeded sandbox, exactly as it was. */
+function restore(state: State, what: string): void {
+  perform(what, () => loadNow(state.scenario, state.cursor));
+}
+
+function drawUndo(): void {
+  const undo = byId<HTMLButtonElement>('undo');
+  const redo = byId<HTMLButtonElement>('redo');
+  undo.disabled = !timeline.previous;
+  redo.disabled = !timeline.next;
+  undo.title = timeline.previous ? `Undo ${timeline.current?.label} (Ctrl+Z)` : 'Nothing to undo';
+  redo.title = timeline.next ? `Redo ${timeline.next.label} (Ctrl+Shift+Z)` : 'Nothing to redo';
+}
+
+// Undo and redo are the browser's Back and Forward, so that both move through the same states.
+const undo = () => timeline.previous && !busyStepping() && history.back();
+const redo = () => timeline.next && !busyStepping() && history.forward();
+byId('undo').addEventListener('click', undo);
+byId('redo').addEventListener('click', redo);
+document.addEventListener('keydown', (event) => {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  // In a text field, Ctrl+Z undoes the typing.
+  if ((event.target as HTMLElement).closest('input[type=text], input[type=search], input[type=number], textarea')) return;
+  const key = event.key.toLowerCase();
+  if (key === 'z' && !event.shiftKey) undo();
+  else if ((key === 'z' && event.shiftKey) || key === 'y') redo();
+  else return;
+  event.preventDefault();
+});
+
+window.addEventListener('popstate', (event) => {
+  const entry = event.state as { page?: string; index?: number } | null;
+  const state = entry?.page === PAGE ? timeline.go(entry.index ?? -1) : undefined;
+  writtenHash = location.hash;
+  if (state) {
+    if (stepping && !stepping.view.ended) showError('The stepped handshake was closed: you went to another state.');
+    restore(state, `Going to: ${state.label}`);
+  } else {
+    openHash();
+  }
+});
 
 function showRecord(record: RecordEvent): void {
   perform('Reading the transcript', async () => {
@@ -197,10 +353,16 @@ function showRecord(record: RecordEvent): void {
 
 // ---- controls -------------------------------------------------------------------------
 
-const kinds = eventFilters(byId('event-kinds'), () => snapshot && renderEvents(byId('event-log'), snapshot, kinds()));
+const eventFilter = eventFilters(byId('event-filters'), () => drawEvents());
+
+function drawEvents(): void {
+  if (!snapshot) return;
+  eventFilter.update(snapshot.events);
+  renderEvents(byId('event-log'), snapshot, eventFilter.read());
+}
 
 function sessionAction(call: SessionAction, ref: string): void {
-  const ctx = target.value as Role;
+  const ctx = target.value;
   const step: Step = call === 'SSL_SESSION_dup' ? { call, args: [ref], as: playground.nextName('dup') }
     : call === 'SSL_SESSION_free' ? { call, args: [ref] } : { call, args: [ctx, ref] };
   act(call, step);
@@ -208,31 +370,58 @@ function sessionAction(call: SessionAction, ref: string): void {
 
 byId('apply').addEventListener('click', () => !busyStepping() && perform('Applying', async () => {
   showError(undefined);
-  const configs = { server: forms.server.read(), client: forms.client.read() };
-  const { snapshot: next, how } = await playground.apply(variantSelect.value as Variant, configs);
+  const configs = Object.fromEntries([...forms].map(([name, form]) => [name, form.read()]));
+  const { snapshot: next, how } = await playground.apply(configs);
   byId('apply-note').textContent = how;
   writeForms();
   followLatest = true;
   return next;
-}));
+}, 'apply the settings'));
 
-// On a laptop screen the settings push the panels below the fold: they fold away.
-byId('fold').addEventListener('click', (event) => {
-  const button = event.currentTarget as HTMLButtonElement;
-  const open = button.getAttribute('aria-expanded') !== 'true';
-  button.setAttribute('aria-expanded', String(open));
-  button.textContent = open ? 'Hide the settings' : 'Show the settings';
-  byId('forms').hidden = !open;
+// A new variant replays the steps done so far on it: the history stays, and the change is undoable.
+variantSelect.addEventListener('change', () => {
+  if (busyStepping()) {
+    variantSelect.value = playground.variant;
+    return;
+  }
+  const variant = variantSelect.value as Variant;
+  load(`Replaying the steps on OpenSSL ${variant}`, { ...playground.scenario, openssl: [variant] }, `switch to OpenSSL ${variant}`);
 });
+
+// The panes under the panels: one shown at a time (the WAI-ARIA tabs pattern, arrow keys included).
+const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('#panes [role=tab]'));
+function showTab(tab: HTMLButtonElement): void {
+  for (const t of tabs) {
+    const selected = t === tab;
+    t.setAttribute('aria-selected', String(selected));
+    t.tabIndex = selected ? 0 : -1;
+    byId(t.getAttribute('aria-controls')!).hidden = !selected;
+  }
+}
+for (const [i, tab] of tabs.entries()) {
+  tab.addEventListener('click', () => showTab(tab));
+  tab.addEventListener('keydown', (event) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = tabs[(i + step + tabs.length) % tabs.length];
+    showTab(next);
+    next.focus();
+  });
+}
+
+/** The contexts the next handshake connects: the Client and Server choices. */
+const pair = () => ({ client: byId<HTMLSelectElement>('hs-client').value, server: byId<HTMLSelectElement>('hs-server').value });
 
 byId('handshake').addEventListener('click', () => {
   const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value as 'clean' | 'unclean';
   const step: Step = {
-    handshake: { client: 'client', server: 'server', ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown } : {}) },
+    handshake: { ...pair(), ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown } : {}) },
     as: playground.nextName('hs'),
   };
   followLatest = true;
   act('Handshaking', step);
+  // The result is what one looks at next: screen readers and keyboards go there too.
+  void queue.then(() => byId('outcome').focus());
 });
 
 // ---- step through: a handshake flight by flight ------------------------------------------
@@ -270,7 +459,7 @@ function showStepOutcome(text: string, kind: '' | 'error' | 'done'): void {
 /** The event log and the diagram follow the stepped connection as it goes (no snapshot: that belongs to whole steps). */
 function drawLive(): void {
   if (!snapshot) return;
-  renderEvents(byId('event-log'), snapshot, kinds());
+  drawEvents();
   followLatest = true;
   drawSequence();
 }
@@ -280,7 +469,7 @@ byId('step-start').addEventListener('click', () => {
   const name = playground.nextName('hs');
   const shutdown = document.querySelector<HTMLInputElement>('input[name=shutdown]:checked')?.value;
   const step = {
-    handshake: { client: 'client', server: 'server', ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown: 'unclean' as const } : {}) },
+    handshake: { ...pair(), ...(offer.value ? { session: offer.value } : {}), ...(shutdown === 'unclean' ? { shutdown: 'unclean' as const } : {}) },
     as: name,
   };
   perform('Connecting (SSL_new on both sides)', async () => {
@@ -366,6 +555,7 @@ async function finishStepping(current: NonNullable<typeof stepping>, last: Fligh
   view.ended = true;
   view.held = undefined;
   const record = next.records.at(-1);
+  if (!handshake.tampered && record?.step === handshake.step) reached(describeStep(handshake.step));
   if (!handshake.tampered && record?.step === handshake.step) {
     view.lines.push({ text: record.text, kind: record.error ? 'error' : 'done' });
     const how = last.outcome === 'done' ? `Done: ${record.text}.` : `Closed: ${record.text}.`;
@@ -390,15 +580,14 @@ stepClose.addEventListener('click', () => {
 for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-advance]'))) {
   button.addEventListener('click', () => act('Moving the clock', { clock: `+${button.dataset.advance}` }));
 }
-for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('[data-flush]'))) {
-  button.addEventListener('click', () => act('Flushing', { call: 'SSL_CTX_flush_sessions', args: [button.dataset.flush] }));
-}
 target.addEventListener('change', () => snapshot && renderSessions(byId('sessions-body'), snapshot, target.value, sessionAction));
 connectionSelect.addEventListener('change', drawSequence);
 
+// Back to the default settings and no steps; the variant stays. Undoable like any step.
 byId('reset').addEventListener('click', () => {
+  if (busyStepping()) return;
   byId('record-view').hidden = true;
-  load('Starting over', newScenario(playground.variant, { server: playground.config('server'), client: playground.config('client') }));
+  load('Starting over', defaults(playground.variant), 'reset');
 });
 
 byId('share').addEventListener('click', async () => {
@@ -428,13 +617,26 @@ byId<HTMLInputElement>('import').addEventListener('change', (event) => {
     const scenario = await scenarioFromFile(file);
     showError(undefined);
     return loadNow({ ...scenario, seed: scenario.seed ?? SEED });
-  });
+  }, `import ${file.name}`);
 });
 
 byId('capture').addEventListener('click', () => perform('Capturing', async () => {
   const connection = connectionSelect.value;
   const { pcapng } = await playground.runtime.sb.capture(connection);
   download(`${connection}.pcapng`, pcapng as BlobPart, 'application/vnd.tcpdump.pcap');
+  return undefined;
+}));
+
+// The steps run so far, on every variant one after the other (each in a worker of its own).
+byId('compare').addEventListener('click', () => perform('Running the steps on every variant', async () => {
+  const steps = playground.scenario.steps;
+  const scenario = { ...playground.scenario, openssl: undefined };
+  const reports = [];
+  for (const variant of VARIANTS) {
+    status.textContent = `Running the steps on OpenSSL ${variant}…`;
+    reports.push(await runScenario(scenario, { openssl: variant, worker: true, record: true }));
+  }
+  renderComparison(byId('compare-body'), compareReports(reports), (n) => describeStep(steps[n]));
   return undefined;
 }));
 
@@ -456,13 +658,13 @@ function openHash(): void {
   if (hasScenarioHash(location.hash)) {
     try {
       const scenario = scenarioFromHash(location.hash);
-      load('Replaying the shared session', { ...scenario, seed: scenario.seed ?? SEED });
+      load('Replaying the shared session', { ...scenario, seed: scenario.seed ?? SEED }, 'open a shared link');
       return;
     } catch (error) {
       showError((error as Error).message);
     }
   }
-  load('Loading OpenSSL', defaults());
+  load('Loading OpenSSL', defaults(), 'start');
 }
 
 window.addEventListener('hashchange', () => {

@@ -3,14 +3,36 @@
 // the steps, seeded, so the same steps always give the same bytes, ids and counters.
 import type { ContextConfig, Flight, Variant } from 'openssl-wasm-sandbox';
 import type { Scenario, Step } from 'openssl-wasm-sandbox/conformance';
-import { ROLES, afterStep, reconfigureCalls, type Role } from './context-settings.js';
+import { afterStep, reconfigureCalls, type Role } from './context-settings.js';
 import { Runtime, type HandshakeStep, type SteppedHandshake, type Snapshot } from './runtime.js';
 
 /** The seed of every playground run: fixed, so replays and shared links agree byte for byte. */
 export const SEED = 1;
 
-export function newScenario(variant: Variant, contexts: Record<Role, ContextConfig>): Scenario {
-  return { title: 'playground', openssl: [variant], seed: SEED, contexts: { server: contexts.server, client: contexts.client }, steps: [] };
+export function newScenario(variant: Variant, contexts: Record<string, ContextConfig>): Scenario {
+  return { title: 'playground', openssl: [variant], seed: SEED, contexts: { ...contexts }, steps: [] };
+}
+
+/** The contexts a scenario has, by name, with their role. */
+export function contextRoles(scenario: Scenario): [string, Role][] {
+  return Object.entries(scenario.contexts).map(([name, config]) => [name, config.role as Role]);
+}
+
+/** A context more (a new SSL_CTX: the steps are replayed with it), named after its role: server2, client2… */
+export function withContext(scenario: Scenario, role: Role): { scenario: Scenario; name: string } {
+  let n = 2;
+  while (`${role}${n}` in scenario.contexts) n++;
+  const name = `${role}${n}`;
+  return { scenario: { ...scenario, contexts: { ...scenario.contexts, [name]: { role } } }, name };
+}
+
+/** The scenario without context `name`; refused while a step names it (its steps would have nothing to run on). */
+export function withoutContext(scenario: Scenario, name: string): Scenario {
+  const pattern = new RegExp(`"${name}(\\.[A-Za-z0-9_]+)?"`);
+  const used = scenario.steps.findIndex((step) => pattern.test(JSON.stringify(step)));
+  if (used >= 0) throw new Error(`${name} is used by step ${used + 1}: undo or replay to before it first.`);
+  const { [name]: _, ...contexts } = scenario.contexts;
+  return { ...scenario, contexts };
 }
 
 export class Playground {
@@ -35,9 +57,8 @@ export class Playground {
   }
 
   /** Each context's configuration now: as created, then changed by the set calls among the steps. */
-  config(role: Role): ContextConfig {
-    const { role: _, ...start } = this.#scenario.contexts[role];
-    return this.#scenario.steps.reduce((config, step) => afterStep(role, config, step), { role, ...start } as ContextConfig);
+  config(context: string): ContextConfig {
+    return this.#scenario.steps.reduce((config, step) => afterStep(context, config, step), this.#scenario.contexts[context]);
   }
 
   /** How many handshakes (or dups) the steps made: the next one's name follows. */
@@ -50,12 +71,13 @@ export class Playground {
 
   /** Rebuilds from `scenario` (all its steps, or the first `upTo`): a fresh seeded sandbox. */
   async load(scenario: Scenario, upTo = scenario.steps.length): Promise<Snapshot> {
-    await this.#runtime?.dispose();
-    this.#runtime = undefined;
     const steps = scenario.steps.slice(0, upTo);
-    this.#scenario = { ...scenario, steps: [] };
-    const runtime = await Runtime.start(this.#scenario);
+    // Started before the old one goes: if this variant cannot start, the page keeps its state.
+    const next = { ...scenario, steps: [] as Step[] };
+    const runtime = await Runtime.start(next);
+    await this.#runtime?.dispose();
     this.#runtime = runtime;
+    this.#scenario = next;
     // Observed after each step as a live run is: reading the caches names objects (#1, #2…) in
     // the order they are first seen, and counter changes are per step, so a replay matches exactly.
     let snapshot = await runtime.snapshot();
@@ -88,14 +110,14 @@ export class Playground {
 
   /**
    * Applies new context configurations: with set calls (Context.configure) where OpenSSL has
-   * them, recorded as steps; otherwise (another variant, a setting cleared, callbacks changed)
-   * with new contexts, which starts the history over. Says which it did.
+   * them, recorded as steps; otherwise (a setting cleared, callbacks changed) with new contexts,
+   * which starts the history over (undoable, like every change). Says which it did.
    */
-  async apply(variant: Variant, configs: Record<Role, ContextConfig>): Promise<{ snapshot: Snapshot; how: string }> {
-    const calls = ROLES.map((role) => reconfigureCalls(role, this.config(role), configs[role]));
-    if (variant !== this.variant || calls.some((c) => c === null)) {
-      const snapshot = await this.load(newScenario(variant, configs));
-      return { snapshot, how: `New SSL_CTXs created (OpenSSL ${variant}): the history starts over.` };
+  async apply(configs: Record<string, ContextConfig>): Promise<{ snapshot: Snapshot; how: string }> {
+    const calls = Object.keys(configs).map((name) => reconfigureCalls(name, this.config(name), configs[name]));
+    if (calls.some((c) => c === null)) {
+      const snapshot = await this.load(newScenario(this.variant, configs));
+      return { snapshot, how: 'New SSL_CTXs created: the history starts over (Undo brings it back).' };
     }
     const steps = calls.flat() as Step[];
     if (!steps.length) return { snapshot: await this.runtime.snapshot(), how: 'Nothing changed.' };

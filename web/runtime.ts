@@ -2,11 +2,11 @@
 // and the steps done so far, each a conformance-scenario step run by the package's scenario
 // interpreter, so that any state can be rebuilt by replaying them.
 import {
-  Connection, Context, Session, createSandbox, type CachedSession, type ContextState, type Counter, type Sandbox, type SandboxEvent,
+  Connection, Context, Session, createSandbox, type CachedSession, type CallEvent, type ContextState, type Counter, type Sandbox, type SandboxEvent,
   type Flight, type HandshakeResult, type SessionInfo, type Variant,
 } from 'openssl-wasm-sandbox';
 import { Interpreter, type HandshakeStep, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
-import { ROLES, type Role } from './context-settings.js';
+import type { Role } from './context-settings.js';
 
 const PLAYGROUND_MEMORY_LIMIT = 256 * 1024 * 1024;
 
@@ -47,12 +47,16 @@ export interface StepRecord {
   eventsTo: number;
   /** The C line of the step's own call (`SSL_CTX_add_session(server_ctx_1, sess_2) = 1`), or a summary. */
   text: string;
+  /** What the step's own call returned, as C did. */
+  result?: number | string;
   handshake?: HandshakeOutcome;
   error?: string;
 }
 
 export interface ContextView {
+  /** Its C name (`server_ctx_1`); the snapshot holds it under its scenario name (`server`). */
   name: string;
+  role: Role;
   cache: CachedSession[];
   counters: Record<Counter, number>;
   changes: Partial<Record<Counter, number>>;
@@ -64,7 +68,8 @@ export interface Snapshot {
   variant: Variant;
   opensslVersion: string;
   now: number;
-  contexts: Record<Role, ContextView>;
+  /** By scenario name: `server`, `client`, and any added (`server2`…), in the order they were made. */
+  contexts: Record<string, ContextView>;
   sessions: (LiveSession & { info: SessionInfo })[];
   events: SandboxEvent[];
   records: StepRecord[];
@@ -105,8 +110,8 @@ export class Runtime {
     return runtime;
   }
 
-  context(role: Role): Context {
-    return this.#interpreter.names.get(role) as Context;
+  context(name: string): Context {
+    return this.#interpreter.names.get(name) as Context;
   }
 
   /** Runs one step through the scenario interpreter and records what it did. */
@@ -127,8 +132,9 @@ export class Runtime {
     const own = await this.sb.events(eventsFrom);
     this.#events.push(...own);
     if (!record.text) {
-      const call = 'call' in step ? own.filter((e) => e.kind === 'call' && e.call === step.call && e.during === undefined).at(-1) : undefined;
+      const call = 'call' in step ? own.filter((e): e is CallEvent => e.kind === 'call' && e.call === step.call && e.during === undefined).at(-1) : undefined;
       record.text = record.error ? `${'call' in step ? step.call : 'step'} failed: ${record.error}` : call?.c ?? ('clock' in step ? `clock ${step.clock} s` : 'done');
+      if (call?.result !== undefined) record.result = call.result;
     }
     this.records.push(record);
     return record;
@@ -149,11 +155,11 @@ export class Runtime {
 
   /** Sessions the new-session callback kept belong to the application now: list them too. */
   async #keptSessions(): Promise<void> {
-    for (const role of ROLES) {
-      for (const kept of await this.context(role).keptSessions()) {
+    for (const name of Object.keys(this.scenario.contexts)) {
+      for (const kept of await this.context(name).keptSessions()) {
         if (this.#interpreter.names.has(kept.name)) continue;
         this.#interpreter.names.set(kept.name, kept);
-        this.sessions.set(kept.name, { ref: kept.name, session: kept, origin: `kept by the ${role}'s new-session callback` });
+        this.sessions.set(kept.name, { ref: kept.name, session: kept, origin: `kept by ${name}'s new-session callback` });
       }
     }
   }
@@ -162,7 +168,7 @@ export class Runtime {
   async openStepped(step: HandshakeStep): Promise<SteppedHandshake> {
     const eventsFrom = await this.sb.eventCount();
     const { client, server, session } = step.handshake;
-    const connection = await this.sb.connect(this.context(client as Role), this.context(server as Role), this.#interpreter.offered(session));
+    const connection = await this.sb.connect(this.context(client), this.context(server), this.#interpreter.offered(session));
     await this.pullEvents();
     return { connection, step, eventsFrom, tampered: false };
   }
@@ -218,20 +224,21 @@ export class Runtime {
   }
 
   async snapshot(): Promise<Snapshot> {
-    const view = async (role: Role): Promise<ContextView> => {
-      const ctx = this.context(role);
+    const view = async (name: string): Promise<ContextView> => {
+      const ctx = this.context(name);
       const changes = await ctx.counterChanges();
       const [cache, counters, settings] = await Promise.all([ctx.cachedSessions(), ctx.counters(), ctx.settings()]);
-      return { name: ctx.name, cache, counters, changes, settings };
+      return { name: ctx.name, role: this.scenario.contexts[name].role as Role, cache, counters, changes, settings };
     };
     const live = [...this.sessions.values()];
-    const [now, server, client, infos] = await Promise.all([
-      this.sb.clock.now(), view('server'), view('client'),
+    const names = Object.keys(this.scenario.contexts);
+    const [now, views, infos] = await Promise.all([
+      this.sb.clock.now(), Promise.all(names.map(view)),
       live.length ? this.sb.batch(live.map((s) => ['sessionInfo', s.session])) : Promise.resolve([]),
     ]);
     return {
       variant: this.sb.variant, opensslVersion: this.#version, now,
-      contexts: { server, client },
+      contexts: Object.fromEntries(names.map((name, i) => [name, views[i]])),
       sessions: live.map((s, i) => ({ ...s, info: (infos[i] as { ok: true; value: SessionInfo }).value }))
         .filter((s) => s.info?.alive),
       events: this.#events, records: this.records,

@@ -4,10 +4,10 @@
 // assembly. Binaries are cached.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cached } from '../../scripts/lib/cache.mjs';
 import { buildNativeOpenSSL, nativeCompiler } from '../../scripts/lib/openssl-native.mjs';
 import { cacheDir, root, variantOf } from '../../scripts/lib/util.mjs';
 import type { Variant } from '../../src/index.js';
@@ -24,13 +24,12 @@ async function program(variant: Variant, build: Build): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify([openssl.include, openssl.libs]));
   for (const file of [...SOURCES, 'wasm/native/sandbox.h', 'wasm/glue/glue.h']) hash.update(await readFile(join(root, file)));
   const dir = join(cacheDir, 'native-bench', hash.digest('hex').slice(0, 16));
-  const binary = join(dir, 'handshakes');
-  if (!existsSync(binary)) {
-    await mkdir(dir, { recursive: true });
+  await cached(dir, async (into: string) => {
     await exec(openssl.cc, ['-O2', '-w', `-I${openssl.include}`, `-I${join(root, 'wasm/glue')}`, `-I${join(root, 'wasm/native')}`,
-      ...SOURCES.map((f) => join(root, f)), ...openssl.libs, ...WRAP, '-ldl', '-pthread', '-o', binary]);
-  }
-  return binary;
+      ...SOURCES.map((f) => join(root, f)), ...openssl.libs, ...WRAP, '-ldl', '-pthread', '-o', join(into, 'handshakes')]);
+    return { sources: SOURCES };
+  });
+  return join(dir, 'handshakes');
 }
 
 export const nativePeer = (variant: Variant, build: Build) =>

@@ -3,11 +3,11 @@
 // the WASM run observed is a failure.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cached } from '../lib/cache.mjs';
 import { glueHeaders } from '../lib/glue-bindings.mjs';
 import { buildNativeOpenSSL } from '../lib/openssl-native.mjs';
 import { cacheDir, root, variantOf } from '../lib/util.mjs';
@@ -19,7 +19,7 @@ import type { Scenario, ScenarioReport } from '../../src/scenario/types.js';
 
 const exec = promisify(execFile);
 const WRAP = ['-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime'];
-const RUNTIME = ['wasm/native/sandbox.c', 'wasm/glue/keys.c', 'wasm/glue/library.c', 'wasm/glue/clock.c'];
+const RUNTIME = ['wasm/native/sandbox.c', 'wasm/glue/keys.c', 'wasm/glue/library.c', 'wasm/glue/clock.c', 'wasm/glue/ssl.c'];
 
 type Native = Awaited<ReturnType<typeof buildNativeOpenSSL>> & { runtime: string[] };
 const natives = new Map<Variant, Promise<Native>>();
@@ -34,13 +34,13 @@ function native(variant: Variant): Promise<Native> {
       for (const file of [...RUNTIME, 'wasm/native/sandbox.h']) hash.update(await readFile(join(root, file)));
       for (const header of glueHeaders()) hash.update(await readFile(header));
       const dir = join(cacheDir, 'native-runtime', `${variant}-${hash.digest('hex').slice(0, 16)}`);
-      const objects = RUNTIME.map((f) => join(dir, f.replace(/\//g, '_').replace(/\.c$/, '.o')));
-      if (!objects.every(existsSync)) {
-        await mkdir(dir, { recursive: true });
-        await Promise.all(RUNTIME.map((f, i) => exec(openssl.cc, ['-c', '-O1', '-w', `-I${openssl.include}`, `-I${join(root, 'wasm/glue')}`, `-I${join(root, 'wasm/native')}`,
-          join(root, f), '-o', objects[i]])));
-      }
-      return { ...openssl, runtime: objects };
+      const object = (f: string) => f.replace(/\//g, '_').replace(/\.c$/, '.o');
+      await cached(dir, async (into: string) => {
+        await Promise.all(RUNTIME.map((f) => exec(openssl.cc, ['-c', '-O1', '-w', `-I${openssl.include}`, `-I${join(root, 'wasm/glue')}`, `-I${join(root, 'wasm/native')}`,
+          join(root, f), '-o', join(into, object(f))])));
+        return { runtime: RUNTIME };
+      });
+      return { ...openssl, runtime: RUNTIME.map((f) => join(dir, object(f))) };
     })();
     natives.set(variant, entry);
   }

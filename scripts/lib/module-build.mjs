@@ -1,7 +1,7 @@
 // Links the glue and the OpenSSL libraries into wasm/dist/<variant>/openssl.{mjs,wasm} with
 // a versions.json that records what went in. Skipped when nothing that goes in has changed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { glueDir, glueHeaders, glueSources, writeBindings } from './glue-bindings.mjs';
@@ -42,6 +42,8 @@ export async function buildModule(variant, openssl, emccVersion) {
   if (existsSync(versionsFile) && JSON.parse(readFileSync(versionsFile, 'utf8')).inputs === key) return;
 
   step(`Linking the glue with OpenSSL ${variant.version} into wasm/dist/${variant.name}/`);
+  // Written again last: a link cut short leaves a module no later setup takes for linked.
+  rmSync(versionsFile, { force: true });
   await run('emcc', [
     ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...sources, ...openssl.libs,
     `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),

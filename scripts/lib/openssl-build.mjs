@@ -1,9 +1,10 @@
 // Builds libssl.a and libcrypto.a for wasm32, cached outside the checkout and keyed by
 // OpenSSL version, configure options, compiler flags and emcc version.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { cached } from './cache.mjs';
 import { obtainSource } from './openssl-source.mjs';
 import { emEnv } from './toolchain.mjs';
 import { cacheDir, root, run, step } from './util.mjs';
@@ -53,7 +54,15 @@ export function prepareSource(dir) {
   cpSync(TARGETS, join(dir, 'sandbox-targets.conf'));
 }
 
-/** Returns { dir, libs: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed. */
+/** Moves what a build keeps out of its source tree `work` into its cache entry `into` (lib/, include/), and drops the tree. */
+export function keepLibraries(work, into) {
+  mkdirSync(join(into, 'lib'));
+  for (const lib of ['libssl.a', 'libcrypto.a']) renameSync(join(work, lib), join(into, 'lib', lib));
+  cpSync(join(work, 'include'), join(into, 'include'), { recursive: true });
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Returns { dir, libs: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed (whole, under a lock: cache.mjs). */
 export async function buildOpenSSL(variant, emccVersion) {
   // Per-variant extras (wasm/openssl-versions.json): 3.0's Configure has no `no-apps`.
   const configure = configureArgs(variant);
@@ -65,12 +74,15 @@ export async function buildOpenSSL(variant, emccVersion) {
     dir, key, include: join(dir, 'include'),
     libs: [join(dir, 'lib', 'libssl.a'), join(dir, 'lib', 'libcrypto.a')],
   };
-  if (existsSync(join(dir, 'complete'))) return result;
+  await cached(dir, (into) => compile(variant, configure, emccVersion, into));
+  return result;
+}
 
+/** Configures and compiles the variant into `into`, the cache entry being made; returns what went in. */
+async function compile(variant, configure, emccVersion, into) {
   const tarball = await obtainSource(variant);
-  const work = join(cacheDir, 'build', `openssl-${variant.version}-${key}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  const work = join(into, 'source');
+  mkdirSync(work);
   await run('tar', ['xzf', tarball, '-C', work, '--strip-components=1']);
   prepareSource(work);
 
@@ -90,11 +102,6 @@ export async function buildOpenSSL(variant, emccVersion) {
   for (const object of small) rmSync(join(work, object));
   await make([`CFLAGS=${SMALL.cflags}`, ...small, 'libcrypto.a', 'libssl.a'], 'make small');
 
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'lib'), { recursive: true });
-  for (const lib of ['libssl.a', 'libcrypto.a']) cpSync(join(work, lib), join(dir, 'lib', lib));
-  cpSync(join(work, 'include'), result.include, { recursive: true });
-  writeFileSync(join(dir, 'complete'), JSON.stringify({ version: variant.version, configure, cflags: CFLAGS, small: SMALL, emcc: emccVersion }));
-  rmSync(work, { recursive: true, force: true });
-  return result;
+  keepLibraries(work, into);
+  return { version: variant.version, configure, cflags: CFLAGS, small: SMALL, emcc: emccVersion };
 }

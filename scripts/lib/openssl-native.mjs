@@ -7,9 +7,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { configureArgs, prepareSource } from './openssl-build.mjs';
+import { cached } from './cache.mjs';
+import { configureArgs, keepLibraries, prepareSource } from './openssl-build.mjs';
 import { obtainSource } from './openssl-source.mjs';
 import { cacheDir, run, step } from './util.mjs';
 
@@ -34,7 +35,7 @@ export function nativeCompiler() {
 }
 
 /**
- * Returns { cc, include, libs } of native OpenSSL for the variant (`build`: one of BUILDS), building it if needed.
+ * Returns { cc, include, libs } of native OpenSSL for the variant (`build`: one of BUILDS), building it if needed (whole, under a lock: cache.mjs).
  * @param {import('./util.mjs').VariantEntry} variant
  * @param {keyof typeof BUILDS} [build]
  * @returns {Promise<{ cc: string, include: string, libs: string[] }>}
@@ -47,12 +48,15 @@ export async function buildNativeOpenSSL(variant, build = 'platform') {
   const key = createHash('sha256').update(JSON.stringify([variant.version, variant.sha256, configure, compiler])).digest('hex').slice(0, 16);
   const dir = join(cacheDir, 'native', `${variant.version}-${build === 'platform' ? '' : `${build}-`}${key}`);
   const result = { cc, include: join(dir, 'include'), libs: [join(dir, 'lib', 'libssl.a'), join(dir, 'lib', 'libcrypto.a')] };
-  if (existsSync(join(dir, 'complete'))) return result;
+  await cached(dir, (into) => compile(variant, build, cc, configure, compiler, into));
+  return result;
+}
 
+/** Configures and compiles the variant natively into `into`, the cache entry being made; returns what went in. */
+async function compile(variant, build, cc, configure, compiler, into) {
   const tarball = await obtainSource(variant);
-  const work = join(cacheDir, 'build', `native-openssl-${variant.version}-${key}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  const work = join(into, 'source');
+  mkdirSync(work);
   await run('tar', ['xzf', tarball, '-C', work, '--strip-components=1']);
   if (build === 'same-code') prepareSource(work);
   const log = join(work, 'build.log');
@@ -61,11 +65,6 @@ export async function buildNativeOpenSSL(variant, build = 'platform') {
   const [script, ...args] = build === 'platform' ? ['./config', ...configure] : ['./Configure', ...configure];
   await run(build === 'platform' ? 'sh' : 'perl', [script, ...args], { cwd: work, env: { CC: cc }, logFile: log, label: 'configure' });
   await run('make', [`-j${availableParallelism()}`, 'build_generated', 'libcrypto.a', 'libssl.a'], { cwd: work, logFile: log, label: 'make' });
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'lib'), { recursive: true });
-  for (const lib of ['libssl.a', 'libcrypto.a']) cpSync(join(work, lib), join(dir, 'lib', lib));
-  cpSync(join(work, 'include'), result.include, { recursive: true });
-  writeFileSync(join(dir, 'complete'), JSON.stringify({ version: variant.version, configure, compiler }));
-  rmSync(work, { recursive: true, force: true });
-  return result;
+  keepLibraries(work, into);
+  return { version: variant.version, configure, compiler };
 }

@@ -2,7 +2,8 @@
 // environment variable, the local cache, Debian's source package (through a private apt
 // state folder, never touching the system's apt configuration), the OpenSSL release.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { locked } from './cache.mjs';
 import { cacheDir, run, sha256File, step } from './util.mjs';
 
 export async function obtainSource(variant) {
@@ -16,8 +17,14 @@ export async function obtainSource(variant) {
     const adopted = await adopt(process.env.OPENSSL_TARBALL, variant, cached, false);
     if (adopted) return adopted;
   }
-  if (existsSync(cached) && (await sha256File(cached)) === variant.sha256) return cached;
+  const present = async () => existsSync(cached) && (await sha256File(cached)) === variant.sha256;
+  if (await present()) return cached;
+  // One setup at a time fetches a source (a suite's apt state is shared): one that waited finds it fetched.
+  return locked(cached, async () => (await present() ? cached : fetchSource(variant, cached)));
+}
 
+async function fetchSource(variant, cached) {
+  const file = basename(cached);
   const tried = [];
   const fromApt = await fromDebian(variant).catch((e) => {
     tried.push(`apt-get source ${variant.debian.package} (Debian ${variant.debian.suite}): ${e.message.split('\n')[0]}`);
@@ -53,7 +60,12 @@ async function adopt(path, variant, cached, mustMatch, move = false) {
     if (!mustMatch) return undefined;
     throw new Error(`${path}: SHA-256 ${actual} does not match the pinned ${variant.sha256} of OpenSSL ${variant.version}`);
   }
-  if (path !== cached) (move ? renameSync : copyFileSync)(path, cached);
+  if (path !== cached && move) renameSync(path, cached);
+  else if (path !== cached) {
+    // Whole or absent: a copy cut short is never in the cache under the tarball's name.
+    copyFileSync(path, `${cached}.partial-${process.pid}`);
+    renameSync(`${cached}.partial-${process.pid}`, cached);
+  }
   console.log(`    OpenSSL ${variant.version} source verified (sha256 ${actual.slice(0, 16)}…)`);
   return cached;
 }

@@ -2,11 +2,13 @@
 // openssl-sandbox: the command line of the conformance runner.
 //   openssl-sandbox run <files or folders> [--openssl <variant>|all] [--reporter pretty|tap|junit|json] [--browser] [--native] [--jobs N] [--timeout MS]
 //   openssl-sandbox compare <files or folders> [--openssl <variants>|all] [--reporter pretty|json] [--jobs N]
+//   openssl-sandbox ssl-tests [files…] [--openssl <variant>|all] [--reporter pretty|tap|junit|json] [--certs DIR] [--jobs N]
 //   openssl-sandbox schema
 //   openssl-sandbox calls [--openssl <variant>|all]
 //   openssl-sandbox --version
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,15 +19,23 @@ import { loadScenario, scenarioFiles } from '../scenario/files.js';
 import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
 import { DEFAULT_TIMEOUT_MS, runScenario } from '../scenario/run.js';
 import { scenarioSchema } from '../scenario/schema.js';
+import { runSslTests } from '../scenario/ssl-tests.js';
 import type { Scenario, ScenarioReport } from '../scenario/types.js';
+
+/** The session-related files of OpenSSL's test/ssl-tests: what `ssl-tests` runs when given none. */
+export const SSL_TESTS_DEFAULT = ['10-resumption.cnf', '06-sni-ticket.cnf', '30-extended-master-secret.cnf', '27-ticket-appdata.cnf'];
 
 const USAGE = `usage: openssl-sandbox run <files or folders> [--openssl <variant>|all] [--reporter ${REPORTERS.join('|')}] [--browser] [--native] [--jobs N] [--timeout MS]
        openssl-sandbox compare <files or folders> [--openssl <variant>,<variant>…|all] [--reporter pretty|json] [--jobs N]
+       openssl-sandbox ssl-tests [files…] [--openssl <variant>|all] [--reporter ${REPORTERS.join('|')}] [--certs DIR] [--jobs N]
        openssl-sandbox schema
        openssl-sandbox calls [--openssl <variant>|all]
        openssl-sandbox --version
   --jobs N      scenarios run at once (default: the number of cores)
-  --timeout MS  each scenario's time budget; past it, that scenario fails (default ${DEFAULT_TIMEOUT_MS})`;
+  --timeout MS  each scenario's time budget; past it, that scenario fails (default ${DEFAULT_TIMEOUT_MS})
+  ssl-tests     OpenSSL's own test/ssl-tests .cnf files (default: ${SSL_TESTS_DEFAULT.join(', ')}); a bare name is
+                taken from each variant's own OpenSSL source (a checkout); --certs is their test/certs
+                (default: ../certs beside the file, as in OpenSSL's tree)`;
 
 type Job = { file: string; scenario: Scenario; openssl: Variant };
 
@@ -36,6 +46,8 @@ type Job = { file: string; scenario: Scenario; openssl: Variant };
 export interface CheckoutTools {
   compareInBrowser(jobs: Job[], inNode: ScenarioReport[]): Promise<ScenarioReport[]>;
   runNative(scenario: Scenario, openssl: Variant, file?: string): Promise<ScenarioReport>;
+  /** The `test` folder of the variant's own OpenSSL source (ssl-tests/ and certs/ in it). */
+  sslTestTree(openssl: Variant): Promise<string>;
 }
 
 export async function main(argv: string[], tools?: CheckoutTools): Promise<number> {
@@ -56,6 +68,7 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
     return 0;
   }
   if (command === 'calls') return calls(values.openssl);
+  if (command === 'ssl-tests') return sslTests(paths, values, tools);
   if (!['run', 'compare'].includes(command) || paths.length === 0) return usage(2);
   for (const flag of ['browser', 'native'] as const) {
     if (values[flag] && !tools) return fail(`--${flag} needs a source checkout of openssl-wasm-sandbox (Chromium, native OpenSSL): run \`node scripts/checkout/bin.mjs run ... --${flag}\` there`);
@@ -120,6 +133,58 @@ async function compare(paths: string[], variants: Variant[], reporter: 'pretty' 
   return invalid.length === 0 ? 0 : 1;
 }
 
+/**
+ * `ssl-tests`: OpenSSL's own test/ssl-tests files on each variant, one report per test, then
+ * "N of M pass" per variant. A file that cannot be run as written (an SslTestError naming file,
+ * section and key) is that file's failure; the others run. Exit 1 when anything failed.
+ */
+async function sslTests(names: string[], values: ReturnType<typeof options>['values'], tools?: CheckoutTools): Promise<number> {
+  const variants = values.openssl === 'all' ? [...VARIANTS] : values.openssl.split(',') as Variant[];
+  if (!variants.every((v) => (VARIANTS as readonly string[]).includes(v))) return fail(`--openssl must be ${VARIANTS.join(', ')} (several joined by commas) or all`);
+  const reporter = values.reporter as ReporterName;
+  if (!REPORTERS.includes(reporter)) return fail(`--reporter must be one of ${REPORTERS.join(', ')}`);
+  const jobCount = wholeNumber(values.jobs);
+  if (!jobCount) return fail(`--jobs must be a whole number of at least 1, got ${JSON.stringify(values.jobs)}`);
+  const files = names.length ? names : SSL_TESTS_DEFAULT;
+  // A path names one file for every variant; a bare name is each variant's own, from its OpenSSL source.
+  const bare = files.filter((f) => !existsSync(f));
+  if (bare.length && !tools) {
+    return fail(`${bare.join(', ')}: no such file; bare names are taken from each variant's OpenSSL source, which only a checkout has: run \`node scripts/checkout/bin.mjs ssl-tests\` there, or give paths`);
+  }
+  const jobs = variants.flatMap((openssl) => files.map((file) => ({ openssl, file })));
+  const reports = (await pool(jobs, jobCount, async ({ openssl, file }): Promise<ScenarioReport[]> => {
+    try {
+      const path = existsSync(file) ? file : ownFile(join(await tools!.sslTestTree(openssl), 'ssl-tests'), file);
+      if (!path) {
+        return [{ file, title: file, variant: openssl, ok: true, skipped: true, note: `OpenSSL ${openssl}'s test/ssl-tests has no ${file}`,
+          observations: [], failures: [], durationMs: 0 }];
+      }
+      const certs = values.certs ?? join(dirname(path), '..', 'certs');
+      const text = await readFile(path, 'utf8');
+      return await runSslTests(text, { openssl, file, worker: true, certificate: (name) => readFile(join(certs, name)) });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`openssl-sandbox ssl-tests: OpenSSL ${openssl}: ${message}`);
+      return [{ file, title: file, variant: openssl, ok: false, observations: [], durationMs: 0,
+        failures: [{ step: -1, path: 'file', expected: 'an ssl-tests file the sandbox can run', observed: message }] }];
+    }
+  })).flat();
+  console.log(format(reports, reporter));
+  for (const openssl of variants) {
+    const mine = reports.filter((r) => r.variant === openssl);
+    const { passed, skipped } = summary(mine);
+    const line = `OpenSSL ${openssl}: ${passed} of ${mine.length} pass${skipped ? `, ${skipped} skipped` : ''}`;
+    if (reporter === 'pretty') console.log(line);
+    else console.error(line);
+  }
+  return summary(reports).failed === 0 ? 0 : 1;
+}
+
+/** A file of a variant's test/ssl-tests by name; 1.1.1 names them .conf (3.0 renamed them .cnf). Undefined when it has none. */
+function ownFile(dir: string, name: string): string | undefined {
+  return [name, name.replace(/\.cnf$/, '.conf')].map((n) => join(dir, n)).find((path) => existsSync(path));
+}
+
 async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
@@ -144,6 +209,7 @@ function options(argv: string[]) {
       timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_MS) },
       help: { type: 'boolean', default: false },
       version: { type: 'boolean', default: false },
+      certs: { type: 'string' },
     },
   });
 }

@@ -38,6 +38,28 @@ export const OPTIONS = {
 } as const;
 export type SslOption = keyof typeof OPTIONS;
 
+/** The SSL_VERIFY_* modes of SSL_CTX_set_verify and SSL_set_verify. */
+export const VERIFY_MODES = {
+  SSL_VERIFY_NONE: 0x00,
+  SSL_VERIFY_PEER: 0x01,
+  SSL_VERIFY_FAIL_IF_NO_PEER_CERT: 0x02,
+  SSL_VERIFY_CLIENT_ONCE: 0x04,
+  SSL_VERIFY_POST_HANDSHAKE: 0x08,
+} as const;
+export type VerifyMode = keyof typeof VERIFY_MODES;
+
+/** SSL_CONF_CTX_set_flags(3): where commands come from (a file or a command line) and what they may configure. */
+export const SSL_CONF_FLAGS = {
+  SSL_CONF_FLAG_CMDLINE: 0x1,
+  SSL_CONF_FLAG_FILE: 0x2,
+  SSL_CONF_FLAG_CLIENT: 0x4,
+  SSL_CONF_FLAG_SERVER: 0x8,
+  SSL_CONF_FLAG_SHOW_ERRORS: 0x10,
+  SSL_CONF_FLAG_CERTIFICATE: 0x20,
+  SSL_CONF_FLAG_REQUIRE_PRIVATE: 0x40,
+} as const;
+export type SslConfFlag = keyof typeof SSL_CONF_FLAGS;
+
 /** The SSL_CTX_sess_* statistics counters, in the order osb_ctx_sess_counter numbers them. */
 export const COUNTERS = [
   'connect', 'connect_good', 'connect_renegotiate', 'accept', 'accept_good', 'accept_renegotiate',

@@ -24,6 +24,8 @@ export type SandboxErrorCode =
   | 'TERMINATED' | 'WORKER_DEAD'
   /** A scenario that does not fit the format, or ran out of its time budget. */
   | 'SCENARIO' | 'SCENARIO_TIMEOUT'
+  /** An OpenSSL ssl-tests .cnf file the importer cannot run: malformed, an unknown key, an unknown SSL_CONF command (SslTestError). */
+  | 'SSL_TEST'
   /** Reading scenario files outside Node; importing the worker script outside a worker. */
   | 'NODE_ONLY' | 'NOT_A_WORKER';
 
@@ -79,6 +81,13 @@ export class HandleError extends SandboxError {
   }
 }
 
+/** An OpenSSL test/ssl-tests .cnf file that cannot be run as written, naming the file, the section and the key (or line). */
+export class SslTestError extends SandboxError {
+  constructor(readonly file: string, readonly section: string, readonly key: string | undefined, problem: string) {
+    super('SSL_TEST', `${file}: [${section}]${key === undefined ? '' : ` ${key}`}: ${problem}`);
+  }
+}
+
 /** A value the caller passed does not fit (an unknown flag name, an out-of-range number). */
 export class ArgumentError extends SandboxError {
   constructor(message: string) {
@@ -107,7 +116,7 @@ export interface SerializedError {
   fields: Record<string, unknown>;
 }
 
-const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError };
+const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, SslTestError };
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {

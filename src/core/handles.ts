@@ -2,7 +2,7 @@ import { HandleError } from './errors.js';
 import type { Ptr } from './pointers.js';
 
 /** The C object kinds a handle can stand for. */
-export type HandleKind = 'SSL_CTX' | 'SSL_SESSION' | 'osb_conn';
+export type HandleKind = 'SSL_CTX' | 'SSL_SESSION' | 'SSL' | 'SSL_CONF_CTX' | 'osb_conn';
 
 /**
  * A reference to a C object owned by one sandbox. It is plain data (it can cross a worker
@@ -25,6 +25,8 @@ interface Entry {
   alive: boolean;
   /** The object itself was destroyed: the name can no longer reach it. */
   gone: boolean;
+  /** A name that never held a reference (unowned()): freeing through it frees what it does not own. */
+  borrowed?: boolean;
 }
 
 let registries = 0;
@@ -64,7 +66,7 @@ export class HandleRegistry {
    */
   unowned<K extends HandleKind>(kind: K, ptr: Ptr<K> | 0, prefix: string): HandleRef<K> {
     const ref = this.#name(kind, prefix);
-    this.#entries.set(ref.id, { kind, ptr, name: ref.name, alive: false, gone: ptr === 0 });
+    this.#entries.set(ref.id, { kind, ptr, name: ref.name, alive: false, gone: ptr === 0, borrowed: true });
     this.#freed.push(ref.id);
     if (ptr !== 0) this.#index(ptr, ref.id);
     this.#forgetOldest();
@@ -95,12 +97,14 @@ export class HandleRegistry {
   /**
    * The object behind `ref`, as C code may still use a pointer: through a live handle, or through
    * one whose reference was freed while something else (a cache) keeps the object alive. Refused
-   * (HandleError 'disposed') once the object is gone: that would be a use after free.
+   * (HandleError 'disposed') once the object is gone: that would be a use after free (a double
+   * free, when `freeing`).
    */
-  object<K extends HandleKind>(ref: unknown, kind: K): Ptr<K> {
+  object<K extends HandleKind>(ref: unknown, kind: K, freeing = false): Ptr<K> {
     const entry = this.#entry(ref, kind, false);
     if (entry.gone) {
-      throw new HandleError('disposed', `${entry.name} (${kind}) was freed and its object is gone (destroyed): using it would be a use after free`);
+      throw new HandleError('disposed', `${entry.name} (${kind}) was freed and its object is gone (destroyed): `
+        + `${freeing ? 'freeing it again would be a double free' : 'using it would be a use after free'}`);
     }
     return entry.ptr as Ptr<K>;
   }
@@ -121,7 +125,12 @@ export class HandleRegistry {
    * still reaches it through object() until gone(); otherwise the object goes with the handle.
    */
   release<K extends HandleKind>(ref: unknown, kind: K, objectMayLive = false): Ptr<K> {
-    const entry = this.#entry(ref, kind);
+    const entry = this.#entry(ref, kind, false);
+    if (entry.borrowed) {
+      throw new HandleError('disposed', `${entry.name} (${kind}) holds no reference of its own: freeing it would drop a reference `
+        + 'its owner still counts on (C would free the object under the cache or the SSL that holds it)');
+    }
+    if (!entry.alive) throw new HandleError('disposed', `${entry.name} (${kind}) was already freed: freeing it again would be a double free`);
     const { id } = ref as HandleRef;
     entry.alive = false;
     entry.gone = !objectMayLive;

@@ -179,6 +179,15 @@ export class OpenSSL {
     }
   }
 
+  /**
+   * Puts a file into the module's in-memory file system, where OpenSSL's file reads find it
+   * (SSL_CONF_cmd's Certificate, PrivateKey, VerifyCAFile). Only the module sees it.
+   */
+  writeFile(path: string, data: Uint8Array): void {
+    this.module.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')) || '/');
+    this.module.FS.writeFile(path, data);
+  }
+
   /** Drains OpenSSL's error queue, oldest entry first. */
   errorQueue(): OpenSSLErrorEntry[] {
     const entries: OpenSSLErrorEntry[] = [];

@@ -8,10 +8,12 @@ export interface GlueModule {
   _free(ptr: number): void;
   cwrap(name: string, ret: 'number' | 'string' | null, args: ('number' | 'string')[]): (...args: never[]) => unknown;
   UTF8ToString(ptr: number): string;
-  /** emscripten's file system, for the random devices. */
+  /** emscripten's in-memory file system: the random devices, and files OpenSSL reads (certificates, keys). */
   FS: {
     unlink(path: string): void;
     createDevice(parent: string, name: string, input: () => number): void;
+    mkdirTree(path: string): void;
+    writeFile(path: string, data: Uint8Array): void;
   };
 }
 

@@ -2,8 +2,9 @@
 // it, what each argument and the result are, and how the glue makes the call. Everything else
 // derives from this table: the engine's call() dispatch, the typed Sandbox.call(), the scenario
 // format's call names and arity, the C export (src/scenario/to-c.ts). Adding a function is one row.
+// Rows come in blocks by area, each block its own constant, so that areas grow without touching each other.
 import { fromHex, hex } from '../core/bytes.js';
-import { COUNTERS, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, protocolName, type Counter } from '../core/constants.js';
+import { COUNTERS, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, SSL_CONF_FLAGS, VERIFY_MODES, protocolName, type Counter } from '../core/constants.js';
 import { CallError, HandleError } from '../core/errors.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -12,14 +13,16 @@ import type { Engine } from './engine.js';
 /**
  * What an argument is, as Sandbox.call() and scenarios pass it. A trailing `?` makes it optional
  * (the sandbox fills in what its row says).
- * - `SSL_CTX`, `SSL_SESSION`: an object (a handle; a name in scenarios); `SSL_SESSION|NULL` also takes null.
+ * - `SSL_CTX`, `SSL_SESSION`, `SSL`, `SSL_CONF_CTX`: an object (a handle; a name in scenarios); `SSL_SESSION|NULL` also takes null.
  * - `int`, `long`, `size_t`: a whole number, passed on as C converts it, negative or out of range
  *   included. WebAssembly's long and size_t are 32 bits (64 natively): numbers beyond 32 bits are refused.
  * - `time_t`: seconds since the epoch (or a duration), a whole number.
- * - `cache_mode`, `options`: a flag mask, as a number (bits without a name included) or an array of flag names.
+ * - `cache_mode`, `options`, `verify_mode`, `conf_flags`: a flag mask, as a number (bits without a name included) or an array of flag names.
+ * - `verify_cb`: a verification callback; only null (NULL: OpenSSL's own verification).
  * - `version`: a protocol version, as a number (0x0303) or a name ('TLSv1.2').
  * - `hex`, `text`: bytes and their length (two C arguments), as hex digits or as a string's UTF-8.
  * - `der`: DER bytes (a Uint8Array) and their length.
+ * - `string`: a C string (const char *), as a string.
  * - `new_cb`, `remove_cb`, `get_cb`: a session callback, as what it does (the behaviours real
  *   applications use), or null to remove it. new: `keep` (return 1, an external store keeps the
  *   reference), `decline` (return 0), `free` (return 1 and SSL_SESSION_free at once); remove:
@@ -27,21 +30,24 @@ import type { Engine } from './engine.js';
  *   `{ answer, copy }` with *copy 0 (the reference passes to OpenSSL) or 1 (the default).
  */
 export type ArgKind =
-  | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
-  | 'cache_mode' | 'options' | 'version' | 'hex' | 'text' | 'der' | 'new_cb' | 'remove_cb' | 'get_cb';
+  | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'SSL' | 'SSL_CONF_CTX' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
+  | 'cache_mode' | 'options' | 'verify_mode' | 'conf_flags' | 'version' | 'hex' | 'text' | 'der' | 'string'
+  | 'new_cb' | 'remove_cb' | 'get_cb' | 'verify_cb';
 
 /**
- * What a call returns: a number of that C type; `cache_mode`, `options` and `version` are numbers
- * too (scenarios may compare them with names); `SSL_SESSION` a new reference (a handle); `hex`
- * bytes an out-parameter gave, as hex; `der` the encoding; `callback` the C name of the installed
- * callback, or null; `void` nothing.
+ * What a call returns: a number of that C type; `cache_mode`, `options`, `verify_mode`,
+ * `conf_flags` and `version` are numbers too (scenarios may compare them with names);
+ * `SSL_SESSION`, `SSL_CONF_CTX`, `SSL` a new object (a handle), `SSL_SESSION|NULL` a new reference
+ * or null; `get0 SSL_SESSION|NULL` a name for a session without a reference of its own (usable
+ * while its owner keeps it, not to be freed), or null; `hex` bytes an out-parameter gave, as hex;
+ * `der` the encoding; `callback` the C name of the installed callback, or null; `void` nothing.
  */
 export type ReturnKind =
-  | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint64_t' | 'cache_mode' | 'options' | 'version'
-  | 'void' | 'SSL_SESSION' | 'hex' | 'der' | 'callback';
+  | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint64_t' | 'cache_mode' | 'options' | 'verify_mode' | 'conf_flags' | 'version'
+  | 'void' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'get0 SSL_SESSION|NULL' | 'SSL' | 'SSL_CONF_CTX' | 'hex' | 'der' | 'callback';
 
-/** An argument as the glue takes it: a pointer or number, or bytes. */
-export type CValue = number | Uint8Array;
+/** An argument as the glue takes it: a pointer or number, bytes, or a C string. */
+export type CValue = number | Uint8Array | string;
 
 export interface CFunction {
   /** The prototype, as OpenSSL's headers declare it (macros as the function they stand for). */
@@ -54,6 +60,12 @@ export interface CFunction {
   readonly glue?: (openssl: OpenSSL, args: CValue[]) => number | string | void;
   /** Or: an engine method makes (and logs) the call, given the checked arguments as they came. */
   readonly engine?: (engine: Engine, args: never[]) => unknown;
+  /** The call may write to the wire (its first argument an SSL): the wire then moves what the joined pair wrote. */
+  readonly wire?: true;
+  /** Not OpenSSL's: the sandbox's own function, which its native runtime (wasm/native/sandbox.h) has too. */
+  readonly sandbox?: true;
+  /** It frees its first argument: a second call on that object is refused as a double free. */
+  readonly frees?: true;
 }
 
 const p = <T extends string>(v: CValue) => v as Ptr<T>;
@@ -69,7 +81,7 @@ const counter = (name: Counter, i: number) => [`SSL_CTX_sess_${name}`, {
 
 type CounterRows = { readonly [K in Counter as `SSL_CTX_sess_${K}`]: CFunction & { readonly args: readonly ['SSL_CTX']; readonly returns: 'long' } };
 
-export const C_API = {
+const SESSION_CALLS = {
   // ---- the internal cache (SSL_CTX_add_session(3), SSL_CTX_flush_sessions(3), SSL_CTX_sess_number(3))
   SSL_CTX_add_session: {
     c: 'int SSL_CTX_add_session(SSL_CTX *ctx, SSL_SESSION *session)', args: ['SSL_CTX', 'SSL_SESSION'], returns: 'int',
@@ -186,7 +198,7 @@ export const C_API = {
     engine: (e, [ctx]) => e.sessionCallback(ctx, 'get'),
   },
   SSL_CTX_free: {
-    c: 'void SSL_CTX_free(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'void',
+    c: 'void SSL_CTX_free(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'void', frees: true,
     engine: (e, [ctx]) => e.freeContext(ctx),
   },
 
@@ -196,7 +208,7 @@ export const C_API = {
     engine: (e) => e.createSession(),
   },
   SSL_SESSION_free: {
-    c: 'void SSL_SESSION_free(SSL_SESSION *session)', args: ['SSL_SESSION|NULL'], returns: 'void',
+    c: 'void SSL_SESSION_free(SSL_SESSION *session)', args: ['SSL_SESSION|NULL'], returns: 'void', frees: true,
     engine: (e, [session]) => e.freeSession(session),
   },
   SSL_SESSION_up_ref: {
@@ -278,7 +290,109 @@ export const C_API = {
     c: 'SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length)', args: ['der'], returns: 'SSL_SESSION',
     engine: (e, [der]) => e.decodeSession(der),
   },
+
+  // ---- SSL_CONF: a context configured by command name, as configuration files do (SSL_CONF_cmd(3), SSL_CONF_CTX_new(3))
+  SSL_CONF_CTX_new: {
+    c: 'SSL_CONF_CTX *SSL_CONF_CTX_new(void)', args: [], returns: 'SSL_CONF_CTX',
+    engine: (e) => e.createConfContext(),
+  },
+  SSL_CONF_CTX_set_flags: {
+    c: 'unsigned int SSL_CONF_CTX_set_flags(SSL_CONF_CTX *cctx, unsigned int flags)', args: ['SSL_CONF_CTX', 'conf_flags'], returns: 'conf_flags',
+    glue: (o, [cctx, flags]) => o.glue.osb_conf_ctx_set_flags(p(cctx), n(flags)),
+  },
+  SSL_CONF_CTX_set_ssl_ctx: {
+    c: 'void SSL_CONF_CTX_set_ssl_ctx(SSL_CONF_CTX *cctx, SSL_CTX *ctx)', args: ['SSL_CONF_CTX', 'SSL_CTX'], returns: 'void',
+    engine: (e, [cctx, ctx]) => e.setConfContextTarget(cctx, ctx),
+  },
+  SSL_CONF_cmd: {
+    c: 'int SSL_CONF_cmd(SSL_CONF_CTX *cctx, const char *option, const char *value)', args: ['SSL_CONF_CTX', 'string', 'string'], returns: 'int',
+    engine: (e, [cctx, option, value]) => e.confCommand(cctx, option, value),
+  },
+  SSL_CONF_CTX_finish: {
+    c: 'int SSL_CONF_CTX_finish(SSL_CONF_CTX *cctx)', args: ['SSL_CONF_CTX'], returns: 'int',
+    engine: (e, [cctx]) => e.finishConfContext(cctx),
+  },
+  SSL_CONF_CTX_free: {
+    c: 'void SSL_CONF_CTX_free(SSL_CONF_CTX *cctx)', args: ['SSL_CONF_CTX'], returns: 'void',
+    engine: (e, [cctx]) => e.freeConfContext(cctx),
+  },
 } as const satisfies Record<string, CFunction>;
+
+/** A glue row on an SSL: `fn(ssl)` returning an int. */
+const onSsl = (c: string, call: (o: OpenSSL, ssl: Ptr<'SSL'>) => number, wire?: true) =>
+  ({ c, args: ['SSL'], returns: 'int', glue: (o: OpenSSL, [ssl]: CValue[]) => call(o, p(ssl)), ...(wire ? { wire } : {}) }) as const;
+
+// ---- SSL objects step by step (SSL_new(3), SSL_do_handshake(3), SSL_get_session(3), SSL_set_verify(3), …)
+const SSL_CALLS = {
+  SSL_new: {
+    c: 'SSL *SSL_new(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'SSL',
+    engine: (e, [ctx]) => e.ssl.create(ctx),
+  },
+  SSL_free: {
+    c: 'void SSL_free(SSL *ssl)', args: ['SSL'], returns: 'void', frees: true,
+    engine: (e, [ssl]) => e.ssl.free(ssl),
+  },
+  sandbox_join: {
+    c: 'void sandbox_join(SSL *client, SSL *server)', args: ['SSL', 'SSL'], returns: 'void', sandbox: true,
+    engine: (e, [client, server]) => e.ssl.join(client, server),
+  },
+  sandbox_handshake: {
+    c: 'int sandbox_handshake(SSL *client, SSL *server)', args: ['SSL', 'SSL'], returns: 'int', sandbox: true,
+    engine: (e, [client, server]) => e.ssl.handshake(client, server),
+  },
+  SSL_do_handshake: onSsl('int SSL_do_handshake(SSL *ssl)', (o, ssl) => o.glue.osb_ssl_do_handshake(ssl), true),
+  // buf and num are the sandbox's (512 bytes): application data read is dropped.
+  SSL_read: onSsl('int SSL_read(SSL *ssl, void *buf, int num)', (o, ssl) => o.glue.osb_ssl_read(ssl), true),
+  SSL_shutdown: onSsl('int SSL_shutdown(SSL *ssl)', (o, ssl) => o.glue.osb_ssl_shutdown(ssl), true),
+  SSL_get_error: {
+    c: 'int SSL_get_error(const SSL *ssl, int ret)', args: ['SSL', 'int'], returns: 'int',
+    engine: (e, [ssl, ret]) => e.ssl.getError(ssl, ret),
+  },
+  SSL_renegotiate: onSsl('int SSL_renegotiate(SSL *s)', (o, ssl) => o.glue.osb_ssl_renegotiate(ssl)),
+  SSL_set_session: {
+    c: 'int SSL_set_session(SSL *ssl, SSL_SESSION *session)', args: ['SSL', 'SSL_SESSION|NULL'], returns: 'int',
+    glue: (o, [ssl, session]) => o.glue.osb_ssl_set_session(p(ssl), p(session)),
+  },
+  SSL_get_session: {
+    c: 'SSL_SESSION *SSL_get_session(const SSL *ssl)', args: ['SSL'], returns: 'get0 SSL_SESSION|NULL',
+    engine: (e, [ssl]) => e.ssl.session(ssl, false),
+  },
+  SSL_get1_session: {
+    c: 'SSL_SESSION *SSL_get1_session(SSL *ssl)', args: ['SSL'], returns: 'SSL_SESSION|NULL',
+    engine: (e, [ssl]) => e.ssl.session(ssl, true),
+  },
+  SSL_session_reused: onSsl('int SSL_session_reused(const SSL *s)', (o, ssl) => o.glue.osb_ssl_session_reused(ssl)),
+  SSL_has_matching_session_id: {
+    c: 'int SSL_has_matching_session_id(const SSL *s, const unsigned char *id, unsigned int id_len)', args: ['SSL', 'hex'], returns: 'int',
+    glue: (o, [ssl, id]) => o.withBytes(bytes(id), (ptr, length) => o.glue.osb_ssl_has_matching_session_id(p(ssl), ptr, length)),
+  },
+  SSL_get_default_timeout: {
+    c: 'long SSL_get_default_timeout(const SSL *s)', args: ['SSL'], returns: 'long',
+    glue: (o, [ssl]) => o.glue.osb_ssl_get_default_timeout(p(ssl)),
+  },
+  SSL_set_session_id_context: {
+    c: 'int SSL_set_session_id_context(SSL *ssl, const unsigned char *sid_ctx, unsigned int sid_ctx_len)', args: ['SSL', 'text'], returns: 'int',
+    glue: (o, [ssl, id]) => o.withBytes(bytes(id), (ptr, length) => o.glue.osb_ssl_set_session_id_context(p(ssl), ptr, length)),
+  },
+  SSL_CTX_set_verify: {
+    c: 'void SSL_CTX_set_verify(SSL_CTX *ctx, int mode, SSL_verify_cb verify_callback)', args: ['SSL_CTX', 'verify_mode', 'verify_cb'], returns: 'void',
+    glue: (o, [ctx, mode]) => o.glue.osb_ctx_set_verify(p(ctx), n(mode)),
+  },
+  SSL_set_verify: {
+    c: 'void SSL_set_verify(SSL *ssl, int mode, SSL_verify_cb verify_callback)', args: ['SSL', 'verify_mode', 'verify_cb'], returns: 'void',
+    glue: (o, [ssl, mode]) => o.glue.osb_ssl_set_verify(p(ssl), n(mode)),
+  },
+  SSL_CTX_get_verify_mode: {
+    c: 'int SSL_CTX_get_verify_mode(const SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'verify_mode',
+    glue: (o, [ctx]) => o.glue.osb_ctx_get_verify_mode(p(ctx)),
+  },
+  SSL_get_verify_mode: {
+    c: 'int SSL_get_verify_mode(const SSL *ssl)', args: ['SSL'], returns: 'verify_mode',
+    glue: (o, [ssl]) => o.glue.osb_ssl_get_verify_mode(p(ssl)),
+  },
+} as const satisfies Record<string, CFunction>;
+
+export const C_API = { ...SESSION_CALLS, ...SSL_CALLS } as const satisfies Record<string, CFunction>;
 
 export type CallName = keyof typeof C_API;
 export const CALL_NAMES = Object.keys(C_API) as CallName[];
@@ -323,7 +437,7 @@ export function parameters(fn: CFunction): string[] {
 }
 
 /** The flag tables of the mask kinds, by their OpenSSL names. */
-export const FLAGS = { cache_mode: SESSION_CACHE_MODES, options: OPTIONS } as const;
+export const FLAGS = { cache_mode: SESSION_CACHE_MODES, options: OPTIONS, verify_mode: VERIFY_MODES, conf_flags: SSL_CONF_FLAGS } as const;
 
 /**
  * A mask as C code writes it: the named flags it holds (composite ones as their parts), then any
@@ -367,7 +481,7 @@ const TIME = [-(2 ** 53), 2 ** 53] as const;
  * wrong-kind handle, which is re-raised naming the argument).
  */
 export function checkArguments(
-  name: string, fn: CFunction, args: unknown[], pointer: (ref: unknown, kind: 'SSL_CTX' | 'SSL_SESSION') => number,
+  name: string, fn: CFunction, args: unknown[], pointer: (ref: unknown, kind: 'SSL_CTX' | 'SSL_SESSION' | 'SSL' | 'SSL_CONF_CTX', freeing: boolean) => number,
 ): CheckedCall {
   const params = parameters(fn);
   const { min, max } = arity(fn);
@@ -386,16 +500,16 @@ export function checkArguments(
     if (value === undefined && kind.endsWith('?')) return;
     checked.given.push(value);
     switch (kind) {
-      case 'SSL_CTX': case 'SSL_SESSION': case 'SSL_SESSION|NULL': {
+      case 'SSL_CTX': case 'SSL_SESSION': case 'SSL_SESSION|NULL': case 'SSL': case 'SSL_CONF_CTX': {
         if (value === null && kind === 'SSL_SESSION|NULL') {
           checked.values.push(0);
           checked.shown.push('NULL');
           return;
         }
-        const type = kind === 'SSL_CTX' ? 'SSL_CTX' : 'SSL_SESSION';
+        const type = kind === 'SSL_SESSION|NULL' ? 'SSL_SESSION' : kind;
         if (value === null || typeof value !== 'object') wrong(`an ${type}${kind.endsWith('NULL') ? ' or NULL' : ''}`);
         try {
-          checked.values.push(pointer(value, type));
+          checked.values.push(pointer(value, type, i === 0 && fn.frees === true));
         } catch (error) {
           if (!(error instanceof HandleError)) throw error;
           throw new HandleError(error.problem, `${name} argument ${i + 1} (${params[i]}): ${error.message}`);
@@ -413,7 +527,7 @@ export function checkArguments(
         checked.shown.push(String(value));
         return;
       }
-      case 'cache_mode': case 'options': {
+      case 'cache_mode': case 'options': case 'verify_mode': case 'conf_flags': {
         const table = FLAGS[kind] as Record<string, number>;
         let bits = 0;
         if (Array.isArray(value)) {
@@ -422,10 +536,15 @@ export function checkArguments(
             bits = orBits(bits, table[flag as string]);
           }
         } else if (typeof value === 'number' && Number.isInteger(value)
-          && (kind === 'options' ? value >= 0 && value < 2 ** 53 : value >= INT32[0] && value <= INT32[1])) {
+          && (kind === 'options' ? value >= 0 && value < 2 ** 53 : kind === 'conf_flags' ? value >= 0 && value <= 0xffffffff : value >= INT32[0] && value <= INT32[1])) {
           bits = value;
         } else {
-          wrong(kind === 'options' ? 'flag names or a number from 0 to 2^53 (uint64_t, exact in a double)' : 'flag names or a 32-bit whole number (long)');
+          wrong({
+            options: 'flag names or a number from 0 to 2^53 (uint64_t, exact in a double)',
+            conf_flags: 'flag names or a number from 0 to 2^32 - 1 (unsigned int)',
+            cache_mode: 'flag names or a 32-bit whole number (long)',
+            verify_mode: 'flag names or a 32-bit whole number (int)',
+          }[kind]);
         }
         checked.values.push(bits);
         checked.shown.push(bits < 0 ? String(bits) : flagExpression(kind, bits));
@@ -448,10 +567,21 @@ export function checkArguments(
         checked.shown.push(JSON.stringify(value), String(data!.length));
         return;
       }
+      case 'string':
+        if (typeof value !== 'string') wrong('a string');
+        if ((value as string).includes('\0')) wrong('a string without NUL characters (C would end it at the first)');
+        checked.values.push(value as string);
+        checked.shown.push(JSON.stringify(value));
+        return;
       case 'der':
         if (!(value instanceof Uint8Array)) wrong('DER bytes (the result of i2d_SSL_SESSION)');
         checked.values.push(value as Uint8Array);
         checked.shown.push('&der', String((value as Uint8Array).length));
+        return;
+      case 'verify_cb':
+        if (value !== null) wrong('null (NULL: OpenSSL\'s own verification; the sandbox has no verification callbacks)');
+        checked.values.push(0);
+        checked.shown.push('NULL');
         return;
       case 'new_cb':
         if (value !== null && !(['keep', 'decline', 'free'] as unknown[]).includes(value)) wrong("'keep', 'decline', 'free' or null");
@@ -469,7 +599,7 @@ export function checkArguments(
         if (answer !== 'store' && answer !== 'null') {
           if (answer === null || typeof answer !== 'object') wrong(expected);
           try {
-            pointer(answer, 'SSL_SESSION');
+            pointer(answer, 'SSL_SESSION', false);
           } catch (error) {
             if (!(error instanceof HandleError)) throw error;
             throw new HandleError(error.problem, `${name} argument ${i + 1} (${params[i]}): the answer: ${error.message}`);

@@ -1,5 +1,5 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, CallError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
+import { ArgumentError, CallError, HandleError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -12,9 +12,11 @@ import {
 } from './config.js';
 import { EventLog, type SandboxEvent, type SessionObject } from './events.js';
 import { SslNames } from './ssl-names.js';
+import { SslObjects, type SslRef } from './ssl-objects.js';
 import { Wire, type WireChunk } from './wire.js';
 import { Driver, type Flight, type HandshakeResult } from './driver.js';
 import { Tracer } from './tracer.js';
+import { runSslTest, type SslTestRun, type SslTestSpec } from './ssl-test.js';
 
 /** What can be observed of an SSL_SESSION. */
 export interface SessionInfo {
@@ -66,6 +68,7 @@ export interface SessionFields {
 export type ContextRef = HandleRef<'SSL_CTX'>;
 export type SessionRef = HandleRef<'SSL_SESSION'>;
 export type ConnectionRef = HandleRef<'osb_conn'>;
+export type ConfContextRef = HandleRef<'SSL_CONF_CTX'>;
 
 /** The calls batch() runs: the cache's, which are cheap enough that a round trip would dominate. */
 const BATCHABLE = ['addSession', 'removeSession', 'sessionCount', 'flushSessions', 'counters', 'sessionInfo'] as const;
@@ -116,15 +119,20 @@ export class Engine {
   readonly #ssls = new SslNames();
   readonly #callbacks: SessionCallbacks;
   readonly #tracer: Tracer;
+  /** SSL objects made by SSL_new, for the rows of the C API table. */
+  readonly ssl: SslObjects;
   /** Transcripts and key logs of the latest connections, open or closed, for captures. */
   readonly #archive = new Map<string, WireChunk[]>();
   readonly #lastCounters = new Map<number, Record<Counter, number>>();
+  /** The SSL_CTX each SSL_CONF_CTX configures (SSL_CONF_CTX_set_ssl_ctx), by the SSL_CONF_CTX's handle id. */
+  readonly #confTargets = new Map<number, ContextRef>();
   /** Mirrors osb_clock_configure: frozen at `value`, or real time plus `value`. */
   #clock = { frozen: false, value: 0 };
 
   constructor(readonly openssl: OpenSSL, private readonly options: EngineOptions = {}) {
     this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls);
     this.#tracer = new Tracer(openssl, this.log, this.#ssls);
+    this.ssl = new SslObjects(openssl, this.handles, this.log, this.#ssls, this.#callbacks, options.trace ?? true);
     openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
     openssl.setMemoryLimits(options.memoryLimit && count(options.memoryLimit, 'memoryLimit'),
       options.heapLimit && count(options.heapLimit, 'heapLimit'));
@@ -241,6 +249,67 @@ export class Engine {
     this.log.call('SSL_CTX_free', [ctx.name], () => this.#glue.osb_ctx_free(ptr));
     this.#callbacks.forgetContext(ptr);
     this.#lastCounters.delete(ptr);
+  }
+
+  // ---- SSL_CONF_CTX: contexts configured by command name ----------------------------
+
+  /** SSL_CONF_CTX_new */
+  createConfContext(): ConfContextRef {
+    return this.log.created('SSL_CONF_CTX_new', [], 'SSL_CONF_CTX', () => {
+      const ptr = this.#glue.osb_conf_ctx_new();
+      if (!ptr) throw this.openssl.failure('SSL_CONF_CTX_new');
+      return this.handles.issue('SSL_CONF_CTX', ptr, 'cctx');
+    }, (r) => r.name);
+  }
+
+  /** SSL_CONF_CTX_set_ssl_ctx: later commands configure `ctx`. */
+  setConfContextTarget(cctx: ConfContextRef, ctx: ContextRef): void {
+    const c = this.handles.pointer(cctx, 'SSL_CONF_CTX');
+    const target = this.handles.pointer(ctx, 'SSL_CTX');
+    this.log.call('SSL_CONF_CTX_set_ssl_ctx', [cctx.name, ctx.name], () => this.#glue.osb_conf_ctx_set_ssl_ctx(c, target));
+    this.#confTargets.set(cctx.id, ctx);
+  }
+
+  /** SSL_CONF_cmd: 2 the value was used, 1 none was needed, 0 a bad value, -2 an unknown command, -3 a missing value. */
+  confCommand(cctx: ConfContextRef, option: string, value: string): number {
+    const c = this.#confPointer(cctx, 'SSL_CONF_cmd');
+    this.#glue.osb_err_clear();
+    return this.log.call('SSL_CONF_cmd', [cctx.name, JSON.stringify(option), JSON.stringify(value)],
+      () => this.#glue.osb_conf_cmd(c, option, value), () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+  }
+
+  /** SSL_CONF_CTX_finish: loads what the commands left pending (a Certificate's private key). */
+  finishConfContext(cctx: ConfContextRef): number {
+    const c = this.#confPointer(cctx, 'SSL_CONF_CTX_finish');
+    this.#glue.osb_err_clear();
+    return this.log.call('SSL_CONF_CTX_finish', [cctx.name], () => this.#glue.osb_conf_ctx_finish(c),
+      () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+  }
+
+  /** SSL_CONF_CTX_free: the SSL_CTX it configured stays as it is. */
+  freeConfContext(cctx: ConfContextRef): void {
+    const c = this.handles.release(cctx, 'SSL_CONF_CTX');
+    this.#confTargets.delete(cctx.id);
+    this.log.call('SSL_CONF_CTX_free', [cctx.name], () => this.#glue.osb_conf_ctx_free(c));
+  }
+
+  /** The SSL_CONF_CTX's pointer, refused when the SSL_CTX it configures was freed: C would write into freed memory. */
+  #confPointer(cctx: ConfContextRef, call: string): Ptr<'SSL_CONF_CTX'> {
+    const c = this.handles.pointer(cctx, 'SSL_CONF_CTX');
+    const target = this.#confTargets.get(cctx.id);
+    if (target && !this.handles.isAlive(target, 'SSL_CTX')) {
+      throw new HandleError('disposed', `${call}(${cctx.name}): its SSL_CTX ${target.name} was freed (SSL_CTX_free); in C, `
+        + `${cctx.name} still points to it and the command would write into freed memory. Set another (SSL_CONF_CTX_set_ssl_ctx) first.`);
+    }
+    return c;
+  }
+
+  // ---- OpenSSL's own test/ssl-tests ------------------------------------------------
+
+  /** Runs one test of OpenSSL's test/ssl-tests as its ssl_test.c and handshake.c do (see ssl-test.ts); it frees all it makes. */
+  sslTest(spec: SslTestSpec): Promise<SslTestRun> {
+    this.openssl.assertUsable();
+    return runSslTest(this, spec);
   }
 
   // ---- the cache ------------------------------------------------------------------
@@ -636,11 +705,17 @@ export class Engine {
    */
   call(name: string, args: unknown[] = []): unknown {
     const fn = this.#cFunction(name);
-    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind) => this.handles.object(ref, kind));
+    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind, freeing) => this.handles.object(ref, kind, freeing));
     if (fn.engine) return fn.engine(this, checked.given as never[]);
     this.#glue.osb_err_clear();
-    return this.log.call(name, checked.shown, () => fn.glue!(this.openssl, checked.values),
-      () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+    const ssl = fn.wire ? checked.given[0] as SslRef : undefined;
+    const result = this.log.call(name, checked.shown, () => {
+      const r = fn.glue!(this.openssl, checked.values);
+      if (ssl) this.ssl.settled(checked.values[0] as Ptr<'SSL'>, ssl, r as number);
+      return r;
+    }, () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+    if (ssl) this.ssl.transfer(ssl);
+    return result;
   }
 
   #cFunction(name: string): CFunction {
@@ -730,10 +805,12 @@ export class Engine {
     return this.openssl.release();
   }
 
-  /** Frees every C object this engine still holds: connections, then sessions, then contexts. */
+  /** Frees every C object this engine still holds: connections and SSL objects, then sessions, then contexts. */
   freeAll(): void {
     if (this.openssl.isAborted()) return;
     for (const ref of this.handles.live('osb_conn')) this.close(ref, 'unclean');
+    this.ssl.freeAll();
+    for (const ref of this.handles.live('SSL_CONF_CTX')) this.freeConfContext(ref);
     for (const ref of this.handles.live('SSL_SESSION')) this.freeSession(ref);
     for (const ref of this.handles.live('SSL_CTX')) this.freeContext(ref);
   }

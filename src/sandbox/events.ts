@@ -61,6 +61,9 @@ export interface HandshakeEvent extends Base {
   connection: string;
   version: string;
   reused: boolean;
+  /** The SSL objects of sandbox_handshake (SSL objects made by SSL_new), where it drove them. */
+  client?: string;
+  server?: string;
 }
 
 /** A handshake message a side sent, as OpenSSL's message callback reported it (decrypted). */
@@ -141,6 +144,8 @@ export type SandboxEvent =
   | MessageEvent | RecordEvent | StateEvent | AlertEvent | NameEvent | FaultEvent;
 /** The kinds of events, as their `kind` fields name them. */
 export const EVENT_KINDS = ['call', 'callback', 'destroyed', 'handshake', 'clock', 'message', 'record', 'state', 'alert', 'name', 'fault'] as const satisfies readonly SandboxEvent['kind'][];
+// Every kind listed: a new event type that is missing here fails to compile.
+true satisfies (Exclude<SandboxEvent['kind'], (typeof EVENT_KINDS)[number]> extends never ? true : never);
 /** The callbacks a CallbackEvent reports. */
 export const CALLBACKS = ['new_session', 'remove_session', 'get_session', 'client_hello'] as const satisfies readonly CallbackEvent['callback'][];
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;

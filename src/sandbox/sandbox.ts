@@ -1,15 +1,17 @@
-import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslOption } from '../core/constants.js';
+import type { Counter, KeyType, ProtocolVersion, SessionCacheMode, Side, SslConfFlag, SslOption, VerifyMode } from '../core/constants.js';
 import { ArgumentError, deserializeError, type SandboxError } from '../core/errors.js';
 import type { C_API, CallName } from './c-api.js';
 import type { HandleRef } from '../core/handles.js';
 import { checkVariant, compiledModule, DEFAULT_VARIANT, type LocateFile, type Variant } from '../core/module.js';
-import { OpenSSL, type LeakReport, type MemoryUse } from '../core/openssl.js';
+import type { LeakReport, MemoryUse } from '../core/openssl.js';
 import {
-  Engine, type BatchCall, type BatchMethod, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
+  type BatchCall, type BatchMethod, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
 import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
+import type { SslTestRun, SslTestSpec } from './ssl-test.js';
+import { startEngine } from './start.js';
 import { inProcess, isEngineMethod, type EngineApi, type StartWorker, type Transport } from './transport.js';
 import type { WireChunk } from './wire.js';
 
@@ -34,7 +36,10 @@ export interface SandboxOptions {
   /**
    * Bytes OpenSSL may hold at once (default: no limit). An allocation beyond it is refused:
    * OpenSSL sees a malloc failure, the call fails with a MemoryLimitError (code `MEMORY_LIMIT`)
-   * and the sandbox stays usable once something is freed.
+   * and the sandbox stays usable once something is freed. A limit below what OpenSSL holds during
+   * one handshake of a fresh sandbox is refused with an ArgumentError naming that minimum
+   * (measured in a probe instance of the module, once per variant and realm, when a limit below
+   * the 16 MiB a module starts with is first given).
    */
   memoryLimit?: number;
   /**
@@ -210,6 +215,25 @@ export class Session extends Handle<'SSL_SESSION'> {
   }
 }
 
+/**
+ * An SSL object made by SSL_new (`sb.call('SSL_new', ctx)`), driven by the calls of the C API
+ * table: sandbox_join, SSL_do_handshake, SSL_get_session, SSL_shutdown, …
+ */
+export class Ssl extends Handle<'SSL'> {
+  /** SSL_free */
+  dispose(): Promise<void> {
+    return this.engine.call('SSL_free', [this.ref]) as Promise<void>;
+  }
+}
+
+/** An SSL_CONF_CTX (made by `sb.call('SSL_CONF_CTX_new')`): configures an SSL_CTX by command name. */
+export class ConfContext extends Handle<'SSL_CONF_CTX'> {
+  /** SSL_CONF_CTX_free: the SSL_CTX it configured stays as it is. */
+  dispose(): Promise<void> {
+    return this.engine.freeConfContext(this.ref);
+  }
+}
+
 /** A client SSL and a server SSL joined by the in-memory wire. */
 export class Connection extends Handle<'osb_conn'> {
   /** SSL_do_handshake on both sides until both are done. */
@@ -309,8 +333,10 @@ export class Clock {
 }
 
 type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Session : K extends 'SSL_SESSION|NULL' ? Session | null
-  : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'version' ? number | ProtocolVersion
-  : K extends 'hex' | 'text' ? string : K extends 'der' ? Uint8Array
+  : K extends 'SSL' ? Ssl : K extends 'SSL_CONF_CTX' ? ConfContext : K extends 'verify_cb' ? null : K extends 'verify_mode' ? number | VerifyMode[]
+  : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'conf_flags' ? number | SslConfFlag[]
+  : K extends 'version' ? number | ProtocolVersion
+  : K extends 'hex' | 'text' | 'string' ? string : K extends 'der' ? Uint8Array
   : K extends 'new_cb' ? 'keep' | 'decline' | 'free' | null : K extends 'remove_cb' ? 'forget' | null
   : K extends 'get_cb' ? 'store' | 'null' | Session | { answer: 'store' | 'null' | Session; copy?: 0 | 1 } | null : number;
 type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infer K}?` ? [ArgType<K>?, ...ArgTypes<T>] : [ArgType<H>, ...ArgTypes<T>]) : [];
@@ -318,7 +344,8 @@ type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infe
 export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
 /** What Sandbox.call() resolves with for a C function: C's result. */
 export type CallResult<N extends CallName> = (typeof C_API)[N]['returns'] extends infer R
-  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'hex' ? string : R extends 'der' ? Uint8Array
+  ? R extends 'void' ? undefined : R extends 'SSL_SESSION' ? Session : R extends 'SSL_SESSION|NULL' | 'get0 SSL_SESSION|NULL' ? Session | null
+  : R extends 'SSL' ? Ssl : R extends 'SSL_CONF_CTX' ? ConfContext : R extends 'hex' ? string : R extends 'der' ? Uint8Array
   : R extends 'callback' ? string | null : number : never;
 
 type Public<T> = T extends HandleRef<'SSL_CTX'> ? Context : T extends HandleRef<'SSL_SESSION'> ? Session : T;
@@ -428,8 +455,10 @@ export class Sandbox {
       ? refOf(a) : Object.fromEntries(Object.entries(a).map(([k, v]) => [k, refOf(v)])));
     const result = await this.#engine.call(name, (args as unknown[]).map(plain));
     const ref = result as HandleRef;
-    if (ref && typeof ref === 'object' && ref.kind === 'SSL_SESSION' && typeof ref.name === 'string') {
-      return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
+    if (ref && typeof ref === 'object' && typeof ref.name === 'string') {
+      if (ref.kind === 'SSL_SESSION') return new Session(this.#link, ref as HandleRef<'SSL_SESSION'>) as unknown as CallResult<N>;
+      if (ref.kind === 'SSL') return new Ssl(this.#link, ref as HandleRef<'SSL'>) as unknown as CallResult<N>;
+      if (ref.kind === 'SSL_CONF_CTX') return new ConfContext(this.#link, ref as HandleRef<'SSL_CONF_CTX'>) as unknown as CallResult<N>;
     }
     return result as CallResult<N>;
   }
@@ -438,6 +467,16 @@ export class Sandbox {
   async connect(client: Context, server: Context, session?: Session, options?: ConnectOptions): Promise<Connection> {
     const ref = await this.#engine.connect(refOf(client), refOf(server), session === undefined ? undefined : refOf(session), options);
     return new Connection(this.#link, ref);
+  }
+
+  /**
+   * Runs one test of OpenSSL's own test/ssl-tests as its ssl_test.c and test/helpers/handshake.c do:
+   * the contexts configured by SSL_CONF_cmd, the handshake (and the resumption), the result as
+   * HANDSHAKE_RESULT holds it. Everything it makes is freed before it resolves. The conformance
+   * entry point's runSslTests() reads the .cnf files and checks the expectations.
+   */
+  sslTest(spec: SslTestSpec): Promise<SslTestRun> {
+    return this.#engine.sslTest(spec);
   }
 
   /** The transcript of a connection by name (`conn_3`), also after it closed (the latest 256 are kept). No OpenSSL call. */
@@ -577,7 +616,7 @@ async function connect(options: FullOptions): Promise<Transport> {
     compiledModule(options.openssl, locateFile).catch(() => {});
     return options.startWorker(options.openssl, engineOptions, locateFile);
   }
-  return inProcess(new Engine(await OpenSSL.load(options.openssl, compiledModule(options.openssl, locateFile)), engineOptions));
+  return inProcess(await startEngine(options.openssl, compiledModule(options.openssl, locateFile), engineOptions));
 }
 
 export type { LeakReport, MemoryUse };

@@ -11,8 +11,9 @@ export interface SslName {
 export class SslNames {
   readonly #names = new Map<number, SslName>();
 
-  set(ssl: number, connection: string, side: Side): void {
-    this.#names.set(ssl, { connection, side, name: `${connection}_${side}` });
+  /** Names an SSL: `conn_1_client` for a side of a connection, or its own name (`ssl_1`) for an SSL made by SSL_new. */
+  set(ssl: number, connection: string, side: Side, name = `${connection}_${side}`): void {
+    this.#names.set(ssl, { connection, side, name });
   }
 
   get(ssl: number): SslName | undefined {

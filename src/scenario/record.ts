@@ -34,14 +34,18 @@ export function describeStep(step: Step): string {
   return 'expect';
 }
 
-/** Records step `index`, given the event log's length when it began (`mark`) and the scenario's named values. */
-export async function recordStep(sb: Sandbox, index: number, step: Step, mark: number, names: Map<string, unknown>): Promise<StepRecord> {
+/**
+ * Records step `index`, given the event log's length when it began (`mark`), the scenario's named
+ * values and the error the step raised, if any (a refused call runs no C: its refusal is its result).
+ */
+export async function recordStep(sb: Sandbox, index: number, step: Step, mark: number, names: Map<string, unknown>, error?: string): Promise<StepRecord> {
   const caused = (await sb.events(mark)).filter((e) => KINDS.has(e.kind));
   const own = 'call' in step ? caused.filter((e) => e.kind === 'call' && e.call === step.call).pop() : undefined;
   const record: StepRecord = {
     step: index, what: describeStep(step), events: caused.filter((e) => e !== own).map((e) => withoutIds(e.c)), counters: {}, cache: {},
   };
   if (own?.kind === 'call') record.result = withoutIds(own.c) + (own.errors?.length ? ` (error queue: ${own.errors.join('; ')})` : '');
+  else if (error !== undefined) record.result = `refused: ${withoutIds(error)}`;
   for (const [name, value] of names) {
     if (!(value instanceof Context)) continue;
     // A context the scenario freed (SSL_CTX_free) has nothing more to show.

@@ -2,8 +2,8 @@
 import { protocolName } from '../core/constants.js';
 import { CallError, HandleError, OpenSSLError, SandboxError } from '../core/errors.js';
 import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
-import type { Variant } from '../core/module.js';
-import { Context, Session, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
+import type { LocateFile, Variant } from '../core/module.js';
+import { ConfContext, Context, Session, Ssl, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
 import { createSandbox } from '../worker/create-sandbox.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
@@ -21,6 +21,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Records what every step did, expected or not (report.record): what compare.ts compares between variants. */
   record?: boolean;
+  /** Where the sandbox loads the `.wasm` and the worker script from (SandboxOptions.locateFile). */
+  locateFile?: LocateFile;
 }
 
 /** A scenario's time budget unless told otherwise: a minute, far beyond what any catalog scenario takes (a second or two). */
@@ -152,7 +154,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const record: StepRecord[] = [];
   let sb: Sandbox;
   try {
-    sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock });
+    sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock, locateFile: options.locateFile });
   } catch (error) {
     failures.push({ step: -1, path: 'sandbox', expected: 'to start', observed: describe(error) });
     return { ...base, ok: false, failures, observations, durationMs: Date.now() - started };
@@ -161,9 +163,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const interpreter = new Interpreter(sb, options.openssl);
     await interpreter.start(scenario);
     for (const [index, step] of scenario.steps.entries()) {
-      const { observed } = await interpreter.step(step, (f) => failures.push({ step: index, ...f }));
+      const { observed, error } = await interpreter.step(step, (f) => failures.push({ step: index, ...f }));
       if (observed !== undefined) observations.push({ step: index, observed });
-      if (options.record && !isExpectStep(step)) record.push(await recordStep(sb, index, step, interpreter.mark, interpreter.names));
+      if (options.record && !isExpectStep(step)) record.push(await recordStep(sb, index, step, interpreter.mark, interpreter.names, error));
     }
   };
   const budget = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -424,14 +426,14 @@ const isErrorExpectation = (expected: unknown): expected is { error: string } =>
 
 /** A result as the expectation writes it: masks as flag names, versions as names, where it uses names. */
 function asExpected(returns: ReturnKind, expected: unknown, result: unknown): unknown {
-  if ((returns === 'cache_mode' || returns === 'options') && Array.isArray(expected) && typeof result === 'number') return flagNames(returns, result);
+  if ((returns === 'cache_mode' || returns === 'options' || returns === 'verify_mode' || returns === 'conf_flags') && Array.isArray(expected) && typeof result === 'number') return flagNames(returns, result);
   if (returns === 'version' && typeof expected === 'string' && typeof result === 'number') return protocolName(result);
   return plain(result);
 }
 
 /** Results as data: handles become their names, bytes their length. */
 function plain(value: unknown): unknown {
-  if (value instanceof Context || value instanceof Session) return value.name;
+  if (value instanceof Context || value instanceof Session || value instanceof Ssl || value instanceof ConfContext) return value.name;
   if (value instanceof Uint8Array) return { bytes: value.length };
   return value;
 }

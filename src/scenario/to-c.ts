@@ -1,7 +1,7 @@
 // Turns a sandbox's event log into a standalone C program that makes the same OpenSSL calls
 // natively (with wasm/native/sandbox.c for the wire, the certificates and the callbacks), and
 // into the lines that program must print if native OpenSSL behaves as the WASM one did.
-import { CALL_NAMES, C_API, cFunction } from '../sandbox/c-api.js';
+import { CALL_NAMES, C_API, cFunction, type CFunction } from '../sandbox/c-api.js';
 import type { CallEvent, SandboxEvent } from '../sandbox/events.js';
 
 /** A log with something the native runtime cannot replay (an asynchronous get handler, say). */
@@ -17,12 +17,20 @@ const tableCalls = (returns: string) => CALL_NAMES.filter((name) => C_API[name].
 /** Calls that return nothing: the table's void functions, and the calls the engine makes around them. */
 const VOID_CALLS = new Set<string>([
   ...tableCalls('void'), 'SSL_CTX_set_verify', 'SSL_free', 'SSL_CTX_sess_set_new_cb', 'SSL_CTX_sess_set_remove_cb', 'SSL_CTX_sess_set_get_cb',
+  'sandbox_transfer',
 ]);
 /** Calls that make an object, and its C type (SSL_SESSION_up_ref names a reference instead: see statement()). */
 const TYPES: Record<string, string> = {
-  SSL_CTX_new: 'SSL_CTX', SSL_new: 'SSL', SSL_get1_session: 'SSL_SESSION',
+  SSL_CTX_new: 'SSL_CTX', SSL_new: 'SSL',
   ...Object.fromEntries(tableCalls('SSL_SESSION').filter((name) => name !== 'SSL_SESSION_up_ref').map((name) => [name, 'SSL_SESSION'])),
+  ...Object.fromEntries(tableCalls('SSL_CONF_CTX').map((name) => [name, 'SSL_CONF_CTX'])),
 };
+/** Calls that return an SSL's session or NULL: the export compares whether there is one. */
+const SESSION_OR_NULL = new Set<string>([...tableCalls('SSL_SESSION|NULL'), ...tableCalls('get0 SSL_SESSION|NULL')]);
+/** Calls through which OpenSSL reads or writes the wire: the sandbox empties the error queue before each, as C code does before SSL_get_error. */
+const WIRE_CALLS = new Set<string>(CALL_NAMES.filter((name) => (C_API[name] as CFunction).wire));
+/** An SSL of a whole connection (`conn_1_client`), whose handshake and shutdown the sandbox drove; SSL_new names others `ssl_1`. */
+const ofConnection = (ssl: string) => /_(client|server)$/.test(ssl);
 /** Calls whose result is bytes an out-parameter gave: the export compares their length (ids made natively differ). */
 const BYTES_OUT = new Set<string>(tableCalls('hex'));
 /** Calls that return a callback (a function pointer): the export compares whether one is installed. */
@@ -32,7 +40,9 @@ const CALLBACK_OUT = new Set<string>(tableCalls('callback'));
 function expectedLines(event: SandboxEvent): string[] {
   switch (event.kind) {
     case 'call':
-      if (event.call === 'SSL_do_handshake') return ['HANDSHAKE FAILED'];
+      if (event.call === 'SSL_do_handshake' && ofConnection(event.args[0])) return ['HANDSHAKE FAILED'];
+      if (event.call === 'sandbox_handshake') return ['HANDSHAKE FAILED']; // a success is a handshake event
+      if (SESSION_OR_NULL.has(event.call)) return [`CALL ${event.call} ${event.result === 'NULL' ? 0 : 1}`];
       // A DER encoding's length varies with the session's random contents: compare success only.
       if (event.call === 'i2d_SSL_SESSION') return [`CALL i2d_SSL_SESSION ${Number(Number(event.result) > 0)}`];
       if (BYTES_OUT.has(event.call)) return [`CALL ${event.call} ${String(event.result).length / 2}`];
@@ -81,7 +91,9 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
       declared.add(event.name);
     }
     if (event.kind === 'clock') body.push(`sandbox_clock(${event.now});`);
-    if (event.kind === 'handshake') body.push(`sandbox_handshake(${event.connection}_client, ${event.connection}_server);`);
+    if (event.kind === 'handshake') {
+      body.push(`sandbox_handshake(${event.client ?? `${event.connection}_client`}, ${event.server ?? `${event.connection}_server`});`);
+    }
     if (event.kind === 'call') body.push(...statement(event, use, declared, generated));
   }
 
@@ -101,7 +113,7 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
   const source = [
     `/* ${title.replace(/\*\//g, '* /')}`,
     ' * Exported by openssl-wasm-sandbox from the calls its WebAssembly OpenSSL made. Build with',
-    ' * wasm/native/sandbox.c and the glue\'s keys.c, library.c and clock.c, against libssl and libcrypto,',
+    ' * wasm/native/sandbox.c and the glue\'s keys.c, library.c, clock.c and ssl.c, against libssl and libcrypto,',
     ' * linked with -Wl,--wrap=time,--wrap=gettimeofday,--wrap=clock_gettime. */',
     '#include <openssl/ssl.h>',
     '#include "sandbox.h"',
@@ -111,10 +123,12 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
     '  const unsigned char *cursor;',
     '  int der_len = 0;',
     '  unsigned int len = 0;',
+    '  char scratch[512];',
     '  sandbox_start();',
     ...body.map((line) => `  ${line}`),
     '  (void)cursor;',
     '  (void)len;',
+    '  (void)scratch;',
     '  OPENSSL_free(der);',
     '  return 0;',
     '}',
@@ -127,6 +141,15 @@ function statement(event: CallEvent, use: (arg: string) => string, declared: Set
   const { call } = event;
   const args = event.args.map(use);
   const report = (expr: string) => [`sandbox_report("${call}", (double)(${expr}));`];
+  if (SESSION_OR_NULL.has(call)) {
+    if (event.result === 'NULL') return report(`${call}(${args[0]}) != NULL`);
+    declared.add(String(event.result));
+    return [`SSL_SESSION *${event.result} = ${call}(${args[0]});`, ...report(`${event.result} != NULL`)];
+  }
+  if (WIRE_CALLS.has(call) && !ofConnection(args[0])) {
+    const c = call === 'SSL_read' ? `SSL_read(${args[0]}, scratch, sizeof scratch)` : `${call}(${args[0]})`;
+    return ['ERR_clear_error();', ...report(c)];
+  }
   const type = TYPES[call];
   if (type && typeof event.result === 'string') {
     declared.add(event.result);
@@ -145,6 +168,8 @@ function statement(event: CallEvent, use: (arg: string) => string, declared: Set
       const conn = args[0].replace(/_(client|server)$/, '');
       return [`sandbox_handshake(${conn}_client, ${conn}_server);`];
     }
+    case 'sandbox_handshake':
+      return [`sandbox_handshake(${args.join(', ')});`];
     case 'SSL_shutdown': {
       const conn = args[0].replace(/_(client|server)$/, '');
       return [...report(`SSL_shutdown(${args[0]})`), `sandbox_transfer(${conn}_client, ${conn}_server);`];

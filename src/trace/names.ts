@@ -42,8 +42,8 @@ export const VERSIONS: Record<number, string> = {
 
 export const ALERTS: Record<number, string> = {
   0: 'close_notify', 10: 'unexpected_message', 20: 'bad_record_mac', 22: 'record_overflow', 40: 'handshake_failure',
-  42: 'bad_certificate', 47: 'illegal_parameter', 50: 'decode_error', 51: 'decrypt_error', 70: 'protocol_version',
-  80: 'internal_error', 90: 'user_canceled', 109: 'missing_extension', 110: 'unsupported_extension', 116: 'certificate_required',
+  42: 'bad_certificate', 47: 'illegal_parameter', 48: 'unknown_ca', 50: 'decode_error', 51: 'decrypt_error', 70: 'protocol_version',
+  80: 'internal_error', 90: 'user_canceled', 100: 'no_renegotiation', 109: 'missing_extension', 110: 'unsupported_extension', 116: 'certificate_required',
 };
 
 export const name = (table: Record<number, string>, code: number) =>

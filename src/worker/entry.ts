@@ -3,8 +3,8 @@ import { expose, transfer, wrap, type Endpoint } from 'comlink/dist/esm/comlink.
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { ArgumentError, SandboxError } from '../core/errors.js';
 import type { Variant } from '../core/module.js';
-import { OpenSSL } from '../core/openssl.js';
-import { Engine, type EngineOptions } from '../sandbox/engine.js';
+import type { Engine, EngineOptions } from '../sandbox/engine.js';
+import { startEngine } from '../sandbox/start.js';
 import { callEngine, isEngineMethod } from '../sandbox/transport.js';
 import { answer } from './errors.js';
 
@@ -22,7 +22,7 @@ const received = (arg: unknown) => (typeof MessagePort !== 'undefined' && arg in
 export const workerApi = {
   create(variant: Variant, options: EngineOptions, compiled?: WebAssembly.Module) {
     return answer(async () => {
-      engine = new Engine(await OpenSSL.load(variant, compiled), options);
+      engine = await startEngine(variant, compiled, options);
     });
   },
   call(name: string, ...args: unknown[]) {

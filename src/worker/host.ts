@@ -63,9 +63,10 @@ async function spawnNode(script: URL): Promise<Spawned> {
   // worker_threads is asked of the runtime rather than imported, so that no bundler tries to follow it.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
-  // A parent started as `node --input-type=module -e …` passes that flag on, and Node refuses it for a worker read from a file.
-  const execArgv = process.execArgv.filter((arg, i, all) => !arg.startsWith('--input-type') && all[i - 1] !== '--input-type');
-  const worker = new Worker(script.pathname.endsWith('.ts') ? await bundleOnce(script) : script, { execArgv });
+  // None of the parent's Node options: the worker runs plain JavaScript (the built entry, or the
+  // sources bundled once) and needs none, and Node refuses some of them for a worker read from a
+  // file: --input-type (a parent started as `node --input-type=module -e …`), --expose-gc, V8's.
+  const worker = new Worker(script.pathname.endsWith('.ts') ? await bundleOnce(script) : script, { execArgv: [] });
   return {
     endpoint: nodeEndpoint(worker as never),
     terminate: () => void worker.terminate(),

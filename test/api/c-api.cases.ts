@@ -1,4 +1,4 @@
-import { CallError, HandleError, Session } from '../../src/index.js';
+import { CallError, HandleError, Session, Ssl } from '../../src/index.js';
 import * as check from './check.js';
 import { tls12SessionIdPair, type ApiSuite } from './suite.js';
 
@@ -109,7 +109,9 @@ export const cApiSuite: ApiSuite = {
       const e = await check.rejects(sb.call('SSL_SESSION_get_id', named));
       check.ok(e instanceof HandleError && e.problem === 'disposed', e.message);
       check.match(e.message, /use after free/);
-      check.ok(await check.rejects(named.dispose()) instanceof HandleError, 'a name without a reference frees nothing');
+      const unowned = await check.rejects(named.dispose());
+      check.ok(unowned instanceof HandleError, 'a name without a reference frees nothing');
+      check.match(unowned.message, /holds no reference of its own/);
     } },
 
     { name: 'the server\'s own session of a handshake is another object than the client\'s, with the same id', run: async (sb) => {
@@ -142,6 +144,46 @@ export const cApiSuite: ApiSuite = {
       check.equal(await sb.call('SSL_CTX_sess_get_new_cb', server), 'new_session_free_cb');
       await sb.call('SSL_CTX_sess_set_new_cb', server, null);
       check.equal(await sb.call('SSL_CTX_sess_get_new_cb', server), null);
+    } },
+
+    { name: 'SSL objects step by step: SSL_new, the wire, SSL_do_handshake flight by flight, each side\'s session, SSL_free', run: async (sb) => {
+      const { server, client } = await tls12SessionIdPair(sb);
+      const c = await sb.call('SSL_new', client);
+      const s = await sb.call('SSL_new', server);
+      check.ok(c instanceof Ssl && s instanceof Ssl, 'SSL_new gives an Ssl');
+      check.equal(await sb.call('SSL_get_session', s), null, 'no session before the handshake: NULL');
+      await sb.call('sandbox_join', c, s);
+      const results = [await sb.call('SSL_do_handshake', c)];
+      check.equal(await sb.call('SSL_get_error', c, -1), 2, 'SSL_ERROR_WANT_READ: the ClientHello is on the wire');
+      for (let i = 1; i < 8 && results.at(-2) !== 1; i++) results.push(await sb.call('SSL_do_handshake', i % 2 ? s : c));
+      check.deepEqual(results, [-1, -1, -1, 1, 1], 'each side wants to read until it is done');
+      const theirs = await sb.call('SSL_get_session', s);
+      const mine = await sb.call('SSL_get1_session', c);
+      check.equal((await theirs!.info()).id, (await mine!.info()).id);
+      check.equal(await sb.call('SSL_get_default_timeout', s), 7200);
+      check.equal(await sb.call('SSL_has_matching_session_id', s, (await theirs!.info()).id), 1, 'the server caches it by that id');
+      const untyped = sb.call.bind(sb) as (name: string, ...args: unknown[]) => Promise<unknown>;
+      const before = await sb.eventCount();
+      const wrongKind = await check.rejects(untyped('SSL_new', c));
+      check.ok(wrongKind instanceof HandleError && wrongKind.problem === 'wrong-kind', wrongKind.message);
+      check.match(wrongKind.message, /^SSL_new argument 1 \(SSL_CTX \*ctx\): ssl_1 is a SSL handle, but a SSL_CTX is needed/);
+      const context = await check.rejects(untyped('SSL_do_handshake', client));
+      check.match(context.message, /^SSL_do_handshake argument 1 \(SSL \*ssl\): /);
+      const verify = await check.rejects(untyped('SSL_set_verify', s, ['SSL_VERIFY_PEER'], 'my_callback'));
+      check.ok(verify instanceof CallError && verify.argument === 3, verify.message);
+      const borrowed = await check.rejects(sb.call('SSL_SESSION_free', theirs));
+      check.match(borrowed.message, /holds no reference of its own/);
+      check.equal(await sb.eventCount(), before, 'nothing ran');
+      await sb.call('SSL_free', s);
+      const freed = await check.rejects(sb.call('SSL_session_reused', s));
+      check.ok(freed instanceof HandleError && freed.problem === 'disposed', freed.message);
+      check.match(freed.message, /use after free/);
+      const twice = await check.rejects(sb.call('SSL_free', s));
+      check.match(twice.message, /double free/);
+      // Freed without SSL_shutdown, the server SSL takes its session out of the cache (ssl_clear_bad_session): the object is gone.
+      check.equal(await sb.call('SSL_CTX_sess_number', server), 0);
+      check.match((await check.rejects(sb.call('SSL_SESSION_get_id', theirs!))).message, /use after free/);
+      await c.dispose();
     } },
 
     { name: 'd2i_SSL_SESSION of i2d_SSL_SESSION\'s bytes is a new session with the same id', run: async (sb) => {

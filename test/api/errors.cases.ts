@@ -24,6 +24,7 @@ export const errors: ApiSuite = {
       await session.dispose();
       const e = await check.rejects(session.dispose());
       check.ok(e instanceof HandleError && e.problem === 'disposed', e.message);
+      check.match(e.message, /double free/);
     } },
 
     { name: 'a handle of another sandbox is refused as foreign', run: async (sb, { another }) => {

@@ -42,6 +42,17 @@ static inline unsigned long ERR_get_error_all(const char **file, int *line, cons
 #define OSB_RAISE(lib, reason, file, line) (ERR_new(), ERR_set_debug((file), (line), NULL), ERR_set_error((lib), (reason), NULL))
 #endif
 
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+/* 1.1.1: ticket key callbacks take an HMAC_CTX (SSL_CTX_set_tlsext_ticket_key_cb); clients may
+ * renegotiate without SSL_OP_ALLOW_CLIENT_RENEGOTIATION, which 3.0 added. */
+#include <openssl/hmac.h>
+typedef HMAC_CTX OSB_TICKET_MAC_CTX;
+#define SSL_CTX_set_tlsext_ticket_key_evp_cb SSL_CTX_set_tlsext_ticket_key_cb
+#define SSL_OP_ALLOW_CLIENT_RENEGOTIATION 0
+#else
+typedef EVP_MAC_CTX OSB_TICKET_MAC_CTX;
+#endif
+
 #if OPENSSL_VERSION_NUMBER >= 0x40000000L
 /* 4.0: OPENSSL_cleanup() only asks for the cleanup, which the library's destructor does when the
  * program exits. Releasing a sandbox is that exit: it runs the destructor's code itself. */

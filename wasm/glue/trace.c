@@ -40,3 +40,8 @@ void osb_keylog_ctx(SSL_CTX *ctx) {
 OSB_EXPORT const char *osb_ssl_state(SSL *ssl) {
   return SSL_state_string_long(ssl);
 }
+
+/** Reports (1) or stops reporting (0) one SSL's messages, state changes and alerts to the trace. */
+OSB_EXPORT void osb_ssl_trace(SSL *ssl, int on) {
+  osb_trace_ssl(ssl, on);
+}

@@ -19,14 +19,22 @@ export interface ContextForm {
   showState(state: ContextState): void;
 }
 
-export function contextForm(role: Role): ContextForm {
-  const id = (name: string) => `${role}-${name}`;
+/** The name people read for a context: `Server` for the first server, its own name for others (`server2`). */
+export function contextLabel(name: string, role: Role): string {
+  return name === role ? `${role[0].toUpperCase()}${role.slice(1)}` : name;
+}
+
+export function contextForm(context: string, role: Role): ContextForm {
+  const id = (name: string) => `${context}-${name}`;
   const protocolSelect = (name: string) => h('select', { id: id(name) },
     h('option', { value: '' }, 'default'), ...PROTOCOLS.map((p) => h('option', { value: p }, p)));
   const number = (name: string, min: number, max: number) => h('input', { id: id(name), type: 'number', min, max, step: 1, inputmode: 'numeric' });
   const check = (name: string, label: string) => h('label', { class: 'check' }, h('input', { type: 'checkbox', id: id(name), value: label }), h('code', {}, label));
-  const field = (name: string, label: string, call: string, control: HTMLElement) =>
-    h('div', { class: 'field' }, h('label', { for: id(name) }, label, ' ', h('code', { class: 'call' }, call)), control);
+  const field = (name: string, label: string, call: string, control: HTMLElement, hint?: string) => {
+    if (hint) control.setAttribute('aria-describedby', id(`${name}-hint`));
+    return h('div', { class: 'field' }, h('label', { for: id(name) }, label, ' ', h('code', { class: 'call' }, call)), control,
+      hint ? h('span', { class: 'muted', id: id(`${name}-hint`) }, hint) : null);
+  };
 
   const min = protocolSelect('min');
   const max = protocolSelect('max');
@@ -42,12 +50,12 @@ export function contextForm(role: Role): ContextForm {
   const removeCb = check('cb-remove', 'SSL_CTX_sess_set_remove_cb');
   const getCb = check('cb-get', 'SSL_CTX_sess_set_get_cb');
 
-  const element = h('fieldset', { class: `context ${role}`, 'data-testid': `${role}-config` },
-    h('legend', {}, role === 'server' ? 'Server SSL_CTX' : 'Client SSL_CTX'),
+  const element = h('fieldset', { class: `context ${role}`, 'data-testid': `${context}-config` },
+    h('legend', {}, `${contextLabel(context, role)} SSL_CTX${context === role ? '' : ` (${role})`}`),
     h('div', { class: 'fields' },
       field('min', 'Minimum protocol', 'SSL_CTX_set_min_proto_version', min),
       field('max', 'Maximum protocol', 'SSL_CTX_set_max_proto_version', max),
-      field('cache-size', 'Cache size', 'SSL_CTX_sess_set_cache_size', size),
+      field('cache-size', 'Cache size', 'SSL_CTX_sess_set_cache_size', size, 'From 3.0, a cache of size N holds N-1 sessions after an add (ssl_sess.c counts the new one before it evicts); 1.1.1 holds N. 0: no limit.'),
       field('timeout', 'Timeout (s)', 'SSL_CTX_set_timeout', timeout),
       field('sid-ctx', 'Session id context', 'SSL_CTX_set_session_id_context', sidCtx),
       field('tickets', 'Tickets (TLS 1.3)', 'SSL_CTX_set_num_tickets', tickets),

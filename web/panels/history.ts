@@ -2,6 +2,7 @@
 import type { Step } from 'openssl-wasm-sandbox/conformance';
 import type { StepRecord } from '../runtime.js';
 import { fill, h } from '../dom.js';
+import { renderResult } from './result.js';
 
 /** A step as a person would say it. */
 export function describeStep(step: Step): string {
@@ -14,15 +15,27 @@ export function describeStep(step: Step): string {
   return 'expect (not checked here)';
 }
 
-export function renderHistory(list: HTMLElement, records: StepRecord[], replay: (steps: number) => void): void {
-  if (!records.length) {
+/**
+ * The steps run so far, each with a way back to it, then the steps past the cursor (undone or
+ * replayed past), greyed, each with a way forward to it.
+ */
+export function renderHistory(list: HTMLElement, records: StepRecord[], ahead: Step[], replay: (steps: number) => void): void {
+  if (!records.length && !ahead.length) {
     fill(list, h('li', { class: 'empty' }, 'No steps yet.'));
     return;
   }
-  fill(list, ...records.map((r, i) => h('li', { class: r.error ? 'error' : '' },
-    h('div', {}, h('strong', {}, describeStep(r.step))),
-    h('div', { class: 'muted' }, h('code', {}, r.text)),
-    i < records.length - 1 ? h('button', { type: 'button', onclick: () => replay(i + 1), 'aria-label': `Replay to step ${i + 1}` }, 'Replay to here') : h('span', { class: 'muted' }, 'current'),
-  )));
-  list.scrollTop = list.scrollHeight;
+  const last = records.length + ahead.length;
+  const to = (n: number) => h('button', { type: 'button', onclick: () => replay(n), 'aria-label': `Replay to step ${n}` }, 'Replay to here');
+  fill(list,
+    ...records.map((r, i) => h('li', { class: r.error ? 'error' : '', 'aria-current': i === records.length - 1 ? 'step' : null },
+      h('div', {}, h('strong', {}, describeStep(r.step))),
+      h('div', {}, renderResult(r)),
+      i < records.length - 1 ? to(i + 1) : h('span', { class: 'muted' }, 'current'))),
+    ...ahead.map((step, i) => h('li', { class: 'ahead', 'data-testid': 'ahead-step' },
+      h('div', {}, h('strong', {}, describeStep(step))),
+      h('div', { class: 'muted' }, records.length + i + 1 === last ? 'not run: Redo or Replay to here' : 'not run'),
+      to(records.length + i + 1))));
+  // The current step in view inside the list, without scrolling the page.
+  const current = list.querySelector<HTMLElement>('[aria-current]');
+  list.scrollTop = current ? current.offsetTop - list.offsetTop - list.clientHeight / 2 : 0;
 }

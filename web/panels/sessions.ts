@@ -2,6 +2,7 @@
 // callback kept), each with the calls one can make on it and their return value, shown at once.
 import type { Snapshot } from '../runtime.js';
 import { duration, fill, h, shortId } from '../dom.js';
+import { renderResult } from './result.js';
 
 export type SessionAction = 'SSL_CTX_add_session' | 'SSL_CTX_remove_session' | 'SSL_SESSION_free' | 'SSL_SESSION_dup';
 
@@ -14,7 +15,7 @@ export function renderSessions(body: HTMLElement, snapshot: Snapshot, target: st
   // Cards rather than a table: four buttons per session fit a narrow column this way.
   const cards = snapshot.sessions.map(({ ref, origin, info }) => {
     // The last step's result stays next to the session it was about.
-    const result = last && 'call' in last.step && last.step.args?.includes(ref) ? last.text : '';
+    const result = last && 'call' in last.step && last.step.args?.includes(ref) ? last : undefined;
     const button = (call: SessionAction, args: string) =>
       h('button', { type: 'button', 'aria-label': `${call}(${args})`, onclick: () => act(call, ref) }, call);
     const age = snapshot.now - info.time;
@@ -29,7 +30,7 @@ export function renderSessions(body: HTMLElement, snapshot: Snapshot, target: st
       h('div', { class: 'actions' },
         button('SSL_CTX_add_session', `${target}, ${ref}`), button('SSL_CTX_remove_session', `${target}, ${ref}`),
         button('SSL_SESSION_dup', ref), button('SSL_SESSION_free', ref)),
-      result ? h('output', { class: last?.error ? 'result error' : 'result', 'data-testid': `session-result-${ref}` }, result) : null,
+      result ? renderResult(result, { 'data-testid': `session-result-${ref}` }) : null,
     );
   });
   fill(body, h('ul', { class: 'sessions' }, ...cards));
