@@ -89,8 +89,9 @@ describe('npm package [packed, installed from the tarball into a new project]', 
     assert.deepEqual(paths.filter((p) => /^dist\/(browser|scenario\/(browser|native))/.test(p)), []);
     // The WebAssembly is almost all of it: a stray folder would show here first.
     const wasm = packed.files.filter((f) => f.path.endsWith('.wasm')).reduce((sum, f) => sum + f.size, 0);
-    assert.ok(packed.unpackedSize - wasm < 1.5e6, `unpacked ${packed.unpackedSize} bytes, of which ${wasm} WebAssembly`);
-    // Every variant ships inside while the package stays under 5 MB packed (3.87 MB with the five
+    // 2.41 MB besides the WebAssembly with five variants (each with an 88 kB loader) in 2026-12.
+    assert.ok(packed.unpackedSize - wasm < 3e6, `unpacked ${packed.unpackedSize} bytes, of which ${wasm} WebAssembly`);
+    // Every variant ships inside while the package stays under 5 MB packed (3.91 MB with the five
     // of 2026-12): past it, the default stays inside and the others load from a URL (locateFile).
     assert.ok(packed.size < 5e6, `${packed.size} bytes packed`);
   });
@@ -306,7 +307,7 @@ describe('npm package [packed, installed from the tarball into a new project]', 
 
     it('the Vite page, built (vite build) and served as static files, runs OpenSSL in a Web Worker', async () => {
       const assets = await readdir(join(project, 'examples/page/dist/assets'));
-      assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 2, 'both OpenSSL modules');
+      assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, VARIANTS.length, 'every OpenSSL module');
       const [on35, on30] = await runPage(new URL('examples/page/dist/index.html', site.resolvedUrls!.local[0]).href, ['3.5', '3.0']);
       assert.match(on35, handshakes('3.5'));
       assert.match(on30, handshakes('3.0'));
