@@ -3,7 +3,8 @@
 // the shared link. Assertions read what the page shows; screenshots go to test/artifacts/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -500,6 +501,27 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     }
     await page.screenshot({ path: new URL('08-one-screen-1366x768.png', artifacts).pathname });
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('axe-core finds no serious or critical accessibility violation, panels and settings open', async () => {
+    // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+    const serious = async (what: string) => {
+      const found = await page.evaluate(async () => {
+        const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+        return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      });
+      assert.deepEqual(found, [], what);
+    };
+    await handshake();
+    await serious('after a handshake');
+    await settings('server');
+    await settings('client');
+    await pane('Handshake messages');
+    await serious('with both settings forms and the handshake messages open');
+    await pane('Steps');
+    const open = page.locator('#context-buttons button[aria-expanded="true"]');
+    while (await open.count()) await open.first().click();
   });
 
   it('stacks into one column in a narrow window, without sideways scrolling', async () => {

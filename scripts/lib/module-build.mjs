@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { glueDir, glueHeaders, glueSources, writeBindings } from './glue-bindings.mjs';
+import { writeConstantsSource } from './constants.mjs';
 import { writeSessionFunctions } from './session-functions.mjs';
 import { emEnv } from './toolchain.mjs';
 import { root, run, step } from './util.mjs';
@@ -24,14 +25,15 @@ const LINK_FLAGS = [
 
 export async function buildModule(variant, openssl, emccVersion) {
   const exports = [...writeBindings(), '_malloc', '_free'];
-  const sources = glueSources();
+  const out = distDir(variant);
+  mkdirSync(out, { recursive: true });
+  // The glue, and the values of this variant's constants (osb_constants), compiled from its own headers.
+  const sources = [...glueSources(), writeConstantsSource(openssl.include, join(out, 'constants.c'))];
   const inputs = createHash('sha256').update(JSON.stringify([openssl.key, LINK_FLAGS, emccVersion, exports]));
   for (const file of [...sources, ...glueHeaders()]) inputs.update(readFileSync(file));
   const key = inputs.digest('hex').slice(0, 16);
 
-  const out = distDir(variant);
   const versionsFile = join(out, 'versions.json');
-  mkdirSync(out, { recursive: true });
   // Types for the emscripten loader, so that TypeScript checks how src/core/module.ts uses it.
   writeFileSync(join(out, 'openssl.d.mts'), [
     "import type { ModuleFactory } from '../../../src/core/pointers.js';",

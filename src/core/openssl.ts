@@ -189,6 +189,16 @@ export class OpenSSL {
   }
 
   /** Drains OpenSSL's error queue, oldest entry first. */
+  /**
+   * The constants this OpenSSL's headers define (SSL_SESS_CACHE_*, SSL_OP_*, SSL_VERIFY_*, SSL_MAX_*,
+   * TLS1_*_VERSION, …), as its C compiler evaluated them when the module was linked.
+   */
+  constants(): Readonly<Record<string, number>> {
+    this.#constants ??= JSON.parse(this.glue.osb_constants()) as Record<string, number>;
+    return this.#constants;
+  }
+  #constants: Record<string, number> | undefined;
+
   errorQueue(): OpenSSLErrorEntry[] {
     const entries: OpenSSLErrorEntry[] = [];
     for (let line = this.glue.osb_err_next(); line !== ''; line = this.glue.osb_err_next()) {

@@ -16,6 +16,7 @@ import type { Engine } from './engine.js';
  * - `SSL_CTX`, `SSL_SESSION`, `SSL`, `SSL_CONF_CTX`: an object (a handle; a name in scenarios); `SSL_SESSION|NULL` also takes null.
  * - `int`, `long`, `size_t`: a whole number, passed on as C converts it, negative or out of range
  *   included. WebAssembly's long and size_t are 32 bits (64 natively): numbers beyond 32 bits are refused.
+ * - `uint32_t`: a whole number from 0 to 2^32 - 1.
  * - `time_t`: seconds since the epoch (or a duration), a whole number.
  * - `cache_mode`, `options`, `verify_mode`, `conf_flags`: a flag mask, as a number (bits without a name included) or an array of flag names.
  * - `verify_cb`: a verification callback; only null (NULL: OpenSSL's own verification).
@@ -32,7 +33,7 @@ import type { Engine } from './engine.js';
 export type ArgKind =
   | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'SSL' | 'SSL_CONF_CTX' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
   | 'cache_mode' | 'options' | 'verify_mode' | 'conf_flags' | 'version' | 'hex' | 'text' | 'der' | 'string'
-  | 'new_cb' | 'remove_cb' | 'get_cb' | 'verify_cb';
+  | 'uint32_t' | 'new_cb' | 'remove_cb' | 'get_cb' | 'verify_cb';
 
 /**
  * What a call returns: a number of that C type; `cache_mode`, `options`, `verify_mode`,
@@ -43,7 +44,7 @@ export type ArgKind =
  * `der` the encoding; `callback` the C name of the installed callback, or null; `void` nothing.
  */
 export type ReturnKind =
-  | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint64_t' | 'cache_mode' | 'options' | 'verify_mode' | 'conf_flags' | 'version'
+  | 'int' | 'long' | 'unsigned long' | 'size_t' | 'time_t' | 'uint32_t' | 'uint64_t' | 'cache_mode' | 'options' | 'verify_mode' | 'conf_flags' | 'version'
   | 'void' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'get0 SSL_SESSION|NULL' | 'SSL' | 'SSL_CONF_CTX' | 'hex' | 'der' | 'callback';
 
 /** An argument as the glue takes it: a pointer or number, bytes, or a C string. */
@@ -282,6 +283,42 @@ const SESSION_CALLS = {
     c: 'unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'unsigned long',
     glue: (o, [s]) => o.glue.osb_session_get_ticket_lifetime_hint(p(s)),
   },
+  SSL_SESSION_set1_master_key: {
+    c: 'int SSL_SESSION_set1_master_key(SSL_SESSION *sess, const unsigned char *in, size_t len)', args: ['SSL_SESSION', 'hex'], returns: 'int',
+    glue: (o, [s, key]) => o.withBytes(bytes(key), (ptr, length) => o.glue.osb_session_set1_master_key(p(s), ptr, length)),
+  },
+  SSL_SESSION_set1_hostname: {
+    c: 'int SSL_SESSION_set1_hostname(SSL_SESSION *s, const char *hostname)', args: ['SSL_SESSION', 'string'], returns: 'int',
+    glue: (o, [s, hostname]) => o.glue.osb_session_set1_hostname(p(s), hostname as string),
+  },
+  SSL_SESSION_set1_alpn_selected: {
+    c: 'int SSL_SESSION_set1_alpn_selected(SSL_SESSION *s, const unsigned char *alpn, size_t len)', args: ['SSL_SESSION', 'hex'], returns: 'int',
+    glue: (o, [s, alpn]) => o.withBytes(bytes(alpn), (ptr, length) => o.glue.osb_session_set1_alpn_selected(p(s), ptr, length)),
+  },
+  SSL_SESSION_set1_ticket_appdata: {
+    c: 'int SSL_SESSION_set1_ticket_appdata(SSL_SESSION *ss, const void *data, size_t len)', args: ['SSL_SESSION', 'hex'], returns: 'int',
+    glue: (o, [s, data]) => o.withBytes(bytes(data), (ptr, length) => o.glue.osb_session_set1_ticket_appdata(p(s), ptr, length)),
+  },
+  SSL_SESSION_get_max_early_data: {
+    c: 'uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'uint32_t',
+    glue: (o, [s]) => o.glue.osb_session_get_max_early_data(p(s)),
+  },
+  SSL_SESSION_set_max_early_data: {
+    c: 'int SSL_SESSION_set_max_early_data(SSL_SESSION *s, uint32_t max_early_data)', args: ['SSL_SESSION', 'uint32_t'], returns: 'int',
+    glue: (o, [s, max]) => o.glue.osb_session_set_max_early_data(p(s), n(max)),
+  },
+  SSL_SESSION_get_max_fragment_length: {
+    c: 'uint8_t SSL_SESSION_get_max_fragment_length(const SSL_SESSION *sess)', args: ['SSL_SESSION'], returns: 'int',
+    glue: (o, [s]) => o.glue.osb_session_get_max_fragment_length(p(s)),
+  },
+  SSL_SESSION_get_compress_id: {
+    c: 'unsigned int SSL_SESSION_get_compress_id(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'int',
+    glue: (o, [s]) => o.glue.osb_session_get_compress_id(p(s)),
+  },
+  SSL_CTX_set_tlsext_ticket_keys: {
+    c: 'long SSL_CTX_set_tlsext_ticket_keys(SSL_CTX *ctx, void *keys, long keylen)', args: ['SSL_CTX', 'hex'], returns: 'long',
+    glue: (o, [ctx, keys]) => o.withBytes(bytes(keys), (ptr, length) => o.glue.osb_ctx_set_tlsext_ticket_keys(p(ctx), ptr, length)),
+  },
   i2d_SSL_SESSION: {
     c: 'int i2d_SSL_SESSION(const SSL_SESSION *in, unsigned char **pp)', args: ['SSL_SESSION'], returns: 'der',
     engine: (e, [session]) => e.encodeSession(session, true),
@@ -382,6 +419,22 @@ const SSL_CALLS = {
     c: 'void SSL_set_verify(SSL *ssl, int mode, SSL_verify_cb verify_callback)', args: ['SSL', 'verify_mode', 'verify_cb'], returns: 'void',
     glue: (o, [ssl, mode]) => o.glue.osb_ssl_set_verify(p(ssl), n(mode)),
   },
+  SSL_get_num_tickets: {
+    c: 'size_t SSL_get_num_tickets(const SSL *s)', args: ['SSL'], returns: 'size_t',
+    glue: (o, [ssl]) => o.glue.osb_ssl_get_num_tickets(p(ssl)),
+  },
+  SSL_set_num_tickets: {
+    c: 'int SSL_set_num_tickets(SSL *s, size_t num_tickets)', args: ['SSL', 'size_t'], returns: 'int',
+    glue: (o, [ssl, count]) => o.glue.osb_ssl_set_num_tickets(p(ssl), n(count)),
+  },
+  SSL_new_session_ticket: {
+    c: 'int SSL_new_session_ticket(SSL *s)', args: ['SSL'], returns: 'int', since: '3.0',
+    glue: (o, [ssl]) => o.glue.osb_ssl_new_session_ticket(p(ssl)),
+  },
+  SSL_set_session_ticket_ext: {
+    c: 'int SSL_set_session_ticket_ext(SSL *s, void *ext_data, int ext_len)', args: ['SSL', 'hex'], returns: 'int',
+    glue: (o, [ssl, ticket]) => o.withBytes(bytes(ticket), (ptr, length) => o.glue.osb_ssl_set_session_ticket_ext(p(ssl), ptr, length)),
+  },
   SSL_CTX_get_verify_mode: {
     c: 'int SSL_CTX_get_verify_mode(const SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'verify_mode',
     glue: (o, [ctx]) => o.glue.osb_ctx_get_verify_mode(p(ctx)),
@@ -436,6 +489,9 @@ export function parameters(fn: CFunction): string[] {
   return out;
 }
 
+/** The prefix of each mask kind's flags among a variant's constants (OpenSSL.constants()): every such constant may be named. */
+const FLAG_FAMILIES: Partial<Record<keyof typeof FLAGS, string>> = { cache_mode: 'SSL_SESS_CACHE_', options: 'SSL_OP_', verify_mode: 'SSL_VERIFY_' };
+
 /** The flag tables of the mask kinds, by their OpenSSL names. */
 export const FLAGS = { cache_mode: SESSION_CACHE_MODES, options: OPTIONS, verify_mode: VERIFY_MODES, conf_flags: SSL_CONF_FLAGS } as const;
 
@@ -478,10 +534,12 @@ const TIME = [-(2 ** 53), 2 ** 53] as const;
  * Checks a call's arguments against its row before any C runs: their number, and each one's
  * kind (a live object of the right type, a whole number C can receive, a mask, bytes).
  * `pointer` resolves a handle to its object (it throws a HandleError for a freed, foreign or
- * wrong-kind handle, which is re-raised naming the argument).
+ * wrong-kind handle, which is re-raised naming the argument). `constants` are this OpenSSL's
+ * (OpenSSL.constants()): a flag name is any of its constants of that mask's family, at its value.
  */
 export function checkArguments(
   name: string, fn: CFunction, args: unknown[], pointer: (ref: unknown, kind: 'SSL_CTX' | 'SSL_SESSION' | 'SSL' | 'SSL_CONF_CTX', freeing: boolean) => number,
+  constants: Readonly<Record<string, number>> = {},
 ): CheckedCall {
   const params = parameters(fn);
   const { min, max } = arity(fn);
@@ -528,11 +586,16 @@ export function checkArguments(
         return;
       }
       case 'cache_mode': case 'options': case 'verify_mode': case 'conf_flags': {
-        const table = FLAGS[kind] as Record<string, number>;
+        const family = FLAG_FAMILIES[kind];
+        // The mask's flags as this OpenSSL's headers define them, where the sandbox generated them (else the table's).
+        const table = family ? Object.fromEntries(Object.entries(constants).filter(([flag]) => flag.startsWith(family)))
+          : FLAGS[kind] as Record<string, number>;
         let bits = 0;
         if (Array.isArray(value)) {
           for (const flag of value) {
-            if (typeof flag !== 'string' || !Object.hasOwn(table, flag)) wrong(`flag names (${Object.keys(table).join(', ')}) or a number`);
+            if (typeof flag !== 'string' || !Object.hasOwn(table, flag)) {
+              wrong(`flag names this OpenSSL defines (${Object.keys(table).join(', ')}) or a number`);
+            }
             bits = orBits(bits, table[flag as string]);
           }
         } else if (typeof value === 'number' && Number.isInteger(value)
@@ -567,6 +630,11 @@ export function checkArguments(
         checked.shown.push(JSON.stringify(value), String(data!.length));
         return;
       }
+      case 'uint32_t':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) wrong('a whole number from 0 to 4294967295 (uint32_t)');
+        checked.values.push(value as number);
+        checked.shown.push(String(value));
+        return;
       case 'string':
         if (typeof value !== 'string') wrong('a string');
         if ((value as string).includes('\0')) wrong('a string without NUL characters (C would end it at the first)');
@@ -642,8 +710,10 @@ const WHY_NOT: [RegExp, string][] = [
   [/_(ex_data|ex_new_index|app_data)$/, 'an application data slot (ex_data): it holds the application\'s own pointers, which a scenario has none of'],
   [/^SSL_CTX_sessions$/, 'returns OpenSSL\'s hash table of the cache itself: Context.cachedSessions() and cache expectations list it'],
   [/_cb$/, 'takes a C function: only the new, remove and get session callbacks have behaviours a scenario can choose'],
-  [/^SSL_(?!CTX_|SESSION_)/, 'takes an SSL: a connection is a whole handshake step, whose SSL objects calls cannot name yet'],
   [/print/, 'writes text to a BIO or a FILE: Session.print() gives SSL_SESSION_print\'s text'],
+  [/_get0_peer/, 'returns the peer\'s certificate or raw public key (X509, EVP_PKEY): the sandbox\'s clients present none, and scenarios have no such values'],
+  [/_cipher$/, 'an SSL_CIPHER (a pointer into OpenSSL\'s cipher table), which scenarios cannot name: Session.info().cipher gives its name'],
+  [/^SSL_SESSION_get(0_\w+|_master_key)$|_get_tlsext_ticket_keys$/, 'returns bytes or text of a length only C knows through out-parameters: the table\'s results have no such kind yet (only ids, 32 bytes at most)'],
 ];
 
 /** Whether a session function of a variant's headers can be called (it has a row of the table), or why not. */

@@ -151,6 +151,12 @@ export class Engine {
     return this.#glue.osb_openssl_version();
   }
 
+  /** The constants of this OpenSSL's headers (SSL_OP_NO_TICKET, SSL_MAX_SSL_SESSION_ID_LENGTH, …) by name, as its compiler evaluated them. */
+  constants(): Record<string, number> {
+    this.openssl.assertUsable();
+    return { ...this.openssl.constants() };
+  }
+
   /** The sandbox's self-signed server certificate and private key, as PEM (PEM_write_bio_X509, PEM_write_bio_PrivateKey). */
   serverCredentials(keyType: KeyType = 'ec-p256'): { cert: string; key: string } {
     const glue = this.#glue;
@@ -705,7 +711,7 @@ export class Engine {
    */
   call(name: string, args: unknown[] = []): unknown {
     const fn = this.#cFunction(name);
-    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind, freeing) => this.handles.object(ref, kind, freeing));
+    const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind, freeing) => this.handles.object(ref, kind, freeing), this.openssl.constants());
     if (fn.engine) return fn.engine(this, checked.given as never[]);
     this.#glue.osb_err_clear();
     const ssl = fn.wire ? checked.given[0] as SslRef : undefined;

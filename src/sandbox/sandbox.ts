@@ -516,6 +516,16 @@ export class Sandbox {
     }
   }
 
+  /**
+   * The constants of this OpenSSL's headers the sandbox speaks of, by name: SSL_SESS_CACHE_*,
+   * SSL_OP_*, SSL_VERIFY_*, SSL_MAX_* (SSL_MAX_SSL_SESSION_ID_LENGTH), SSL_ERROR_*, TLS1_*_VERSION, …,
+   * as the variant's ssl.h, ssl3.h, tls1.h and prov_ssl.h define them (a name this line lacks is
+   * absent). No OpenSSL call: the compiler evaluated them when the module was built.
+   */
+  constants(): Promise<Record<string, number>> {
+    return this.#engine.constants();
+  }
+
   /** OpenSSL_version(OPENSSL_VERSION), for example "OpenSSL 3.5.7 27 Jan 2026". */
   opensslVersion(): Promise<string> {
     return this.#engine.opensslVersion();

@@ -345,6 +345,11 @@ async function perform(
   // Taken first: the reads this step makes (counters, the cache) are not in its own window.
   const caused = expected.events || expected.callbacks ? await sb.events(mark) : [];
   const observed: Record<string, Record<string, unknown>> = {};
+  if (expected.constants) {
+    const defined = await sb.constants();
+    observed.constants = match(expected.constants, Object.fromEntries(Object.keys(expected.constants).map((name) => [name, defined[name] ?? null])),
+      'constants', fail) as Record<string, unknown>;
+  }
   for (const [name, want] of Object.entries(expected.counters ?? {})) {
     const c = names.get(name);
     if (!(c instanceof Context)) fail({ path: `counters.${name}`, expected: 'a context', observed: typeof c });

@@ -35,10 +35,19 @@ const context = strict({
   }),
 }, ['role']);
 
-/** Each C function's number of arguments, from the table (src/sandbox/c-api.ts). */
-const callArities = CALL_NAMES.map((call) => {
+/**
+ * Each C function's number of arguments, from the table (src/sandbox/c-api.ts): one condition per
+ * arity, naming its functions (one per function would make the compiled validator grow by a
+ * branch with every row).
+ */
+const byArity = new Map<string, string[]>();
+for (const call of CALL_NAMES) {
   const { min, max } = arity(cFunction(call)!);
-  return { if: { properties: { call: { const: call } } }, then: { properties: { args: { type: 'array', minItems: min, maxItems: max } }, ...(min ? { required: ['args'] } : {}) } };
+  byArity.set(`${min}-${max}`, [...(byArity.get(`${min}-${max}`) ?? []), call]);
+}
+const callArities = [...byArity].map(([range, calls]) => {
+  const [min, max] = range.split('-').map(Number);
+  return { if: { properties: { call: { enum: calls } } }, then: { properties: { args: { type: 'array', minItems: min, maxItems: max } }, ...(min ? { required: ['args'] } : {}) } };
 });
 
 const eventList = { type: 'array', items: { type: 'object' }, maxItems: 200 };
@@ -66,7 +75,13 @@ export const scenarioSchema = {
         oneOf: [
           {
             ...strict({
-              call: { enum: CALL_NAMES, description: 'A function of the C API table (src/sandbox/c-api.ts), by its OpenSSL name.' },
+              call: {
+                enum: CALL_NAMES,
+                description: 'A function of the C API table (src/sandbox/c-api.ts), by its OpenSSL name. SSL objects stay open across steps: '
+                  + 'SSL_new names one (as), sandbox_join joins a client and a server SSL by the in-memory wire, SSL_do_handshake runs one side '
+                  + 'for one flight, sandbox_handshake until both are done.',
+                examples: ['SSL_new', 'sandbox_join', 'SSL_do_handshake', 'SSL_get_session'],
+              },
               args: { type: 'array', maxItems: 8, description: 'C\'s arguments: names of objects, null for NULL, integers as C passes them, masks as numbers or flag names, bytes as hex.' },
               as: name,
               expect: { ...expected(anyValue), description: 'What C returns (masks and versions may be written as names), or {"error": "text"} for a refusal or an OpenSSL error.' },
@@ -81,6 +96,11 @@ export const scenarioSchema = {
           strict({
             expect: expected(strict({
               counters: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
+              constants: {
+                type: 'object', additionalProperties: { type: ['number', 'null'] }, propertyNames: { pattern: '^[A-Z][A-Z0-9_]*$' }, maxProperties: 200,
+                description: 'Constants as this variant\'s headers define them (SSL_OP_*, SSL_SESS_CACHE_*, SSL_MAX_*, …); null: not defined.',
+                examples: [{ SSL_MAX_SSL_SESSION_ID_LENGTH: 32, SSL_OP_ALLOW_CLIENT_RENEGOTIATION: 256 }],
+              },
               cache: { type: 'object', additionalProperties: strict({
                 count: count, contains: { type: 'array', items: name }, lacks: { type: 'array', items: name },
               }) },

@@ -80,6 +80,11 @@ export interface ExpectStep {
 export interface StateExpectation {
   /** SSL_CTX_sess_* counters of named contexts. */
   counters?: Record<string, Record<string, number>>;
+  /**
+   * Constants as this variant's headers define them (`{ "SSL_MAX_SSL_SESSION_ID_LENGTH": 32 }`);
+   * null: the variant does not define that name.
+   */
+  constants?: Record<string, number | null>;
   /** The internal cache of named contexts: how many sessions, and which (by session name, compared by id). */
   cache?: Record<string, { count?: number; contains?: string[]; lacks?: string[] }>;
   /** Properties of named sessions (SessionInfo fields: resumable, protocol, timeout, alive, idLength, …). */

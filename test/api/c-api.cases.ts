@@ -1,4 +1,4 @@
-import { CallError, HandleError, Session, Ssl } from '../../src/index.js';
+import { CallError, HandleError, OPTIONS, SESSION_CACHE_MODES, Session, Ssl, VERIFY_MODES } from '../../src/index.js';
 import * as check from './check.js';
 import { tls12SessionIdPair, type ApiSuite } from './suite.js';
 
@@ -184,6 +184,22 @@ export const cApiSuite: ApiSuite = {
       check.equal(await sb.call('SSL_CTX_sess_number', server), 0);
       check.match((await check.rejects(sb.call('SSL_SESSION_get_id', theirs!))).message, /use after free/);
       await c.dispose();
+    } },
+
+    { name: 'constants are the variant\'s headers\', and flag names are any of its constants of that family', run: async (sb) => {
+      const constants = await sb.constants();
+      check.equal(constants.SSL_MAX_SSL_SESSION_ID_LENGTH, 32);
+      check.equal(constants.SSL_SESS_CACHE_NO_INTERNAL, constants.SSL_SESS_CACHE_NO_INTERNAL_LOOKUP + constants.SSL_SESS_CACHE_NO_INTERNAL_STORE);
+      // The sandbox's named flag tables (types, the schema) hold the headers' values.
+      for (const [name, value] of Object.entries({ ...SESSION_CACHE_MODES, ...OPTIONS, ...VERIFY_MODES })) check.equal(constants[name], value, name);
+      const server = await sb.context({ role: 'server' });
+      const untyped = sb.call.bind(sb) as (name: string, ...args: unknown[]) => Promise<unknown>;
+      const before = await sb.call('SSL_CTX_get_options', server);
+      await untyped('SSL_CTX_set_options', server, ['SSL_OP_ALLOW_CLIENT_RENEGOTIATION']);
+      check.equal(await sb.call('SSL_CTX_get_options', server), before + constants.SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
+      const unknown = await check.rejects(untyped('SSL_CTX_set_options', server, ['SSL_OP_NO_SUCH_THING']));
+      check.ok(unknown instanceof CallError && unknown.argument === 2, unknown.message);
+      check.match(unknown.message, /flag names this OpenSSL defines \(.*SSL_OP_NO_TICKET/);
     } },
 
     { name: 'd2i_SSL_SESSION of i2d_SSL_SESSION\'s bytes is a new session with the same id', run: async (sb) => {

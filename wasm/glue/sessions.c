@@ -126,3 +126,43 @@ OSB_EXPORT const char *osb_session_print(SSL_SESSION *session) {
   BIO *bio = BIO_new(BIO_s_mem());
   return osb_bio_text(bio, bio && SSL_SESSION_print(bio, session));
 }
+
+/** SSL_SESSION_set1_master_key */
+OSB_EXPORT int osb_session_set1_master_key(SSL_SESSION *s, const unsigned char *key, int length) {
+  return SSL_SESSION_set1_master_key(s, key, (size_t)length);
+}
+
+/** SSL_SESSION_set1_hostname */
+OSB_EXPORT int osb_session_set1_hostname(SSL_SESSION *s, const char *hostname) {
+  return SSL_SESSION_set1_hostname(s, hostname);
+}
+
+/** SSL_SESSION_get_max_fragment_length */
+OSB_EXPORT int osb_session_get_max_fragment_length(SSL_SESSION *s) {
+  return SSL_SESSION_get_max_fragment_length(s);
+}
+
+/** SSL_SESSION_get_compress_id */
+OSB_EXPORT int osb_session_get_compress_id(SSL_SESSION *s) {
+  return (int)SSL_SESSION_get_compress_id(s);
+}
+
+/** SSL_SESSION_set1_alpn_selected */
+OSB_EXPORT int osb_session_set1_alpn_selected(SSL_SESSION *s, const unsigned char *alpn, int length) {
+  return SSL_SESSION_set1_alpn_selected(s, alpn, (size_t)length);
+}
+
+/** SSL_SESSION_set1_ticket_appdata */
+OSB_EXPORT int osb_session_set1_ticket_appdata(SSL_SESSION *s, const unsigned char *data, int length) {
+  return SSL_SESSION_set1_ticket_appdata(s, data, (size_t)length);
+}
+
+/** SSL_SESSION_get_max_early_data */
+OSB_EXPORT double osb_session_get_max_early_data(SSL_SESSION *s) {
+  return SSL_SESSION_get_max_early_data(s);
+}
+
+/** SSL_SESSION_set_max_early_data */
+OSB_EXPORT int osb_session_set_max_early_data(SSL_SESSION *s, double max) {
+  return SSL_SESSION_set_max_early_data(s, (uint32_t)max);
+}

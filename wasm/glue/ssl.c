@@ -157,3 +157,33 @@ OSB_EXPORT int osb_ssl_is_server(SSL *ssl) {
 OSB_EXPORT int osb_ssl_version(SSL *ssl) {
   return SSL_version(ssl);
 }
+
+/** SSL_get_num_tickets */
+OSB_EXPORT int osb_ssl_get_num_tickets(SSL *ssl) {
+  return (int)SSL_get_num_tickets(ssl);
+}
+
+/** SSL_set_num_tickets */
+OSB_EXPORT int osb_ssl_set_num_tickets(SSL *ssl, int count) {
+  return SSL_set_num_tickets(ssl, (size_t)count);
+}
+
+/** SSL_new_session_ticket (3.0 and later; 0 before): one more ticket at the next SSL_do_handshake */
+OSB_EXPORT int osb_ssl_new_session_ticket(SSL *ssl) {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  return SSL_new_session_ticket(ssl);
+#else
+  (void)ssl;
+  return 0;
+#endif
+}
+
+/** SSL_set_session_ticket_ext: the ticket the client sends */
+OSB_EXPORT int osb_ssl_set_session_ticket_ext(SSL *ssl, const unsigned char *ticket, int length) {
+  return SSL_set_session_ticket_ext(ssl, (void *)ticket, length);
+}
+
+/** SSL_CTX_set_tlsext_ticket_keys: the keys that encrypt tickets (80 bytes: name, HMAC and AES keys) */
+OSB_EXPORT long osb_ctx_set_tlsext_ticket_keys(SSL_CTX *ctx, const unsigned char *keys, int length) {
+  return SSL_CTX_set_tlsext_ticket_keys(ctx, (void *)keys, length);
+}

@@ -25,7 +25,7 @@ export function renderHistory(list: HTMLElement, records: StepRecord[], ahead: S
     return;
   }
   const last = records.length + ahead.length;
-  const to = (n: number) => h('button', { type: 'button', onclick: () => replay(n), 'aria-label': `Replay to step ${n}` }, 'Replay to here');
+  const to = (n: number) => h('button', { type: 'button', onclick: () => replay(n) }, `Replay to step ${n}`);
   fill(list,
     ...records.map((r, i) => h('li', { class: r.error ? 'error' : '', 'aria-current': i === records.length - 1 ? 'step' : null },
       h('div', {}, h('strong', {}, describeStep(r.step))),
@@ -33,7 +33,7 @@ export function renderHistory(list: HTMLElement, records: StepRecord[], ahead: S
       i < records.length - 1 ? to(i + 1) : h('span', { class: 'muted' }, 'current'))),
     ...ahead.map((step, i) => h('li', { class: 'ahead', 'data-testid': 'ahead-step' },
       h('div', {}, h('strong', {}, describeStep(step))),
-      h('div', { class: 'muted' }, records.length + i + 1 === last ? 'not run: Redo or Replay to here' : 'not run'),
+      h('div', { class: 'muted' }, records.length + i + 1 === last ? 'not run: Redo or replay to it' : 'not run'),
       to(records.length + i + 1))));
   // The current step in view inside the list, without scrolling the page.
   const current = list.querySelector<HTMLElement>('[aria-current]');
