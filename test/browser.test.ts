@@ -1,5 +1,5 @@
 // The API suite in headless Chromium: Vite serves the harness page (test/browser/), which runs
-// every case with its sandboxes in Web Workers, on both OpenSSL variants. Debian's chromium
+// every case with its sandboxes in Web Workers, on every OpenSSL variant. Debian's chromium
 // (`node scripts/setup.mjs --browser`) is driven by playwright-core.
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';

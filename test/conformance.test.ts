@@ -130,10 +130,15 @@ describe('the scenario runner', () => {
     });
   }
 
-  it('states what differs between variants with byVariant', async () => {
-    const scenario = validateScenario({ ...valid, steps: [{ call: 'SSL_CTX_sess_number', args: ['s'], expect: { byVariant: { '3.5': 0, '3.0': 1 } } }] });
+  it('states what differs between variants with byVariant, naming every variant the scenario runs on', async () => {
+    const byVariant = { '1.1': 0, '3.0': 1, '3.5': 0, '3.6': 0, '4.0': 0 };
+    const scenario = validateScenario({ ...valid, steps: [{ call: 'SSL_CTX_sess_number', args: ['s'], expect: { byVariant } }] });
     assert.equal((await runScenario(scenario, { openssl: '3.5' })).ok, true);
     assert.equal((await runScenario(scenario, { openssl: '3.0' })).ok, false);
+    // A variant left out would go unchecked there: refused, unless the scenario does not run on it.
+    const partial = { ...valid, steps: [{ call: 'SSL_CTX_sess_number', args: ['s'], expect: { byVariant: { '3.5': 0, '3.0': 1 } } }] };
+    assert.throws(() => validateScenario(partial), /\/steps\/0\/expect\/byVariant: states nothing for OpenSSL 1\.1, 3\.6, 4\.0/);
+    assert.ok(validateScenario({ ...partial, openssl: ['3.0', '3.5'] }));
   });
 
   it('the CLI lists the session functions of each variant\'s headers, callable or why not', async () => {

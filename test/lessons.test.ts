@@ -6,15 +6,22 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { VARIANTS } from '../src/index.js';
+import { DEFAULT_VARIANT, VARIANTS, type Variant } from '../src/index.js';
 import { runScenario } from '../src/scenario/run.js';
-import { checkLesson } from '../web/lessons/lesson.js';
+import { checkLesson, type Lesson } from '../web/lessons/lesson.js';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 import { leftOutOfQuick } from './quick.js';
 
 const dataDir = new URL('../web/lessons/data/', import.meta.url);
 const files = readdirSync(dataDir).filter((f) => f.endsWith('.json')).sort();
+
+/** The variants whose expectations somewhere differ from the default variant's. */
+function differing(lesson: Lesson): Variant[] {
+  const stated = lesson.scenario.steps.map((s) => ('expect' in s ? s.expect : undefined) as { byVariant?: Record<string, unknown> } | undefined)
+    .filter((e) => e && typeof e === 'object' && 'byVariant' in e).map((e) => e!.byVariant!);
+  return VARIANTS.filter((v) => stated.some((b) => JSON.stringify(b[v]) !== JSON.stringify(b[DEFAULT_VARIANT])));
+}
 
 describe('lessons as data', () => {
   it('there are at least 15 lessons, numbered in order', () => {
@@ -27,6 +34,9 @@ describe('lessons as data', () => {
       const lesson = checkLesson(JSON.parse(readFileSync(new URL(file, dataDir), 'utf8')), file);
       it('is a valid lesson whose scenario states the lesson\'s title', () => {
         assert.equal(lesson.scenario.title, lesson.title);
+      });
+      it('states, for each variant on which the outcome differs, what differs (and only for those)', () => {
+        assert.deepEqual(Object.keys(lesson.byVariant ?? {}).sort(), differing(lesson));
       });
       for (const variant of VARIANTS) {
         it(`holds on OpenSSL ${variant}`, async () => {

@@ -16,8 +16,9 @@ const LINK_FLAGS = [
   '-O3', '-sMODULARIZE=1', '-sEXPORT_ES6=1', '-sEXPORT_NAME=createOpenSSLModule',
   // Node loads the module through the same code path as a browser: the loader hands it the bytes.
   '-sENVIRONMENT=web,worker', '-sALLOW_MEMORY_GROWTH=1',
-  // FS: a seeded sandbox swaps /dev/urandom, OpenSSL's entropy source here, for a repeatable one.
-  '-sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString,FS',
+  // FS: a seeded sandbox swaps /dev/urandom, OpenSSL's entropy source here, for a repeatable one
+  // (4.0 asks getentropy(), wrapped to read that device: wasm/glue/entropy.c).
+  '-sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString,FS', '-Wl,--wrap=getentropy',
   // The sandbox clock (wasm/glue/clock.c) stands in for the system's.
   '-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime',
 ];

@@ -2,10 +2,11 @@ import { ArgumentError, SandboxError } from './errors.js';
 import type { GlueModule, ModuleFactory } from './pointers.js';
 
 /**
- * The OpenSSL lines the sandbox runs, oldest first: 3.0 and 3.5 (LTS). Each is built from a
- * pinned source: wasm/openssl-versions.json.
+ * The OpenSSL lines the sandbox runs, oldest first: 1.1.1 (end of life, still in long-lived
+ * distributions), 3.0 and 3.5 (LTS), 3.6 (the current 3.x) and 4.0. Each is built from a pinned
+ * source: wasm/openssl-versions.json.
  */
-export const VARIANTS = ['3.0', '3.5'] as const;
+export const VARIANTS = ['1.1', '3.0', '3.5', '3.6', '4.0'] as const;
 export type Variant = (typeof VARIANTS)[number];
 /** The variant a sandbox runs unless told otherwise: the current LTS line. */
 export const DEFAULT_VARIANT: Variant = '3.5';
@@ -13,6 +14,10 @@ export const DEFAULT_VARIANT: Variant = '3.5';
 // Literal paths, so that bundlers (Vite) find and copy the artifacts. The addresses are made
 // when asked for: a worker started from a blob URL (see worker/host.ts) cannot resolve against its own.
 const artifacts: Record<Variant, { factory: () => Promise<{ default: ModuleFactory }>; wasm: () => URL }> = {
+  '1.1': {
+    factory: () => import('../../wasm/dist/1.1/openssl.mjs'),
+    wasm: () => new URL('../../wasm/dist/1.1/openssl.wasm', import.meta.url),
+  },
   '3.0': {
     factory: () => import('../../wasm/dist/3.0/openssl.mjs'),
     wasm: () => new URL('../../wasm/dist/3.0/openssl.wasm', import.meta.url),
@@ -20,6 +25,14 @@ const artifacts: Record<Variant, { factory: () => Promise<{ default: ModuleFacto
   '3.5': {
     factory: () => import('../../wasm/dist/3.5/openssl.mjs'),
     wasm: () => new URL('../../wasm/dist/3.5/openssl.wasm', import.meta.url),
+  },
+  '3.6': {
+    factory: () => import('../../wasm/dist/3.6/openssl.mjs'),
+    wasm: () => new URL('../../wasm/dist/3.6/openssl.wasm', import.meta.url),
+  },
+  '4.0': {
+    factory: () => import('../../wasm/dist/4.0/openssl.mjs'),
+    wasm: () => new URL('../../wasm/dist/4.0/openssl.wasm', import.meta.url),
   },
 };
 

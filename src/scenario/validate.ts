@@ -1,4 +1,5 @@
 import { SandboxError } from '../core/errors.js';
+import { VARIANTS } from '../core/module.js';
 import { CALL_NAMES, arity, cFunction, parameters } from '../sandbox/c-api.js';
 // Compiled ahead of time (scripts/scenario-validator.ts): compiling at run time needs eval,
 // which the playground's Content-Security-Policy refuses.
@@ -67,7 +68,12 @@ export function validateScenario(input: unknown, file = 'scenario'): Scenario {
   for (const name of Object.keys(scenario.asyncGetSession ?? {})) {
     if (!known.has(name)) problems.push(`/asyncGetSession/${name}: no context named '${name}'`);
   }
+  // A byVariant that skipped a variant would leave that step unchecked there: it names every variant the scenario runs on.
+  const runsOn = scenario.openssl ?? VARIANTS;
   scenario.steps.forEach((step, i) => {
+    const byVariant = ('expect' in step ? step.expect as { byVariant?: object } | undefined : undefined)?.byVariant;
+    const unstated = byVariant ? runsOn.filter((v) => !Object.hasOwn(byVariant, v)) : [];
+    if (unstated.length) problems.push(`/steps/${i}/expect/byVariant: states nothing for OpenSSL ${unstated.join(', ')} (name every variant the scenario runs on)`);
     if ('handshake' in step) {
       for (const role of ['client', 'server'] as const) {
         if (!known.has(step.handshake[role])) problems.push(`/steps/${i}/handshake/${role}: no context named '${step.handshake[role]}'`);

@@ -6,7 +6,7 @@ import type { SandboxEvent, Variant } from 'openssl-wasm-sandbox';
 import { runScenario, type Expected, type ScenarioReport, type Step } from 'openssl-wasm-sandbox/conformance';
 import { scenarioHash } from '../share.js';
 import { variantChooser } from '../variants.js';
-import { checkLesson, type Lesson } from './lesson.js';
+import { answerOn, checkLesson, type Lesson } from './lesson.js';
 
 interface Entry { slug: string; lesson: Lesson }
 interface Progress { choice?: number; correct?: boolean; completed?: boolean }
@@ -191,8 +191,7 @@ async function run(): Promise<void> {
     body.dataset.busy = 'false';
     return;
   }
-  const answer = entry.lesson.question.answer;
-  const right = choice === answer;
+  const right = choice === answerOn(entry.lesson, variant);
   saveProgress(entry.slug, { choice, completed: report.ok, correct: right });
   current.report = report;
   current.step = 0;
@@ -204,8 +203,10 @@ async function run(): Promise<void> {
 
 function showResult(choice: number, variant: Variant, report: ScenarioReport, events: SandboxEvent[]): void {
   const { lesson } = current!.entry;
-  const { choices, answer } = lesson.question;
+  const { choices } = lesson.question;
+  const answer = answerOn(lesson, variant);
   const right = choice === answer;
+  const note = lesson.byVariant?.[variant]?.note;
   const checks = report.observations.length;
   const verdict = $('verdict');
   verdict.className = `verdict ${right ? 'right' : 'wrong'}`;
@@ -214,6 +215,7 @@ function showResult(choice: number, variant: Variant, report: ScenarioReport, ev
     el('strong', { textContent: right ? '✓ Your prediction was right.' : '✗ Your prediction was not what OpenSSL did.' }),
     el('p', {}, 'You predicted: ', el('em', { textContent: choices[choice] })),
     el('p', {}, `OpenSSL ${variant} did: `, el('em', { textContent: choices[answer] })),
+    ...(note ? [el('p', { className: 'variant-note', textContent: `On OpenSSL ${variant}: ${note}` })] : []),
     report.ok
       ? el('p', { className: 'held', textContent: `Confirmed by the run: all ${checks} checks of the experiment held.` })
       : el('p', { className: 'broken', textContent: `This run did not confirm the lesson: ${report.failures.length} check(s) failed (see the steps marked ✗).` }),
