@@ -30,7 +30,7 @@ document.querySelector('#run')?.addEventListener('click', async () => {
   out.textContent = 'running…';
   delete out.dataset.done;
   try {
-    out.textContent = (await run(choice.value === '3.0' ? '3.0' : '3.5')).join('\n');
+    out.textContent = (await run(/** @type {import('openssl-wasm-sandbox').Variant} */ (choice.value))).join('\n');
   } catch (error) {
     out.textContent = `failed: ${error instanceof Error ? error.message : error}`;
   }
