@@ -140,7 +140,7 @@ function syncContexts(): void {
     button.addEventListener('click', () => toggleSettings(name, button));
     buttons.push(button);
   }
-  formBox.hidden = open.size === 0 || ![...open].some((n) => forms.has(n));
+  showForms();
   fill(byId('context-buttons'), ...buttons);
   fill(byId('caches-body'), ...contexts.flatMap(([name, role]) => [h('h3', {}, `${contextLabel(name, role)}`), h('div', { id: `cache-${name}`, 'data-testid': `cache-${name}` })]));
   fill(byId('flush-buttons'), ...contexts.map(([name]) => h('button', { type: 'button', onclick: () => act('Flushing', { call: 'SSL_CTX_flush_sessions', args: [name] }) }, `SSL_CTX_flush_sessions(${name})`)));
@@ -154,12 +154,17 @@ function syncContexts(): void {
   choose(target, contexts.map(([n]) => n));
 }
 
+/** The settings panel shows while some context's form is open. */
+function showForms(): void {
+  byId('forms').hidden = [...forms.values()].every((f) => f.element.hidden);
+}
+
 function toggleSettings(name: string, button: HTMLElement): void {
   const form = forms.get(name)!;
   const open = button.getAttribute('aria-expanded') !== 'true';
   button.setAttribute('aria-expanded', String(open));
   form.element.hidden = !open;
-  byId('forms').hidden = [...forms.values()].every((f) => f.element.hidden);
+  showForms();
   if (open) form.element.querySelector<HTMLElement>('select, input')?.focus();
 }
 
