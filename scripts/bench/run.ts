@@ -14,6 +14,7 @@ import { nodeTlsCases } from './node-tls.js';
 import { scaleFigures } from './scale.js';
 import { browserStartFigures } from './browser-start.js';
 import { startupFigures } from './startup.js';
+import { moduleFacts, toolchainCases } from './toolchain.js';
 import { wasmCases } from './wasm.js';
 
 const { values: args } = parseArgs({
@@ -42,8 +43,10 @@ const browserStart = await browserStartFigures();
 const plain = await Promise.all(variants.map((openssl) => createSandbox({ openssl, worker: false, trace: false })));
 const traced = await createSandbox({ openssl: variants[0], worker: false });
 const natives = await Promise.all(variants.map(nativeCases));
+// The same variants' modules built with another emscripten, where built (toolchain.ts).
+const toolchains = toolchainCases(variants);
 const cases: Case[] = [
-  ...plain.flatMap((sb) => wasmCases(sb, `WASM ${sb.variant}`)), ...wasmCases(traced, `WASM ${traced.variant} traced`),
+  ...plain.flatMap((sb) => wasmCases(sb, `WASM ${sb.variant}`)), ...toolchains.cases, ...wasmCases(traced, `WASM ${traced.variant} traced`),
   ...natives.flatMap((n) => n.cases), ...nodeTlsCases(await plain[0].serverCredentials()),
 ];
 const samplers = new Map<Case, Sampler>();
@@ -58,6 +61,7 @@ for (let r = 1; r <= rounds; r++) {
   progress('\n');
 }
 await Promise.all([...plain, traced].map((sb) => sb.dispose()));
+toolchains.stop();
 
 const results = cases.map((c) => ({ case: c.name, peer: c.peer, perSecond: Math.round(median(samples.get(c)!)) }));
 const rate = (name: string, peer: string) => results.find((r) => r.case === name && r.peer === peer)?.perSecond;
@@ -83,12 +87,22 @@ const sizes = Object.fromEntries(VARIANTS.filter((v) => existsSync(`${root}/wasm
   const { wasmBytes, wasmGzipBytes } = JSON.parse(readFileSync(`${root}/wasm/dist/${v}/versions.json`, 'utf8'));
   return [v, { wasmBytes, wasmGzipBytes }];
 }));
-const skipped = natives.map((n) => n.skipped).filter(Boolean);
+const skipped = [...natives.map((n) => n.skipped).filter(Boolean), ...toolchains.skipped];
+// Each other emscripten's module against today's: handshakes per second, size, build time, time_t.
+const emscriptens = toolchains.modules.map((other) => {
+  const today = moduleFacts(`${root}/wasm/dist/${other.variant}`, other.variant);
+  return {
+    variant: other.variant, today, other,
+    handshakes: HANDSHAKES.map(({ name }) => ({
+      case: name, ratio: ratio(rate(name, `WASM ${other.variant}, emscripten ${other.emscripten}`), rate(name, `WASM ${other.variant}`)),
+    })),
+  };
+});
 
 if (args.json) {
   console.log(JSON.stringify({
     node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget, skipped,
-    results, ratios, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes,
+    results, ratios, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes, emscriptens,
   }, null, 2));
 } else {
   const n = (x?: number) => (x === undefined ? '–' : x.toLocaleString('en'));
@@ -117,7 +131,17 @@ if (args.json) {
   console.log(`\nStart-up (OpenSSL ${variants[0]}, compiled library, median of ${startup.runs}): a new Node process to its first completed handshake `
     + `${startup.processToHandshakeMs} ms (Node itself ${startup.nodeMs} ms; the library, from import to first handshake, `
     + `${startup.importToHandshakeMs} ms in the same thread, ${startup.importToHandshakeWorkerMs} ms with a worker)`);
-  console.log(`\nIn Chromium: ${'skipped' in browserStart ? `not measured (${browserStart.skipped})` : `navigation to the playground's first possible handshake ${browserStart.navigationToReadyMs} ms (median of ${browserStart.runs}, nothing cached)`}`);
+  console.log(`\nIn Chromium, navigation to the playground's first possible handshake: ${'skipped' in browserStart
+    ? `not measured (${browserStart.skipped})`
+    : `(median of ${browserStart.runs}) cold ${browserStart.coldMs} ms (${browserStart.coldRequests} requests), repeat visit ${browserStart.repeatMs} ms (${browserStart.repeatRequests} requests; `
+      + `compiled WebAssembly cached for ${browserStart.repeatsWithCompiledWasm} of ${browserStart.runs})`}`);
   console.log('\nModule sizes\n');
   table(['', '.wasm', 'gzipped'], Object.entries(sizes).map(([v, s]) => [v, kb(s.wasmBytes), kb(s.wasmGzipBytes)]));
+  for (const { variant, today, other, handshakes } of emscriptens) {
+    console.log(`\nOpenSSL ${variant} built with emscripten ${other.emscripten} against ${today.emscripten} (today's)\n`);
+    const facts = (m: typeof today) => [kb(m.wasmBytes), kb(m.wasmGzipBytes), m.buildSeconds === undefined ? '–' : `${m.buildSeconds} s`, m.timeBits ? `${m.timeBits}-bit` : '–'];
+    table(['emscripten', '.wasm', 'gzipped', 'OpenSSL build', 'time_t'], [[today.emscripten, ...facts(today)], [other.emscripten, ...facts(other)]]);
+    console.log('');
+    table(['', `${other.emscripten} / ${today.emscripten}`], handshakes.map((h) => [h.case, x(h.ratio)]));
+  }
 }
