@@ -579,6 +579,26 @@ describe('playground static build [vite build, any static host]', () => {
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
   });
 
+  it("Vite's preview serves the hashed assets to be kept (immutable), the pages to be asked again, and openssl.wasm as application/wasm", async () => {
+    const { preview } = await import('vite');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const site = await preview({ configFile: join(root, 'vite.config.ts'), root: join(root, 'web'), logLevel: 'warn', build: { outDir: out }, preview: { host: '127.0.0.1', port: 0 } });
+    try {
+      const base = site.resolvedUrls!.local[0];
+      const wasm = (await readdir(join(out, 'assets'))).find((f) => f.endsWith('.wasm'));
+      const asset = await fetch(new URL(`assets/${wasm}`, base));
+      // Streaming compilation, and Chromium's code cache with it, take only application/wasm.
+      assert.equal(asset.headers.get('content-type'), 'application/wasm');
+      assert.match(asset.headers.get('cache-control') ?? '', /^public, max-age=31536000, immutable$/);
+      await asset.arrayBuffer();
+      const html = await fetch(new URL('index.html', base));
+      assert.equal(html.headers.get('cache-control'), 'no-cache');
+      await html.text();
+    } finally {
+      await site.close();
+    }
+  });
+
   it('runs from a plain static server under a sub-path, offline', async () => {
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
     server = createServer(async (req, res) => {
