@@ -469,6 +469,45 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await shot('09-two-servers');
   });
 
+  it('the call palette (Ctrl+K) calls any function of the table with C\'s arguments: a negative size, an SSL object made and freed, a wrong argument refused by name', async () => {
+    const steps = await stepsRun();
+    await page.locator('body').press('Control+k');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'call-name', 'Ctrl+K focuses the palette');
+    const call = async (name: string, ...args: string[]) => {
+      await page.getByLabel('Call a function').fill(name);
+      for (const [i, value] of args.entries()) {
+        const field = page.locator(`#call-arg-${i}`);
+        if (await field.evaluate((e) => e.tagName === 'SELECT')) await field.selectOption({ label: value });
+        else await field.fill(value);
+      }
+      await press(page.getByRole('button', { name: 'Call', exact: true }));
+    };
+    await page.getByLabel('Call a function').fill('SSL_CTX_sess_set_cache_size');
+    assert.equal(await text('call-prototype'), 'long SSL_CTX_sess_set_cache_size(SSL_CTX *ctx, long t)');
+    await call('SSL_CTX_sess_set_cache_size', 'server', '-1');
+    assert.match(await text('last-result'), /SSL_CTX_sess_set_cache_size\(server_ctx_1, -1\) = 0\b/, 'C passes a negative size on; OpenSSL refuses it with 0 (ssl_lib.c: larg < 0)');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'last-result', 'the result is where the focus goes');
+    await call('SSL_CTX_sess_get_cache_size', 'server');
+    assert.match(await text('last-result'), /SSL_CTX_sess_get_cache_size\(server_ctx_1\) = 20480\b/, 'and keeps the size it had');
+
+    await call('SSL_new', 'client');
+    assert.match(await text('last-result'), /SSL_new\(client_ctx_\d+\)/);
+    await page.getByLabel('Call a function').fill('SSL_free');
+    assert.deepEqual(await page.locator('#call-arg-0 option').allTextContents(), ['ssl1'], 'the SSL object is offered by the name its step gave it');
+    await call('SSL_free', 'ssl1');
+    assert.match(await text('last-result'), /SSL_free\(ssl_\d+\)/);
+    assert.deepEqual(await page.locator('#call-arg-0 option').allTextContents(), [], 'once freed it is offered no more');
+    await pane('C code');
+    assert.match(await text('c-code'), /SSL_CTX_sess_set_cache_size\(server_ctx_1, -1\)[\s\S]*SSL_new\(client_ctx_\d+\)[\s\S]*SSL_free\(ssl_\d+\)/);
+
+    await call('SSL_CTX_sess_set_cache_size', 'server', 'lots');
+    assert.match(await text('last-result'), /argument 2 \(long t\): expected a whole number, got "lots"/, 'a wrong argument is refused, naming it, before any C runs');
+    assert.equal(await stepsRun(), steps + 5);
+    await press(page.getByRole('button', { name: 'Undo' }));
+    await untilSteps(steps + 4);
+    await shot('13-call-palette');
+  });
+
   it('runs the steps on every variant and shows where they differ', async () => {
     // A link to steps that differ: SSL_SESSION_get_time_ex exists from 3.3 (refused on 3.0, and on 1.1.1).
     const scenario = {

@@ -10,6 +10,7 @@ import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { variantChooser } from './variants.js';
 import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
+import { callPalette } from './panels/call-palette.js';
 import { contextForm, contextLabel, type ContextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
@@ -226,6 +227,7 @@ async function draw(next: Snapshot): Promise<void> {
   const latest = next.records.at(-1);
   fill(byId('last-result'), latest ? renderResult(latest) : null);
 
+  palette.update(next);
   renderSessions(byId('sessions-body'), next, target.value, sessionAction);
   for (const name of forms.keys()) renderCache(byId(`cache-${name}`), next.contexts[name], next.now);
   renderCounters(byId('counters-body'), next);
@@ -323,9 +325,15 @@ byId('undo').addEventListener('click', undo);
 byId('redo').addEventListener('click', redo);
 document.addEventListener('keydown', (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  const key = event.key.toLowerCase();
+  // Ctrl+K goes to the call palette from anywhere, as in the devtools' command menus.
+  if (key === 'k') {
+    event.preventDefault();
+    palette.focus();
+    return;
+  }
   // In a text field, Ctrl+Z undoes the typing.
   if ((event.target as HTMLElement).closest('input[type=text], input[type=search], input[type=number], textarea')) return;
-  const key = event.key.toLowerCase();
   if (key === 'z' && !event.shiftKey) undo();
   else if ((key === 'z' && event.shiftKey) || key === 'y') redo();
   else return;
@@ -365,6 +373,12 @@ function drawEvents(): void {
   eventFilter.update(snapshot.events);
   renderEvents(byId('event-log'), snapshot, eventFilter.read());
 }
+
+// Any function of the C API table, its result then the thing to read (as after a handshake).
+const palette = callPalette(byId('call-palette'), (name, step) => {
+  act(name, step);
+  void queue.then(() => byId('last-result').focus());
+}, (prefix) => playground.nextName(prefix));
 
 function sessionAction(call: SessionAction, ref: string): void {
   const ctx = target.value;

@@ -61,8 +61,8 @@ export class Playground {
     return this.#scenario.steps.reduce((config, step) => afterStep(context, config, step), this.#scenario.contexts[context]);
   }
 
-  /** How many handshakes (or dups) the steps made: the next one's name follows. */
-  nextName(prefix: 'hs' | 'dup'): string {
+  /** How many handshakes (dups, SSL objects…) the steps named: the next one's name follows (hs2, dup1, ssl3). */
+  nextName(prefix: string): string {
     const taken = new Set(this.#scenario.steps.map((s) => ('as' in s ? s.as : undefined)));
     let n = 1;
     while (taken.has(`${prefix}${n}`)) n++;

@@ -2,7 +2,7 @@
 // and the steps done so far, each a conformance-scenario step run by the package's scenario
 // interpreter, so that any state can be rebuilt by replaying them.
 import {
-  Connection, Context, Session, createSandbox, type CachedSession, type CallEvent, type ContextState, type Counter, type Sandbox, type SandboxEvent,
+  C_API, ConfContext, Connection, Context, Session, Ssl, createSandbox, type CallName, type CFunction, type CachedSession, type CallEvent, type ContextState, type Counter, type Sandbox, type SandboxEvent,
   type Flight, type HandshakeResult, type SessionInfo, type Variant,
 } from 'openssl-wasm-sandbox';
 import { Interpreter, type HandshakeStep, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
@@ -75,6 +75,8 @@ export interface Snapshot {
   sessions: (LiveSession & { info: SessionInfo })[];
   events: SandboxEvent[];
   records: StepRecord[];
+  /** The names steps gave SSL objects, SSL_CONF_CTXs and DER encodings, while not freed. */
+  named: Record<'SSL' | 'SSL_CONF_CTX' | 'der', string[]>;
 }
 
 function describeError(error: unknown): string {
@@ -89,6 +91,8 @@ export class Runtime {
   /** Runs the steps and holds their names: contexts, handshake results (`hs1`), dups, kept sessions. */
   readonly #interpreter: Interpreter;
   #events: SandboxEvent[] = [];
+  /** Names of objects a step freed (SSL_free, SSL_CONF_CTX_free…): the interpreter still knows them, to refuse their use. */
+  readonly #freed = new Set<string>();
   #version = '';
 
   private constructor(readonly sb: Sandbox, readonly scenario: Scenario) {
@@ -225,6 +229,18 @@ export class Runtime {
     const result = step.as === undefined ? undefined : this.#interpreter.names.get(step.as);
     if (step.as && result instanceof Session) this.sessions.set(step.as, { ref: step.as, session: result, origin: `${step.call}(${step.args?.[0]})` });
     if (step.call === 'SSL_SESSION_free') this.sessions.delete(String(step.args?.[0]));
+    if (Object.hasOwn(C_API, step.call) && (C_API[step.call as CallName] as CFunction).frees) this.#freed.add(String(step.args?.[0]));
+  }
+
+  #named(): Snapshot['named'] {
+    const named: Snapshot['named'] = { SSL: [], SSL_CONF_CTX: [], der: [] };
+    for (const [name, value] of this.#interpreter.names) {
+      if (this.#freed.has(name)) continue;
+      if (value instanceof Uint8Array) named.der.push(name);
+      else if (value instanceof Ssl) named.SSL.push(name);
+      else if (value instanceof ConfContext) named.SSL_CONF_CTX.push(name);
+    }
+    return named;
   }
 
   async snapshot(): Promise<Snapshot> {
@@ -245,7 +261,7 @@ export class Runtime {
       contexts: Object.fromEntries(names.map((name, i) => [name, views[i]])),
       sessions: live.map((s, i) => ({ ...s, info: (infos[i] as { ok: true; value: SessionInfo }).value }))
         .filter((s) => s.info?.alive),
-      events: this.#events, records: this.records,
+      events: this.#events, records: this.records, named: this.#named(),
     };
   }
 
