@@ -3,7 +3,7 @@
 // interpreter, so that any state can be rebuilt by replaying them.
 import {
   C_API, ConfContext, Connection, Context, Session, Ssl, createSandbox, type CallName, type CFunction, type CachedSession, type CallEvent, type ContextState, type Counter, type Sandbox, type SandboxEvent,
-  type Flight, type HandshakeResult, type SessionInfo, type Variant,
+  type Flight, type HandshakeResult, type SessionInfo, type StoreEntry, type Variant,
 } from 'openssl-wasm-sandbox';
 import { Interpreter, type HandshakeStep, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import type { Role } from './context-settings.js';
@@ -75,6 +75,8 @@ export interface Snapshot {
   sessions: (LiveSession & { info: SessionInfo })[];
   events: SandboxEvent[];
   records: StepRecord[];
+  /** The named external stores the contexts' shared callbacks use, with their entries (Sandbox.externalStores()). */
+  stores: Record<string, StoreEntry[]>;
   /** The names steps gave SSL objects, SSL_CONF_CTXs and DER encodings, while not freed. */
   named: Record<'SSL' | 'SSL_CONF_CTX' | 'der', string[]>;
 }
@@ -252,16 +254,17 @@ export class Runtime {
     };
     const live = [...this.sessions.values()];
     const names = Object.keys(this.scenario.contexts);
-    const [now, views, infos] = await Promise.all([
+    const [now, views, infos, stores] = await Promise.all([
       this.sb.clock.now(), Promise.all(names.map(view)),
       live.length ? this.sb.batch(live.map((s) => ['sessionInfo', s.session])) : Promise.resolve([]),
+      this.sb.externalStores(),
     ]);
     return {
       variant: this.sb.variant, opensslVersion: this.#version, now,
       contexts: Object.fromEntries(names.map((name, i) => [name, views[i]])),
       sessions: live.map((s, i) => ({ ...s, info: (infos[i] as { ok: true; value: SessionInfo }).value }))
         .filter((s) => s.info?.alive),
-      events: this.#events, records: this.records, named: this.#named(),
+      events: this.#events, records: this.records, named: this.#named(), stores,
     };
   }
 
