@@ -4,12 +4,13 @@ import { VARIANTS, parseRecords, type Flight, type RecordEvent, type Variant } f
 import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import type { Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
-import { Playground, SEED, contextRoles, newScenario, withContext, withoutContext } from './playground.js';
+import { Playground, SEED, contextRoles, newScenario, shareStoreSteps, withContext, withoutContext } from './playground.js';
 import { Timeline, type State } from './timeline.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { variantChooser } from './variants.js';
 import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
+import { callPalette } from './panels/call-palette.js';
 import { contextForm, contextLabel, type ContextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
@@ -17,6 +18,7 @@ import { describeStep, renderHistory } from './panels/history.js';
 import { renderResult } from './panels/result.js';
 import { renderComparison } from './panels/compare.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
+import { SHARED_STORE, renderStore, sharingContexts } from './panels/store.js';
 import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
 
@@ -226,9 +228,11 @@ async function draw(next: Snapshot): Promise<void> {
   const latest = next.records.at(-1);
   fill(byId('last-result'), latest ? renderResult(latest) : null);
 
+  palette.update(next);
   renderSessions(byId('sessions-body'), next, target.value, sessionAction);
   for (const name of forms.keys()) renderCache(byId(`cache-${name}`), next.contexts[name], next.now);
   renderCounters(byId('counters-body'), next);
+  drawStore(next);
   drawEvents();
   const ahead = timeline.ahead;
   renderHistory(byId('history-list'), next.records, ahead?.steps ?? [], (n) => load(`Replaying to step ${n}`, ahead?.scenario ?? playground.scenario, `replay to step ${n}`, n));
@@ -237,6 +241,21 @@ async function draw(next: Snapshot): Promise<void> {
   drawSequence();
   await drawCode();
 }
+
+/** The external store panel, and its action: usable once two servers exist and not all of them share the store yet. */
+function drawStore(next: Snapshot): void {
+  renderStore(byId('store-body'), next);
+  const servers = contextRoles(playground.scenario).filter(([, role]) => role === 'server').map(([name]) => name);
+  const sharing = sharingContexts(next);
+  const share = byId<HTMLButtonElement>('share-store');
+  share.disabled = servers.length < 2 || servers.every((name) => sharing.includes(name));
+  share.setAttribute('aria-describedby', 'store-body');
+}
+
+byId('share-store').addEventListener('click', () => !busyStepping() && perform('Sharing an external store', async () => {
+  showError(undefined);
+  return playground.actAll(shareStoreSteps(playground.scenario, SHARED_STORE));
+}, 'share an external store'));
 
 function drawSequence(): void {
   if (!snapshot) return;
@@ -323,9 +342,15 @@ byId('undo').addEventListener('click', undo);
 byId('redo').addEventListener('click', redo);
 document.addEventListener('keydown', (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  const key = event.key.toLowerCase();
+  // Ctrl+K goes to the call palette from anywhere, as in the devtools' command menus.
+  if (key === 'k') {
+    event.preventDefault();
+    palette.focus();
+    return;
+  }
   // In a text field, Ctrl+Z undoes the typing.
   if ((event.target as HTMLElement).closest('input[type=text], input[type=search], input[type=number], textarea')) return;
-  const key = event.key.toLowerCase();
   if (key === 'z' && !event.shiftKey) undo();
   else if ((key === 'z' && event.shiftKey) || key === 'y') redo();
   else return;
@@ -365,6 +390,12 @@ function drawEvents(): void {
   eventFilter.update(snapshot.events);
   renderEvents(byId('event-log'), snapshot, eventFilter.read());
 }
+
+// Any function of the C API table, its result then the thing to read (as after a handshake).
+const palette = callPalette(byId('call-palette'), (name, step) => {
+  act(name, step);
+  void queue.then(() => byId('last-result').focus());
+}, (prefix) => playground.nextName(prefix));
 
 function sessionAction(call: SessionAction, ref: string): void {
   const ctx = target.value;
