@@ -7,6 +7,7 @@ export { createSandbox } from './worker/create-sandbox.js';
 export { Sandbox, Context, Session, Ssl, ConfContext, Connection, Clock } from './sandbox/sandbox.js';
 export type { SandboxOptions, HandshakeOptions, PublicBatchCall, BatchResults, MemoryUse, LeakReport, CallArgs, CallResult } from './sandbox/sandbox.js';
 export type { BatchMethod, BatchResult, CachedSession, ConnectOptions, Flight, HandshakeResult, SessionFields, SessionInfo } from './sandbox/engine.js';
+export type { StoreChoice, StoreEntry } from './sandbox/external-stores.js';
 export {
   SSL_TEST_ROLES, type SslTestSpec, type SslTestRun, type SslTestOutcome, type SslTestResult, type SslTestExtra, type SslTestRole,
   type SslTestContextConf,

@@ -3,8 +3,7 @@
 // the shared link. Assertions read what the page shows; screenshots go to test/artifacts/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import { EVENT_KINDS, VARIANTS } from '../src/index.js';
+import { seriousViolations } from './browser/axe.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -521,6 +521,45 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await shot('09-two-servers');
   });
 
+  it('two servers share an external store: server2 resumes a session the first server made, its get callback answering from the store', async () => {
+    await press(page.getByRole('button', { name: 'Reset' }));
+    const share = page.getByRole('button', { name: 'Share an external store between the servers' });
+    assert.equal(await share.isDisabled(), true, 'one server has no one to share with');
+    await press(page.getByRole('button', { name: '+ server' }));
+    for (const name of ['server', 'server2']) {
+      const button = page.getByRole('button', { name: `${name === 'server' ? 'Server' : name} SSL_CTX settings` });
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      await page.getByTestId(`${name}-config`).getByLabel('SSL_OP_NO_TICKET').check();
+    }
+    await press(page.getByRole('button', { name: 'Apply' }));
+    await press(share);
+    assert.equal(await share.isDisabled(), true, 'both servers share it now');
+    assert.match(await text('c-code'), /sandbox_use_store\(server_ctx_2, "shared"\);\s+SSL_CTX_sess_set_get_cb\(server_ctx_2, get_session_shared_cb\)/);
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await handshake();
+    const session = `${(await text('handshake-outcome')).split(':')[0]}.session`;
+    const entries = page.getByTestId('store-entry');
+    assert.ok(await entries.count() >= 1, 'the first server\'s new-session callback stored its sessions');
+    assert.deepEqual([...new Set(await entries.evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.context)))], ['server']);
+    assert.equal(await page.getByTestId('store-lookup').count(), 0);
+    await page.getByLabel('Server', { exact: true }).selectOption('server2');
+    await handshake(session);
+    assert.equal(await resumed(), 'true', `server2 resumed ${session}: ${await text('handshake-outcome')}`);
+    const lookup = page.getByTestId('store-lookup').last();
+    assert.equal(await lookup.getAttribute('data-context'), 'server2');
+    assert.equal(await lookup.getAttribute('data-hit'), 'true');
+    assert.match(await lookup.textContent() ?? '', /server2 \(server_ctx_2\) asked "shared" for .*: hit, decoded as #\d+/);
+    assert.match(await page.getByTestId('counter-server2-cb_hits').textContent() ?? '', /^1/);
+    assert.match(await page.getByTestId('counter-server-hits').textContent() ?? '', /^0/);
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('Search the events').fill('get_session_shared_cb(');
+    assert.match(await text('event-log'), /get_session_shared_cb\(conn_\d+_server, .*\) = #\d+; copy = 0/, 'the lookup is an event');
+    await page.getByLabel('Search the events').fill('');
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await shot('10-shared-store');
+  });
+
   it('the call palette (Ctrl+K) calls any function of the table with C\'s arguments: a negative size, an SSL object made and freed, a wrong argument refused by name', async () => {
     const steps = await stepsRun();
     await page.locator('body').press('Control+k');
@@ -595,15 +634,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('axe-core finds no serious or critical accessibility violation, panels and settings open', async () => {
-    // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
-    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
-    const serious = async (what: string) => {
-      const found = await page.evaluate(async () => {
-        const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
-        return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-      });
-      assert.deepEqual(found, [], what);
-    };
+    const serious = async (what: string) => assert.deepEqual(await seriousViolations(page), [], what);
     await handshake();
     await serious('after a handshake');
     await settings('server');

@@ -4,7 +4,7 @@ import { VARIANTS, dissect, parseRecords, type Flight, type Variant } from 'open
 import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import type { Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
-import { Playground, SEED, contextRoles, newScenario, withContext, withoutContext } from './playground.js';
+import { Playground, SEED, contextRoles, newScenario, shareStoreSteps, withContext, withoutContext } from './playground.js';
 import { Timeline, type State } from './timeline.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { variantChooser } from './variants.js';
@@ -18,6 +18,7 @@ import { describeStep, renderHistory } from './panels/history.js';
 import { renderResult } from './panels/result.js';
 import { renderComparison } from './panels/compare.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
+import { SHARED_STORE, renderStore, sharingContexts } from './panels/store.js';
 import { handshakeConnections, renderSequence, type BytesPick } from './panels/sequence.js';
 import { renderRecordBytes } from './panels/bytes.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
@@ -232,6 +233,7 @@ async function draw(next: Snapshot): Promise<void> {
   renderSessions(byId('sessions-body'), next, target.value, sessionAction);
   for (const name of forms.keys()) renderCache(byId(`cache-${name}`), next.contexts[name], next.now);
   renderCounters(byId('counters-body'), next);
+  drawStore(next);
   drawEvents();
   const ahead = timeline.ahead;
   renderHistory(byId('history-list'), next.records, ahead?.steps ?? [], (n) => load(`Replaying to step ${n}`, ahead?.scenario ?? playground.scenario, `replay to step ${n}`, n));
@@ -240,6 +242,21 @@ async function draw(next: Snapshot): Promise<void> {
   drawSequence();
   await drawCode();
 }
+
+/** The external store panel, and its action: usable once two servers exist and not all of them share the store yet. */
+function drawStore(next: Snapshot): void {
+  renderStore(byId('store-body'), next);
+  const servers = contextRoles(playground.scenario).filter(([, role]) => role === 'server').map(([name]) => name);
+  const sharing = sharingContexts(next);
+  const share = byId<HTMLButtonElement>('share-store');
+  share.disabled = servers.length < 2 || servers.every((name) => sharing.includes(name));
+  share.setAttribute('aria-describedby', 'store-body');
+}
+
+byId('share-store').addEventListener('click', () => !busyStepping() && perform('Sharing an external store', async () => {
+  showError(undefined);
+  return playground.actAll(shareStoreSteps(playground.scenario, SHARED_STORE));
+}, 'share an external store'));
 
 function drawSequence(): void {
   if (!snapshot) return;

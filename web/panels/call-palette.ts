@@ -7,6 +7,7 @@ import { C_API, CALL_NAMES, hasSince, type ArgKind, type CFunction, type CallNam
 import type { Step } from 'openssl-wasm-sandbox/conformance';
 import type { Snapshot } from '../runtime.js';
 import { fill, h } from '../dom.js';
+import { SHARED_STORE } from './store.js';
 
 /** What a result is named in later steps, by the kind of object the call returns. */
 const RESULT_PREFIX: Partial<Record<string, string>> = {
@@ -132,23 +133,25 @@ function argumentField(kind: ArgKind, i: number, snapshot: Snapshot): Field {
     case 'version': return typed('TLSv1.2 or 0x0303', (t) => (/^(0x[0-9a-f]+|\d+)$/i.test(t) ? Number(t) : t));
     case 'hex': return typed('hex digits', (t) => t);
     case 'text': case 'string': return typed('text', (t) => t);
-    case 'new_cb': return choice([['keep (return 1: the store keeps it)', 'keep'], ['decline (return 0)', 'decline'], ['free (SSL_SESSION_free at once)', 'free'], ['NULL (remove the callback)', null]]);
-    case 'remove_cb': return choice([['forget (the store forgets it)', 'forget'], ['NULL (remove the callback)', null]]);
+    case 'new_cb': return choice([['keep (return 1: the store keeps it)', 'keep'], ['decline (return 0)', 'decline'], ['free (SSL_SESSION_free at once)', 'free'],
+      [`its DER into the external store "${SHARED_STORE}" (return 0)`, { store: SHARED_STORE }], ['NULL (remove the callback)', null]]);
+    case 'remove_cb': return choice([['forget (the store forgets it)', 'forget'], [`the external store "${SHARED_STORE}" forgets it`, { store: SHARED_STORE }], ['NULL (remove the callback)', null]]);
     case 'get_cb': return getCallback(id, snapshot);
     case 'verify_cb': return choice([['NULL (OpenSSL\'s own verification)', null]]);
   }
 }
 
-/** The get-session callback: what it answers (the store, NULL, or a named session) and *copy. */
+/** The get-session callback: what it answers (the store, NULL, a named session, or the external store) and *copy. */
 function getCallback(id: string, snapshot: Snapshot): Field {
-  const answers: [string, unknown][] = [['the store', 'store'], ['NULL (a miss)', 'null'], ...snapshot.sessions.map((s): [string, unknown] => [s.ref, s.ref]), ['no callback (NULL)', null]];
+  const answers: [string, unknown][] = [['the store', 'store'], ['NULL (a miss)', 'null'], ...snapshot.sessions.map((s): [string, unknown] => [s.ref, s.ref]),
+    [`a copy decoded from the external store "${SHARED_STORE}" (*copy is 0)`, { store: SHARED_STORE }], ['no callback (NULL)', null]];
   const answer = h('select', { id }, ...answers.map(([shown], n) => h('option', { value: String(n) }, shown)));
   const copy = h('select', { id: `${id}-copy` }, h('option', { value: '1' }, '*copy = 1 (OpenSSL takes a reference)'), h('option', { value: '0' }, '*copy = 0 (the reference passes to OpenSSL)'));
   return {
     element: h('span', { class: 'field' }, h('label', { for: id }, h('code', {}, 'get_cb'), ' answers'), answer, h('label', { for: `${id}-copy`, class: 'sr-only' }, '*copy'), copy),
     read: () => {
       const value = answers[Number(answer.value)][1];
-      return value === null || copy.value === '1' ? value : { answer: value, copy: 0 };
+      return value === null || copy.value === '1' || typeof value === 'object' ? value : { answer: value, copy: 0 };
     },
   };
 }
