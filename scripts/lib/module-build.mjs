@@ -13,7 +13,7 @@ import { root, step } from './util.mjs';
  * Where a variant's module goes: wasm/dist/<variant>, or, built with another emscripten than the
  * one on PATH (EMSCRIPTEN=trixie), wasm/dist/emscripten-<name>/<variant>, beside it for the bench to compare.
  */
-const distDir = (variant, emscripten) => join(root, 'wasm', 'dist', ...(emscripten.name ? [`emscripten-${emscripten.name}`] : []), variant.name);
+export const distDir = (variant, emscripten) => join(root, 'wasm', 'dist', ...(emscripten?.name ? [`emscripten-${emscripten.name}`] : []), variant.name);
 
 const LINK_FLAGS = [
   '-O3', '-sMODULARIZE=1', '-sEXPORT_ES6=1', '-sEXPORT_NAME=createOpenSSLModule',
@@ -25,6 +25,14 @@ const LINK_FLAGS = [
   // The sandbox clock (wasm/glue/clock.c) stands in for the system's.
   '-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime',
 ];
+
+/** Links, with `emscripten` (toolchain.mjs), `sources` with the OpenSSL libraries into `out`/openssl.{mjs,wasm}, exporting `exports` (the glue's and any extra). */
+export function linkModule(emscripten, openssl, sources, exports, out, includes = []) {
+  return emscripten.run('emcc', [
+    ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...includes.map((dir) => `-I${dir}`), ...sources, ...openssl.libs,
+    `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),
+  ]);
+}
 
 export async function buildModule(variant, openssl, emscripten) {
   const exports = [...writeBindings(), '_malloc', '_free'];
@@ -49,10 +57,7 @@ export async function buildModule(variant, openssl, emscripten) {
   step(`Linking the glue with OpenSSL ${variant.version} into ${out.slice(root.length + 1)}/ (emscripten ${emscripten.version})`);
   // Written again last: a link cut short leaves a module no later setup takes for linked.
   rmSync(versionsFile, { force: true });
-  await emscripten.run('emcc', [
-    ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...sources, ...openssl.libs,
-    `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),
-  ]);
+  await linkModule(emscripten, openssl, sources, exports, out);
 
   const wasm = readFileSync(join(out, 'openssl.wasm'));
   const opensslv = readFileSync(join(openssl.include, 'openssl', 'opensslv.h'), 'utf8');
