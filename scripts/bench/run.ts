@@ -17,7 +17,7 @@ import { sameModuleCases, sameModulePeer } from './same-module.js';
 import { scaleFigures } from './scale.js';
 import { browserStartFigures } from './browser-start.js';
 import { startupFigures } from './startup.js';
-import { moduleFacts, toolchainCases } from './toolchain.js';
+import { todayFacts, toolchainCases } from './toolchain.js';
 import { wasmCases } from './wasm.js';
 
 const { values: args } = parseArgs({
@@ -87,7 +87,8 @@ gcObserver.disconnect();
 await Promise.all([...plain, traced].map((sb) => sb.dispose()));
 toolchains.stop();
 
-const inProcess = (peer: string) => peer.startsWith('WASM') || peer === 'node:tls';
+// (The other-emscripten peers run in processes of their own.)
+const inProcess = (peer: string) => (peer.startsWith('WASM') && !toolchains.cases.some((c) => c.peer === peer)) || peer === 'node:tls';
 const results = cases.map((c) => ({
   case: c.name, peer: c.peer, perSecond: Math.round(median(samples.get(c)!)),
   ...(inProcess(c.peer) ? { gcShare: Number(median(gcShares.get(c)!).toFixed(3)) } : {}),
@@ -119,15 +120,15 @@ const sizes = Object.fromEntries(VARIANTS.filter((v) => existsSync(`${root}/wasm
 }));
 const skipped = [...[...natives, ...loops].map((n) => n.skipped).filter(Boolean), ...toolchains.skipped];
 // Each other emscripten's module against today's: handshakes per second, size, build time, time_t.
-const emscriptens = toolchains.modules.map((other) => {
-  const today = moduleFacts(`${root}/wasm/dist/${other.variant}`, other.variant);
+const emscriptens = await Promise.all(toolchains.modules.map(async (other) => {
+  const today = await todayFacts(other.variant);
   return {
     variant: other.variant, today, other,
     handshakes: handshakes.map(({ name }) => ({
       case: name, ratio: ratio(rate(name, `WASM ${other.variant}, emscripten ${other.emscripten}`), rate(name, `WASM ${other.variant}`)),
     })),
   };
-});
+}));
 
 if (args.json) {
   console.log(JSON.stringify({

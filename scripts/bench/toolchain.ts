@@ -4,8 +4,10 @@
 // each runs in a Node process of its own (toolchain-peer.ts), kept for the whole bench and asked
 // for one sample at a time: its rounds interleave with every other peer's.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureEmscripten, timeBits } from '../../scripts/lib/toolchain.mjs';
 import { root } from '../../scripts/lib/util.mjs';
 import type { Variant } from '../../src/index.js';
 import { HANDSHAKES, type Case } from './cases.js';
@@ -27,10 +29,22 @@ export interface ToolchainModule {
 }
 
 /** What a module's versions.json says of its build. */
-export function moduleFacts(dir: string, variant: Variant): ToolchainModule {
+function moduleFacts(dir: string, variant: Variant): ToolchainModule {
   const versions = JSON.parse(readFileSync(join(dir, 'versions.json'), 'utf8'));
   const { buildSeconds, timeBits } = versions.configure;
   return { variant, emscripten: versions.emscripten, wasmBytes: versions.wasmBytes, wasmGzipBytes: versions.wasmGzipBytes, buildSeconds, timeBits };
+}
+
+/** Today's module of `variant` (wasm/dist/<variant>); time_t's width asked of its emcc when its build did not record it. */
+export async function todayFacts(variant: Variant): Promise<ToolchainModule> {
+  const facts = moduleFacts(join(root, 'wasm', 'dist', variant), variant);
+  const emscripten = await ensureEmscripten();
+  if (facts.timeBits === undefined && emscripten.version === facts.emscripten) {
+    const dir = mkdtempSync(join(tmpdir(), 'osb-time-t-'));
+    facts.timeBits = await timeBits(emscripten, dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return facts;
 }
 
 /** The cases of every other-emscripten module built for `variants`, and their facts; `skipped` says what is not built. */
