@@ -3,8 +3,7 @@
 // the shared link. Assertions read what the page shows; screenshots go to test/artifacts/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import { EVENT_KINDS, VARIANTS } from '../src/index.js';
+import { seriousViolations } from './browser/axe.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -582,15 +582,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('axe-core finds no serious or critical accessibility violation, panels and settings open', async () => {
-    // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
-    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
-    const serious = async (what: string) => {
-      const found = await page.evaluate(async () => {
-        const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
-        return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-      });
-      assert.deepEqual(found, [], what);
-    };
+    const serious = async (what: string) => assert.deepEqual(await seriousViolations(page), [], what);
     await handshake();
     await serious('after a handshake');
     await settings('server');

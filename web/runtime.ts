@@ -51,6 +51,8 @@ export interface StepRecord {
   result?: number | string;
   handshake?: HandshakeOutcome;
   error?: string;
+  /** The step's expectation (a lesson's or a catalog scenario's check), when it has one: what did not hold; empty when all held. */
+  check?: string[];
 }
 
 export interface ContextView {
@@ -124,8 +126,10 @@ export class Runtime {
   async run(step: Step): Promise<StepRecord> {
     const eventsFrom = await this.sb.eventCount();
     const record: StepRecord = { step, eventsFrom, eventsTo: eventsFrom, text: '' };
-    // 'expect' steps (from an imported catalog scenario) are not shown as checks: the panels show the state.
-    const { error } = await this.#interpreter.step(step);
+    // A step's expectation (a lesson opened here, an imported catalog scenario) is checked as the scenario runner checks it.
+    const failed: string[] = [];
+    const { error } = await this.#interpreter.step(step, (f) => failed.push(`${f.path}: expected ${JSON.stringify(f.expected)}, observed ${JSON.stringify(f.observed)}`));
+    if ('expect' in step && step.expect !== undefined) record.check = failed;
     if (error !== undefined) record.error = error;
     if ('handshake' in step) {
       if (error === undefined) this.#handshakeDone(step, record, this.#interpreter.names.get(step.as ?? '_') as HandshakeResult & { session: Session });
@@ -139,7 +143,7 @@ export class Runtime {
     this.#events.push(...own);
     if (!record.text) {
       const call = 'call' in step ? own.filter((e): e is CallEvent => e.kind === 'call' && e.call === step.call && e.during === undefined).at(-1) : undefined;
-      record.text = record.error ? `${'call' in step ? step.call : 'step'} failed: ${record.error}` : call?.c ?? ('clock' in step ? `clock ${step.clock} s` : 'done');
+      record.text = record.error ? `${'call' in step ? step.call : 'step'} failed: ${record.error}` : call?.c ?? ('clock' in step ? `clock ${step.clock} s` : record.check ? 'the state checked' : 'done');
       if (call?.result !== undefined) record.result = call.result;
     }
     this.records.push(record);
