@@ -216,7 +216,7 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
   it('a lesson opened in the playground keeps its checks, and shows one that does not hold', async () => {
     const n = files.findIndex((f) => f.startsWith('24-'));
     const two = lesson(n);
-    await page.goto(page.url().replace(/#.*$/, `#${files[n].replace(/\.json$/, '')}`));
+    await page.goto(new URL(`#${files[n].replace(/\.json$/, '')}`, page.url()).href);
     await page.waitForFunction((t) => document.getElementById('lesson-title')?.textContent === t, two.title);
     await page.getByLabel(two.question.choices[two.question.answer]).check();
     await runLesson();
@@ -229,7 +229,7 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
     await page.screenshot({ path: new URL('lessons-1366x768-08-in-the-playground.png', artifacts).pathname, fullPage: true });
     // The same lesson with one expectation changed: the playground says so, step and values.
     const steps = two.scenario.steps.map((s) => ('call' in s && s.call === 'SSL_CTX_add_session' ? { ...s, expect: 0 } : s));
-    await page.goto(page.url().replace(/#.*$/, scenarioHash({ ...two.scenario, steps, openssl: ['3.5'] })));
+    await page.goto(new URL(scenarioHash({ ...two.scenario, steps, openssl: ['3.5'] }), page.url()).href);
     await page.waitForFunction((n) => document.body.dataset.busy === 'false' && document.querySelectorAll('#history-list [data-testid="check"]').length === n, checked, { timeout: 60_000 });
     const failed = page.locator('#history-list [data-testid="check"][data-held="false"]');
     assert.equal(await failed.count(), 1);

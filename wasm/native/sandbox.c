@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include "sandbox.h"
 
+int osb_keys_generate(int key_type);
 X509 *osb_keys_cert(int key_type);
 EVP_PKEY *osb_keys_key(int key_type);
 void osb_clock_configure(int is_frozen, double seconds);
