@@ -18,7 +18,7 @@ export type {
   MessageEvent, RecordEvent, StateEvent, AlertEvent, NameEvent, FaultEvent,
 } from './sandbox/events.js';
 export { EVENT_KINDS } from './sandbox/events.js';
-export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
+export { parseRecords, decodeHandshake, isCompatibilitySessionId, COMPATIBILITY_SESSION_ID, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js';
 export { dissect, type DissectedRecord, type Field } from './trace/dissect.js';
 export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, SslTestError } from './core/errors.js';

@@ -9,7 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createSandbox, dissect, VARIANTS, type DissectedRecord, type Field, type Sandbox } from '../src/index.js';
+import { COMPATIBILITY_SESSION_ID, createSandbox, dissect, VARIANTS, type DissectedRecord, type Field, type Sandbox } from '../src/index.js';
+import { findField } from '../src/trace/dissect.js';
 import { hex } from '../src/core/bytes.js';
 
 const run = promisify(execFile);
@@ -112,15 +113,19 @@ for (const variant of VARIANTS) {
       const client = await sb.context({ role: 'client' });
       const server13 = await sb.context({ role: 'server' });
       const server12 = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2' });
+      const byId = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'] });
       const chacha = await sb.context({ role: 'server', ciphersuites: 'TLS_CHACHA20_POLY1305_SHA256', cipherList: 'ECDHE-ECDSA-CHACHA20-POLY1305' });
       const full13 = await sb.handshake({ client, server: server13 });
       const resumed13 = await sb.handshake({ client, server: server13, session: full13.session });
       const full12 = await sb.handshake({ client, server: server12 });
       const resumed12 = await sb.handshake({ client, server: server12, session: full12.session });
       const chacha13 = await sb.handshake({ client, server: chacha });
+      const fullById = await sb.handshake({ client, server: byId });
+      const resumedById = await sb.handshake({ client, server: byId, session: fullById.session });
       assert.equal(resumed13.reused.server, true);
       assert.equal(resumed12.reused.server, true);
-      for (const [name, hs] of Object.entries({ full13, resumed13, full12, resumed12, chacha13 })) {
+      assert.equal(resumedById.reused.server, true);
+      for (const [name, hs] of Object.entries({ full13, resumed13, full12, resumed12, chacha13, fullById, resumedById })) {
         const file = join(dir, `${name}.pcapng`);
         const { pcapng, keylog } = await sb.capture(hs.connection);
         await writeFile(file, pcapng);
@@ -164,6 +169,14 @@ for (const variant of VARIANTS) {
         'tls.handshake.certificate', 'tls.handshake.client_cert_vrfy.sig', 'tls.handshake.verify_data', 'tls.alert_message.desc']) {
         assert.ok(covered.has(filter), filter);
       }
+    });
+
+    it('labels the client\'s random compatibility session id, and only that', () => {
+      const note = (name: string) => findField(cases.find((c) => c.name === name)!.records[0].fields, 'tls.handshake.session_id')?.note;
+      // A TLS 1.3-capable client makes one up for a full handshake and for a TLS 1.3 resumption, even to a TLS 1.2 server.
+      for (const name of ['full13', 'resumed13', 'full12', 'chacha13', 'fullById']) assert.equal(note(name), COMPATIBILITY_SESSION_ID, name);
+      // The id of a TLS 1.2 session offered with its ticket, or by id and resumed, is the session's.
+      for (const name of ['resumed12', 'resumedById']) assert.equal(note(name), undefined, name);
     });
 
     it('a record changed by one bit stays encrypted, saying why; without the key log nothing is decrypted', async () => {

@@ -126,8 +126,9 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   it('shows a record\'s bytes from the transcript', async () => {
     await pane('Handshake messages');
     await page.getByText(/Records on the wire/).click();
-    await press(page.getByRole('button', { name: /client flight 0 #0: handshake/ }));
+    await press(page.getByRole('button', { name: /^record 1: client → server, handshake, \d+ B$/ }));
     assert.match(await text('record-bytes'), /^0000 {2}16 03 0[13]/);
+    assert.match(await text('bytes-title'), /^conn_\d+ record 1: client → server, handshake: ClientHello, \d+ bytes$/);
     await pane('Steps');
   });
 
@@ -272,7 +273,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await press(page.getByRole('button', { name: 'Next step' }));
     const held = page.getByTestId('held-flight');
     assert.equal(await held.getAttribute('data-from'), 'client');
-    assert.match(await held.textContent() ?? '', /#1 handshake TLSv1(\.[0-2])?, \d+ bytes/);
+    assert.match(await held.textContent() ?? '', /record 1: handshake TLSv1(\.[0-2])?, \d+ bytes/);
     assert.match(await text('step-lines'), /client: wrote handshake \(ClientHello\)/);
     await shot('08-step-held');
     await panelShot('08-step-held');
@@ -298,6 +299,54 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await again.close();
   });
 
+  it('Handshake messages: each message as Wireshark\'s field tree over its bytes, TLS 1.3\'s EncryptedExtensions decrypted with the key log', async () => {
+    await pane('Handshake messages');
+    const tree = page.getByTestId('field-tree');
+    const selected = () => tree.locator('button[aria-pressed="true"]').textContent();
+    const highlighted = async (testId: string) => (await page.getByTestId(testId).locator('span.hl').allTextContents()).join('');
+
+    // The server's EncryptedExtensions: opened from its arrow, decrypted, its message node selected and its bytes lit.
+    await press(page.getByRole('button', { name: 'Fields and bytes of server\'s EncryptedExtensions' }));
+    const title = await text('bytes-title');
+    const [, connection, number] = title.match(/^(conn_\d+) record (\d+): server → client, application_data → handshake: EncryptedExtensions, (\d+) bytes$/) ?? [];
+    assert.ok(number, title);
+    assert.match(await tree.textContent() ?? '', /Opaque Type: application_data \(23\)[\s\S]*Decrypted with the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET/);
+    assert.equal(await selected(), 'Handshake Protocol: EncryptedExtensions');
+    const message = await highlighted('decrypted-bytes');
+    assert.match(message, /^08/, 'HandshakeType encrypted_extensions (8)');
+    assert.equal(message.length / 2, 4 + parseInt(message.slice(2, 8), 16), 'type, length and body: the whole message');
+    assert.equal(await highlighted('record-bytes'), '', 'nothing lit in the encrypted record');
+    await shot('10-bytes-decrypted');
+
+    // One number per record everywhere: the bytes view, the diagram's record list and the event log.
+    await page.getByText(/Records on the wire/).click();
+    assert.equal(await page.getByRole('button', { name: new RegExp(`^record ${number}: server → client, application_data, \\d+ B$`) }).count(), 1);
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('record', { exact: true }).check();
+    assert.match(await text('event-log'), new RegExp(`${connection} record ${number}: server → client, application_data`));
+    await page.getByLabel('record', { exact: true }).uncheck();
+    await page.getByText('Filters', { exact: true }).click();
+
+    // The ClientHello: its session id is the random compatibility one, and says so.
+    await press(page.getByRole('button', { name: 'Fields and bytes of client\'s ClientHello' }));
+    const sessionId = tree.getByRole('button', { name: /^Session ID: [0-9a-f]{64}$/ });
+    await sessionId.click();
+    assert.equal(await highlighted('record-bytes'), (await sessionId.textContent())!.slice('Session ID: '.length), 'its 32 bytes are lit');
+    assert.match(await page.getByTestId('field-note').first().textContent() ?? '', /random compatibility session id \(RFC 8446 D\.4\)/);
+    assert.match(await text('sequence'), /ClientHello[\s\S]*session_id: [0-9a-f…]+ \(random compatibility session id/);
+
+    // A byte selects the innermost field holding it, unfolding its branch: the first cipher suite.
+    const record = page.getByTestId('record-bytes');
+    await record.locator('span[data-at="0"]').click();
+    assert.equal(await selected(), 'Content Type: handshake (22)');
+    await record.locator('span[data-at="78"]').click();
+    assert.match(await selected() ?? '', /^Cipher Suite: TLS_\w+ \(0x13\d\d\)$/);
+    assert.equal(await highlighted('record-bytes'), (await selected())!.match(/0x(13\d\d)/)![1]);
+    assert.equal(await tree.getByRole('button', { name: /^Unfold Cipher Suites/ }).getAttribute('aria-expanded'), 'true');
+    await shot('11-bytes-client-hello');
+    await pane('Steps');
+  });
+
   it('steps through a handshake and flips a byte of the client\'s Finished: the server fails with its own bad_record_mac alert', async () => {
     const steps = await text('history');
     await press(page.getByRole('button', { name: 'Step through' }));
@@ -306,7 +355,10 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     const records = page.getByTestId('held-flight').locator('.held-record');
     const n = await records.count();
     const size = Number((await records.nth(n - 1).textContent())!.match(/(\d+) bytes/)![1]) + 5;
-    const flip = page.getByLabel(`Record ${n}: flip the byte at offset`);
+    // Held records carry the numbers they take on the wire: the client's last flight comes after the server's.
+    const number = Number((await records.nth(n - 1).textContent())!.match(/^record (\d+):/)![1]);
+    assert.ok(number > n, `record ${number} follows the records already delivered`);
+    const flip = page.getByLabel(`Record ${number}: flip the byte at offset`);
     await flip.fill(String(size - 1));
     await flip.press('Enter');
     await flip.blur();
@@ -315,7 +367,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await shot('10-step-modified');
     await panelShot('10-step-modified');
     await press(page.getByRole('button', { name: 'Deliver' }));
-    assert.match(await text('step-lines'), new RegExp(`changed: record ${n} byte ${size - 1} flipped`));
+    assert.match(await text('step-lines'), new RegExp(`changed: record ${number} byte ${size - 1} flipped`));
     await press(page.getByRole('button', { name: 'Next step' }));
     const outcome = await text('step-outcome');
     assert.match(outcome, /^The server failed: .*(decrypt|bad record mac)/i);
@@ -383,7 +435,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     const described = await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents();
     await page.getByLabel('OpenSSL', { exact: true }).selectOption('3.0');
     await untilSteps(steps);
-    assert.match(await text('version'), /OpenSSL 3\.0/);
+    assert.match(await text('version'), /OpenSSL 3\.0/, await page.locator('#alert').textContent() ?? '');
     assert.deepEqual(await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents(), described);
     await press(page.getByRole('button', { name: 'Undo' }));
     await untilSteps(steps);

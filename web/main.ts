@@ -1,6 +1,6 @@
 // The playground page: wires the controls to the Playground and redraws every panel after each
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
-import { VARIANTS, parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
+import { VARIANTS, dissect, parseRecords, type Flight, type Variant } from 'openssl-wasm-sandbox';
 import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import type { Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
@@ -19,7 +19,8 @@ import { renderResult } from './panels/result.js';
 import { renderComparison } from './panels/compare.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
 import { SHARED_STORE, renderStore, sharingContexts } from './panels/store.js';
-import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
+import { handshakeConnections, renderSequence, type BytesPick } from './panels/sequence.js';
+import { renderRecordBytes } from './panels/bytes.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
 
 /** Each context's settings form, by scenario name; rebuilt when the contexts change (syncContexts). */
@@ -266,8 +267,8 @@ function drawSequence(): void {
   followLatest = false;
   byId<HTMLButtonElement>('capture').disabled = !chosen;
   // A record's bytes stay on show only with their own connection's diagram.
-  if (byId('record-view').dataset.connection !== chosen) byId('record-view').hidden = true;
-  renderSequence(byId('sequence-body'), snapshot.events, chosen, showRecord);
+  if (byId('bytes-view').dataset.connection !== chosen) byId('bytes-view').hidden = true;
+  renderSequence(byId('sequence-body'), snapshot.events, chosen, (pick) => showBytes(chosen!, pick));
 }
 
 async function drawCode(): Promise<void> {
@@ -369,14 +370,25 @@ window.addEventListener('popstate', (event) => {
   }
 });
 
-function showRecord(record: RecordEvent): void {
-  perform('Reading the transcript', async () => {
-    const flights = await playground.runtime.sb.transcript(record.connection);
-    const bytes = parseRecords(flights[record.flight].bytes)[record.index]?.bytes ?? new Uint8Array(0);
-    byId('record-view').hidden = false;
-    byId('record-view').dataset.connection = record.connection;
-    byId('record-title').textContent = `${record.connection}, ${record.from} flight ${record.flight}, record ${record.index}: ${record.type} ${record.version}, ${bytes.length} bytes with its header`;
-    byId('record-bytes').textContent = hexDump(bytes);
+/** The field tree and bytes of a record of `connection`, dissected from its transcript and opened with its key log. */
+function showBytes(connection: string, pick: BytesPick): void {
+  perform('Dissecting the records', async () => {
+    const { sb } = playground.runtime;
+    const records = await dissect(await sb.transcript(connection), await sb.keylog(connection));
+    const carrying = 'record' in pick ? undefined
+      : records.filter((r) => r.from === pick.from).flatMap((r) => r.messages.map(() => r))[pick.message];
+    const record = 'record' in pick ? records.find((r) => r.number === pick.record) : carrying;
+    const view = byId('bytes-view');
+    if (!record) return undefined;
+    view.hidden = false;
+    view.dataset.connection = connection;
+    renderRecordBytes(view, connection, record);
+    // A message opens with its own node selected.
+    if (!('record' in pick)) {
+      const before = records.filter((r) => r.from === pick.from && r.number < record.number).reduce((n, r) => n + r.messages.length, 0);
+      view.querySelectorAll<HTMLButtonElement>('button[data-filter="tls.handshake"]')[pick.message - before]?.click();
+    }
+    view.querySelector<HTMLElement>('h3')?.scrollIntoView({ block: 'nearest' });
     return undefined;
   });
 }
@@ -512,7 +524,7 @@ byId('step-start').addEventListener('click', () => {
     showError(undefined);
     const handshake = await playground.startStepped(step);
     const connection = handshake.connection.name;
-    stepping = { handshake, view: { connection, name, lines: [], edits: [], tampered: false, ended: false } };
+    stepping = { handshake, view: { connection, name, lines: [], edits: [], firstRecord: 1, tampered: false, ended: false } };
     showStepOutcome(`Connected${offer.value ? `, offering ${offer.value}` : ''}: press Next step to run the client's SSL_do_handshake.`, '');
     drawStepper();
     drawLive();
@@ -544,6 +556,8 @@ stepNext.addEventListener('click', () => {
     } else if (flight.records.length) {
       view.held = flight;
       view.edits = flight.records.map((_, source) => ({ source, action: 'keep', flip: '' }));
+      const wire = await playground.runtime.sb.transcript(view.connection);
+      view.firstRecord = 1 + wire.reduce((n, chunk) => n + parseRecords(chunk.bytes).length, 0);
       showStepOutcome(`The ${flight.from}'s flight is held: keep, drop, duplicate, move or modify its records, then Deliver.`, '');
     } else {
       showStepOutcome(`The ${flight.from} wrote nothing: Next step.`, '');
@@ -565,8 +579,8 @@ stepDeliver.addEventListener('click', () => {
     const { view, handshake } = current;
     await handshake.connection.deliver(tampered ? records : undefined);
     const changes = view.edits.flatMap((e) => [
-      ...(e.action !== 'keep' ? [`record ${e.source + 1} ${e.action === 'drop' ? 'dropped' : 'duplicated'}`] : []),
-      ...(e.flip.trim() ? [`record ${e.source + 1} byte ${e.flip} flipped`] : []),
+      ...(e.action !== 'keep' ? [`record ${view.firstRecord + e.source} ${e.action === 'drop' ? 'dropped' : 'duplicated'}`] : []),
+      ...(e.flip.trim() ? [`record ${view.firstRecord + e.source} byte ${e.flip} flipped`] : []),
     ]);
     if (view.edits.some((e, i) => e.source !== i)) changes.push('records reordered');
     view.lines.push(tampered
@@ -622,7 +636,7 @@ connectionSelect.addEventListener('change', drawSequence);
 // Back to the default settings and no steps; the variant stays. Undoable like any step.
 byId('reset').addEventListener('click', () => {
   if (busyStepping()) return;
-  byId('record-view').hidden = true;
+  byId('bytes-view').hidden = true;
   load('Starting over', defaults(playground.variant), 'reset');
 });
 

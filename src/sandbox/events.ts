@@ -89,6 +89,8 @@ export interface MessageEvent extends Base {
 export interface RecordEvent extends Base {
   kind: 'record';
   connection: string;
+  /** Its number in the connection, from 1, in wire order: what every view calls "record N" (dissect numbers the same). */
+  number: number;
   from: 'client' | 'server';
   /** Position of its flight in the connection's transcript, and of the record in the flight. */
   flight: number;

@@ -6,7 +6,7 @@
 import type { Side } from '../core/constants.js';
 import { hex } from '../core/bytes.js';
 import { ALERTS, CIPHER_SUITES, CONTENT_TYPES, EXTENSIONS, GROUPS, HANDSHAKE_TYPES, VERSIONS, name } from './names.js';
-import { decodeHandshake, parseRecords, type HandshakeMessage } from './decode.js';
+import { COMPATIBILITY_SESSION_ID, decodeHandshake, isCompatibilitySessionId, parseRecords, type HandshakeMessage } from './decode.js';
 import { AEAD_SUITES, RecordKeys, parseKeyLog, type KeyLog } from './decrypt.js';
 import type { WireChunk } from './pcapng.js';
 
@@ -379,7 +379,26 @@ export async function dissect(transcript: WireChunk[], keylog = ''): Promise<Dis
       out.push({ number: out.length + 1, flight, index, from: chunk.from, bytes: record.bytes, ...dissected });
     }
   }
+  labelCompatibilitySessionIds(out);
   return out;
+}
+
+/** Notes on a ClientHello's session id that is only the random compatibility one (a HelloRetryRequest makes two ClientHellos). */
+function labelCompatibilitySessionIds(records: DissectedRecord[]): void {
+  const serverHello = records.flatMap((r) => r.messages).find((m) => m.type === 'ServerHello');
+  for (const record of records) {
+    if (!record.messages.some((m) => isCompatibilitySessionId(m, serverHello))) continue;
+    const id = findField(record.fields, 'tls.handshake.session_id');
+    if (id) id.note = COMPATIBILITY_SESSION_ID;
+  }
+}
+
+export function findField(fields: Field[], filter: string): Field | undefined {
+  for (const field of fields) {
+    const found = field.filter === filter ? field : findField(field.children ?? [], filter);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 type RecordPart = Omit<DissectedRecord, 'number' | 'flight' | 'index' | 'from' | 'bytes'>;
