@@ -112,8 +112,12 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.equal(await resumed(), 'false');
     assert.match(await text('handshake-outcome'), /hs1: .*TLSv1\.2, full handshake/);
     assert.equal(await cacheCount(), 1);
+    // The TLS 1.2 server looked up the TLS 1.3-capable client's random session id: a miss, labelled as such.
+    assert.equal((await page.getByTestId('counter-server-misses').textContent())?.trim(), '1 (+1)');
+    assert.match(await text('compatibility-miss'), /^server: the miss is the client's random compatibility session id \(RFC 8446 D\.4\)/);
     await handshake('hs1.session');
     assert.equal(await resumed(), 'true');
+    assert.equal(await page.getByTestId('compatibility-miss').count(), 0, 'a resumption by id sends the session\'s own id');
     assert.match(await text('handshake-outcome'), /hs2: .*resumed \(offered hs1\.session\)/);
     const hits = page.getByTestId('counter-server-hits');
     assert.equal((await hits.textContent())?.trim(), '1 (+1)');
