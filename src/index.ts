@@ -19,7 +19,7 @@ export type {
 export { EVENT_KINDS } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js';
-export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, SslTestError } from './core/errors.js';
+export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, ConstantError, SslTestError } from './core/errors.js';
 export type { SandboxErrorCode, OpenSSLErrorEntry, HandleProblem, CallProblem } from './core/errors.js';
 export { C_API, CALL_NAMES, type CallName, type CFunction, type ArgKind, type ReturnKind } from './sandbox/c-api.js';
 export { C_RESULTS, explainResult, type ResultMeaning } from './sandbox/c-results.js';

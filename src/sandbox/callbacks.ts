@@ -2,7 +2,6 @@
 // sessions, NULL or a named session, with *copy 0 or 1, or from an asynchronous handler on the
 // caller's side), and SSL_SESSION destruction. Each may be installed, changed or removed at any time.
 import { hex } from '../core/bytes.js';
-import { SESSION_CACHE_MODES } from '../core/constants.js';
 import { SandboxError, messageOf, typed } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
@@ -288,7 +287,7 @@ export class SessionCallbacks {
       at += 2 + length + 4;
     }
     const mode = glue.osb_ctx_get_session_cache_mode(ctx as Ptr<'SSL_CTX'>);
-    if (mode & SESSION_CACHE_MODES.SSL_SESS_CACHE_NO_INTERNAL_LOOKUP) return ids;
+    if (mode & this.openssl.constants().SSL_SESS_CACHE_NO_INTERNAL_LOOKUP) return ids;
     const cached = new Set(this.#cachedIds(ctx as Ptr<'SSL_CTX'>));
     return ids.filter((id) => !cached.has(id));
   }
