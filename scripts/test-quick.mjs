@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { root } from './lib/util.mjs';
 
 /** Left out: they need a browser or tshark, which only the full suite sets up. */
-const LEFT_OUT = ['browser.test.ts', 'playground.test.ts', 'capture.test.ts'];
+const LEFT_OUT = ['browser.test.ts', 'playground.test.ts', 'capture.test.ts', 'dissect.test.ts'];
 
 const files = readdirSync(join(root, 'test')).filter((f) => f.endsWith('.test.ts') && !LEFT_OUT.includes(f)).map((f) => join('test', f));
 const { status } = spawnSync(process.execPath, ['--test', '--import', 'tsx', ...files], {

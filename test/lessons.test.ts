@@ -1,7 +1,9 @@
 // The lessons (web/lessons/data/*.json): each is checked as data, and its scenario is run on
-// both OpenSSL variants, so no lesson can teach something OpenSSL does not do. Then the lesson
-// page in headless Chromium: a wrong and a right prediction, run for real, and progress kept
-// across a reload. Screenshots go to test/artifacts/.
+// every OpenSSL variant, so no lesson can teach something OpenSSL does not do. Then the lesson
+// page in headless Chromium: a wrong and a right prediction, run for real, the finding only
+// after the run, every step's caches and counters, progress kept across a reload, axe-core,
+// and a lesson opened in the playground with its checks. Screenshots (1366×768 and 390×844)
+// go to test/artifacts/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -9,7 +11,9 @@ import type { Page } from 'playwright-core';
 import { DEFAULT_VARIANT, VARIANTS, type Variant } from '../src/index.js';
 import { runScenario } from '../src/scenario/run.js';
 import { checkLesson, type Lesson } from '../web/lessons/lesson.js';
+import { checkScenario, scenarioHash } from '../web/share.js';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
+import { seriousViolations } from './browser/axe.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 import { leftOutOfQuick } from './quick.js';
 
@@ -24,8 +28,8 @@ function differing(lesson: Lesson): Variant[] {
 }
 
 describe('lessons as data', () => {
-  it('there are at least 15 lessons, numbered in order', () => {
-    assert.ok(files.length >= 15, `${files.length} lessons`);
+  it('there are at least 25 lessons, numbered in order', () => {
+    assert.ok(files.length >= 25, `${files.length} lessons`);
     files.forEach((f, i) => assert.match(f, new RegExp(`^${String(i + 1).padStart(2, '0')}-[a-z0-9-]+\\.json$`)));
   });
 
@@ -34,6 +38,21 @@ describe('lessons as data', () => {
       const lesson = checkLesson(JSON.parse(readFileSync(new URL(file, dataDir), 'utf8')), file);
       it('is a valid lesson whose scenario states the lesson\'s title', () => {
         assert.equal(lesson.scenario.title, lesson.title);
+      });
+      it('asks a question in its title, and neither the title, the file name nor the intro tells the finding', () => {
+        assert.match(lesson.title, /\?$/);
+        const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9_]+/g, ' ').trim();
+        for (const [what, text] of [['title', lesson.title], ['file name', file.replace(/-/g, ' ')], ['intro', lesson.intro]]) {
+          assert.ok(!words(text).includes(words(lesson.finding)), `the ${what} tells the finding`);
+        }
+        assert.ok(!lesson.title.includes(lesson.question.choices[lesson.question.answer]), 'the title names the right answer');
+      });
+      it('opens in the playground on every variant, its checks kept in the link', () => {
+        for (const variant of VARIANTS) {
+          const hash = scenarioHash({ ...lesson.scenario, openssl: [variant] });
+          assert.deepEqual(checkScenario(JSON.stringify({ ...lesson.scenario, openssl: [variant] }), file).steps, lesson.scenario.steps);
+          assert.ok(hash.length > 0);
+        }
       });
       it('states, for each variant on which the outcome differs, what differs (and only for those)', () => {
         assert.deepEqual(Object.keys(lesson.byVariant ?? {}).sort(), differing(lesson));
@@ -53,7 +72,11 @@ describe('lessons as data', () => {
 describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQuick('Chromium') }, () => {
   const artifacts = new URL('./artifacts/', import.meta.url);
   mkdirSync(artifacts, { recursive: true });
-  const shot = (name: string) => page.screenshot({ path: new URL(`lessons-${name}.png`, artifacts).pathname, fullPage: true });
+  /** The viewport's size in the name: the main states are shot at 1366×768 and at 390×844. */
+  const shot = async (name: string) => {
+    const { width, height } = page.viewportSize()!;
+    await page.screenshot({ path: new URL(`lessons-${width}x${height}-${name}.png`, artifacts).pathname, fullPage: true });
+  };
   const idle = () => page.waitForSelector('body[data-busy="false"]', { timeout: 60_000 });
   const lesson = (n: number) => checkLesson(JSON.parse(readFileSync(new URL(files[n], dataDir), 'utf8')));
   let headless: HeadlessPage;
@@ -67,7 +90,7 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
       watchCsp(p, cspViolations);
     });
     page = headless.page;
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.setViewportSize({ width: 1366, height: 768 });
     await page.waitForSelector('#lesson-list li');
   });
   after(() => headless?.close());
@@ -98,7 +121,12 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
     const wrong = first.question.answer === 0 ? 1 : 0;
     await page.getByLabel(first.question.choices[wrong]).check();
     assert.equal(await run.isDisabled(), false);
+    const before = await page.locator('main').innerText();
+    assert.ok(!before.includes(first.finding) && !before.includes(first.explanation.slice(0, 60)), 'the finding and the explanation wait for the run');
+    await shot('02-question');
     await runLesson();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'verdict', 'focus goes to the result');
+    assert.equal(((await page.getByTestId('verdict').locator('#finding').textContent()) ?? '').trim(), `Finding: ${first.finding}`);
     const verdict = page.getByTestId('verdict');
     assert.equal(await verdict.getAttribute('data-correct'), 'false');
     const said = (await verdict.textContent()) ?? '';
@@ -111,6 +139,10 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
     const steps = first.scenario.steps.length;
     assert.equal((await page.getByTestId('step-position').textContent())?.trim(), `Step 1 of ${steps}`);
     assert.match((await page.locator('#steps li[aria-current="step"]').textContent()) ?? '', /handshake client → server, full[\s\S]*✓ OpenSSL returned \{reused: false, version: TLSv1\.2\}/);
+    // The full state after the step: every context's cache and counters.
+    const state = (await page.locator('#steps li[aria-current="step"] .state').innerText()).replace(/\s+/g, ' ');
+    assert.match(state, /server cache \(1\): #\d+[^;]*; counters: accept 1, accept_good 1 \(the others 0\)/);
+    assert.match(state, /client cache \(0\): empty; counters: connect 1, connect_good 1 \(the others 0\)/);
     await page.getByRole('button', { name: 'Forward →' }).click();
     assert.equal((await page.getByTestId('step-position').textContent())?.trim(), `Step 2 of ${steps}`);
     await page.getByRole('button', { name: 'Forward →' }).focus();
@@ -121,6 +153,7 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
     assert.equal((await page.getByTestId('step-position').textContent())?.trim(), `Step 2 of ${steps}`);
     await page.getByRole('button', { name: 'Show all steps' }).click();
     assert.equal(await page.locator('#steps li:visible').count(), steps);
+    assert.equal(await page.locator('#steps > li .state').count(), steps, 'every step shows the state after it');
     assert.match((await page.getByTestId('c-log').textContent()) ?? '', /SSL_CTX_new/);
     const href = (await page.getByTestId('playground-link').getAttribute('href')) ?? '';
     assert.match(href, /^\.\.\/index\.html#scenario=[A-Za-z0-9_-]+$/);
@@ -141,6 +174,14 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
     await shot('03-right-prediction');
   });
 
+  it('axe-core finds no serious or critical accessibility violation on the index or on a lesson after its run', async () => {
+    await page.getByRole('button', { name: 'Show all steps' }).click();
+    assert.deepEqual(await seriousViolations(page), [], 'a lesson after its run, all steps shown');
+    await page.getByRole('link', { name: 'All lessons' }).click();
+    await page.waitForSelector('#index-view:not([hidden])');
+    assert.deepEqual(await seriousViolations(page), [], 'the index');
+  });
+
   it('remembers progress after a reload, and reads on a narrow screen', async () => {
     await page.goto(page.url().replace(/#.*$/, '#'));
     await page.reload();
@@ -158,10 +199,41 @@ describe('lesson page [Chromium, OpenSSL in a Web Worker]', { skip: leftOutOfQui
     await open(page.getByRole('link', { name: first.title }), first.title);
     const wrong = first.question.answer === 0 ? 1 : 0;
     assert.equal(await page.getByLabel(first.question.choices[wrong]).isChecked(), true);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('05-question');
+    await runLesson();
+    await page.getByRole('button', { name: 'Show all steps' }).click();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no horizontal scrolling on a phone (${overflow}px)`);
-    await shot('05-narrow');
+    await shot('06-result');
+    await page.goto(page.url().replace(/#.*$/, '#'));
+    await page.waitForSelector('#lesson-list li');
+    await shot('07-index');
+    await page.setViewportSize({ width: 1366, height: 768 });
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('a lesson opened in the playground keeps its checks, and shows one that does not hold', async () => {
+    const n = files.findIndex((f) => f.startsWith('24-'));
+    const two = lesson(n);
+    await page.goto(new URL(`#${files[n].replace(/\.json$/, '')}`, page.url()).href);
+    await page.waitForFunction((t) => document.getElementById('lesson-title')?.textContent === t, two.title);
+    await page.getByLabel(two.question.choices[two.question.answer]).check();
+    await runLesson();
+    await page.getByTestId('playground-link').click();
+    const checked = two.scenario.steps.filter((s) => 'expect' in s && s.expect !== undefined).length;
+    const checks = page.locator('#history-list [data-testid="check"]');
+    await page.waitForFunction((n) => document.body.dataset.busy === 'false' && document.querySelectorAll('#history-list [data-testid="check"]').length === n, checked, { timeout: 60_000 });
+    assert.deepEqual(await checks.evaluateAll((all) => all.map((c) => c.getAttribute('data-held'))), Array(checked).fill('true'));
+    assert.match((await page.getByTestId('cache-server2').textContent()) ?? '', /second\.session|#/);
+    await page.screenshot({ path: new URL('lessons-1366x768-08-in-the-playground.png', artifacts).pathname, fullPage: true });
+    // The same lesson with one expectation changed: the playground says so, step and values.
+    const steps = two.scenario.steps.map((s) => ('call' in s && s.call === 'SSL_CTX_add_session' ? { ...s, expect: 0 } : s));
+    await page.goto(new URL(scenarioHash({ ...two.scenario, steps, openssl: ['3.5'] }), page.url()).href);
+    await page.waitForFunction((n) => document.body.dataset.busy === 'false' && document.querySelectorAll('#history-list [data-testid="check"]').length === n, checked, { timeout: 60_000 });
+    const failed = page.locator('#history-list [data-testid="check"][data-held="false"]');
+    assert.equal(await failed.count(), 1);
+    assert.match((await failed.textContent()) ?? '', /✗ check failed: SSL_CTX_add_session\(\): expected 0, observed 1/);
   });
 
   it('ran with no Content-Security-Policy violation, under a policy that refuses eval and inline script', async () => {

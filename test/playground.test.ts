@@ -3,8 +3,7 @@
 // the shared link. Assertions read what the page shows; screenshots go to test/artifacts/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { openHeadless, type HeadlessPage } from '../scripts/checkout/headless.js';
 import { EVENT_KINDS, VARIANTS } from '../src/index.js';
+import { seriousViolations } from './browser/axe.js';
 import { refusedByPolicy, watchCsp } from './browser/csp.js';
 
 const artifacts = new URL('./artifacts/', import.meta.url);
@@ -126,8 +126,9 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   it('shows a record\'s bytes from the transcript', async () => {
     await pane('Handshake messages');
     await page.getByText(/Records on the wire/).click();
-    await press(page.getByRole('button', { name: /client flight 0 #0: handshake/ }));
+    await press(page.getByRole('button', { name: /^record 1: client → server, handshake, \d+ B$/ }));
     assert.match(await text('record-bytes'), /^0000 {2}16 03 0[13]/);
+    assert.match(await text('bytes-title'), /^conn_\d+ record 1: client → server, handshake: ClientHello, \d+ bytes$/);
     await pane('Steps');
   });
 
@@ -272,7 +273,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await press(page.getByRole('button', { name: 'Next step' }));
     const held = page.getByTestId('held-flight');
     assert.equal(await held.getAttribute('data-from'), 'client');
-    assert.match(await held.textContent() ?? '', /#1 handshake TLSv1(\.[0-2])?, \d+ bytes/);
+    assert.match(await held.textContent() ?? '', /record 1: handshake TLSv1(\.[0-2])?, \d+ bytes/);
     assert.match(await text('step-lines'), /client: wrote handshake \(ClientHello\)/);
     await shot('08-step-held');
     await panelShot('08-step-held');
@@ -298,6 +299,54 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await again.close();
   });
 
+  it('Handshake messages: each message as Wireshark\'s field tree over its bytes, TLS 1.3\'s EncryptedExtensions decrypted with the key log', async () => {
+    await pane('Handshake messages');
+    const tree = page.getByTestId('field-tree');
+    const selected = () => tree.locator('button[aria-pressed="true"]').textContent();
+    const highlighted = async (testId: string) => (await page.getByTestId(testId).locator('span.hl').allTextContents()).join('');
+
+    // The server's EncryptedExtensions: opened from its arrow, decrypted, its message node selected and its bytes lit.
+    await press(page.getByRole('button', { name: 'Fields and bytes of server\'s EncryptedExtensions' }));
+    const title = await text('bytes-title');
+    const [, connection, number] = title.match(/^(conn_\d+) record (\d+): server → client, application_data → handshake: EncryptedExtensions, (\d+) bytes$/) ?? [];
+    assert.ok(number, title);
+    assert.match(await tree.textContent() ?? '', /Opaque Type: application_data \(23\)[\s\S]*Decrypted with the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET/);
+    assert.equal(await selected(), 'Handshake Protocol: EncryptedExtensions');
+    const message = await highlighted('decrypted-bytes');
+    assert.match(message, /^08/, 'HandshakeType encrypted_extensions (8)');
+    assert.equal(message.length / 2, 4 + parseInt(message.slice(2, 8), 16), 'type, length and body: the whole message');
+    assert.equal(await highlighted('record-bytes'), '', 'nothing lit in the encrypted record');
+    await shot('10-bytes-decrypted');
+
+    // One number per record everywhere: the bytes view, the diagram's record list and the event log.
+    await page.getByText(/Records on the wire/).click();
+    assert.equal(await page.getByRole('button', { name: new RegExp(`^record ${number}: server → client, application_data, \\d+ B$`) }).count(), 1);
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('record', { exact: true }).check();
+    assert.match(await text('event-log'), new RegExp(`${connection} record ${number}: server → client, application_data`));
+    await page.getByLabel('record', { exact: true }).uncheck();
+    await page.getByText('Filters', { exact: true }).click();
+
+    // The ClientHello: its session id is the random compatibility one, and says so.
+    await press(page.getByRole('button', { name: 'Fields and bytes of client\'s ClientHello' }));
+    const sessionId = tree.getByRole('button', { name: /^Session ID: [0-9a-f]{64}$/ });
+    await sessionId.click();
+    assert.equal(await highlighted('record-bytes'), (await sessionId.textContent())!.slice('Session ID: '.length), 'its 32 bytes are lit');
+    assert.match(await page.getByTestId('field-note').first().textContent() ?? '', /random compatibility session id \(RFC 8446 D\.4\)/);
+    assert.match(await text('sequence'), /ClientHello[\s\S]*session_id: [0-9a-f…]+ \(random compatibility session id/);
+
+    // A byte selects the innermost field holding it, unfolding its branch: the first cipher suite.
+    const record = page.getByTestId('record-bytes');
+    await record.locator('span[data-at="0"]').click();
+    assert.equal(await selected(), 'Content Type: handshake (22)');
+    await record.locator('span[data-at="78"]').click();
+    assert.match(await selected() ?? '', /^Cipher Suite: TLS_\w+ \(0x13\d\d\)$/);
+    assert.equal(await highlighted('record-bytes'), (await selected())!.match(/0x(13\d\d)/)![1]);
+    assert.equal(await tree.getByRole('button', { name: /^Unfold Cipher Suites/ }).getAttribute('aria-expanded'), 'true');
+    await shot('11-bytes-client-hello');
+    await pane('Steps');
+  });
+
   it('steps through a handshake and flips a byte of the client\'s Finished: the server fails with its own bad_record_mac alert', async () => {
     const steps = await text('history');
     await press(page.getByRole('button', { name: 'Step through' }));
@@ -306,7 +355,10 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     const records = page.getByTestId('held-flight').locator('.held-record');
     const n = await records.count();
     const size = Number((await records.nth(n - 1).textContent())!.match(/(\d+) bytes/)![1]) + 5;
-    const flip = page.getByLabel(`Record ${n}: flip the byte at offset`);
+    // Held records carry the numbers they take on the wire: the client's last flight comes after the server's.
+    const number = Number((await records.nth(n - 1).textContent())!.match(/^record (\d+):/)![1]);
+    assert.ok(number > n, `record ${number} follows the records already delivered`);
+    const flip = page.getByLabel(`Record ${number}: flip the byte at offset`);
     await flip.fill(String(size - 1));
     await flip.press('Enter');
     await flip.blur();
@@ -315,7 +367,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await shot('10-step-modified');
     await panelShot('10-step-modified');
     await press(page.getByRole('button', { name: 'Deliver' }));
-    assert.match(await text('step-lines'), new RegExp(`changed: record ${n} byte ${size - 1} flipped`));
+    assert.match(await text('step-lines'), new RegExp(`changed: record ${number} byte ${size - 1} flipped`));
     await press(page.getByRole('button', { name: 'Next step' }));
     const outcome = await text('step-outcome');
     assert.match(outcome, /^The server failed: .*(decrypt|bad record mac)/i);
@@ -383,7 +435,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     const described = await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents();
     await page.getByLabel('OpenSSL', { exact: true }).selectOption('3.0');
     await untilSteps(steps);
-    assert.match(await text('version'), /OpenSSL 3\.0/);
+    assert.match(await text('version'), /OpenSSL 3\.0/, await page.locator('#alert').textContent() ?? '');
     assert.deepEqual(await page.getByTestId('history').locator('li:not(.ahead) strong').allTextContents(), described);
     await press(page.getByRole('button', { name: 'Undo' }));
     await untilSteps(steps);
@@ -469,6 +521,84 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await shot('09-two-servers');
   });
 
+  it('two servers share an external store: server2 resumes a session the first server made, its get callback answering from the store', async () => {
+    await press(page.getByRole('button', { name: 'Reset' }));
+    const share = page.getByRole('button', { name: 'Share an external store between the servers' });
+    assert.equal(await share.isDisabled(), true, 'one server has no one to share with');
+    await press(page.getByRole('button', { name: '+ server' }));
+    for (const name of ['server', 'server2']) {
+      const button = page.getByRole('button', { name: `${name === 'server' ? 'Server' : name} SSL_CTX settings` });
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      await page.getByTestId(`${name}-config`).getByLabel('SSL_OP_NO_TICKET').check();
+    }
+    await press(page.getByRole('button', { name: 'Apply' }));
+    await press(share);
+    assert.equal(await share.isDisabled(), true, 'both servers share it now');
+    assert.match(await text('c-code'), /sandbox_use_store\(server_ctx_2, "shared"\);\s+SSL_CTX_sess_set_get_cb\(server_ctx_2, get_session_shared_cb\)/);
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await handshake();
+    const session = `${(await text('handshake-outcome')).split(':')[0]}.session`;
+    const entries = page.getByTestId('store-entry');
+    assert.ok(await entries.count() >= 1, 'the first server\'s new-session callback stored its sessions');
+    assert.deepEqual([...new Set(await entries.evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.context)))], ['server']);
+    assert.equal(await page.getByTestId('store-lookup').count(), 0);
+    await page.getByLabel('Server', { exact: true }).selectOption('server2');
+    await handshake(session);
+    assert.equal(await resumed(), 'true', `server2 resumed ${session}: ${await text('handshake-outcome')}`);
+    const lookup = page.getByTestId('store-lookup').last();
+    assert.equal(await lookup.getAttribute('data-context'), 'server2');
+    assert.equal(await lookup.getAttribute('data-hit'), 'true');
+    assert.match(await lookup.textContent() ?? '', /server2 \(server_ctx_2\) asked "shared" for .*: hit, decoded as #\d+/);
+    assert.match(await page.getByTestId('counter-server2-cb_hits').textContent() ?? '', /^1/);
+    assert.match(await page.getByTestId('counter-server-hits').textContent() ?? '', /^0/);
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('Search the events').fill('get_session_shared_cb(');
+    assert.match(await text('event-log'), /get_session_shared_cb\(conn_\d+_server, .*\) = #\d+; copy = 0/, 'the lookup is an event');
+    await page.getByLabel('Search the events').fill('');
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('Server', { exact: true }).selectOption('server');
+    await shot('10-shared-store');
+  });
+
+  it('the call palette (Ctrl+K) calls any function of the table with C\'s arguments: a negative size, an SSL object made and freed, a wrong argument refused by name', async () => {
+    const steps = await stepsRun();
+    await page.locator('body').press('Control+k');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'call-name', 'Ctrl+K focuses the palette');
+    const call = async (name: string, ...args: string[]) => {
+      await page.getByLabel('Call a function').fill(name);
+      for (const [i, value] of args.entries()) {
+        const field = page.locator(`#call-arg-${i}`);
+        if (await field.evaluate((e) => e.tagName === 'SELECT')) await field.selectOption({ label: value });
+        else await field.fill(value);
+      }
+      await press(page.getByRole('button', { name: 'Call', exact: true }));
+    };
+    await page.getByLabel('Call a function').fill('SSL_CTX_sess_set_cache_size');
+    assert.equal(await text('call-prototype'), 'long SSL_CTX_sess_set_cache_size(SSL_CTX *ctx, long t)');
+    await call('SSL_CTX_sess_set_cache_size', 'server', '-1');
+    assert.match(await text('last-result'), /SSL_CTX_sess_set_cache_size\(server_ctx_1, -1\) = 0\b/, 'C passes a negative size on; OpenSSL refuses it with 0 (ssl_lib.c: larg < 0)');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'last-result', 'the result is where the focus goes');
+    await call('SSL_CTX_sess_get_cache_size', 'server');
+    assert.match(await text('last-result'), /SSL_CTX_sess_get_cache_size\(server_ctx_1\) = 20480\b/, 'and keeps the size it had');
+
+    await call('SSL_new', 'client');
+    assert.match(await text('last-result'), /SSL_new\(client_ctx_\d+\)/);
+    await page.getByLabel('Call a function').fill('SSL_free');
+    assert.deepEqual(await page.locator('#call-arg-0 option').allTextContents(), ['ssl1'], 'the SSL object is offered by the name its step gave it');
+    await call('SSL_free', 'ssl1');
+    assert.match(await text('last-result'), /SSL_free\(ssl_\d+\)/);
+    assert.deepEqual(await page.locator('#call-arg-0 option').allTextContents(), [], 'once freed it is offered no more');
+    await pane('C code');
+    assert.match(await text('c-code'), /SSL_CTX_sess_set_cache_size\(server_ctx_1, -1\)[\s\S]*SSL_new\(client_ctx_\d+\)[\s\S]*SSL_free\(ssl_\d+\)/);
+
+    await call('SSL_CTX_sess_set_cache_size', 'server', 'lots');
+    assert.match(await text('last-result'), /argument 2 \(long t\): expected a whole number, got "lots"/, 'a wrong argument is refused, naming it, before any C runs');
+    assert.equal(await stepsRun(), steps + 5);
+    await press(page.getByRole('button', { name: 'Undo' }));
+    await untilSteps(steps + 4);
+    await shot('13-call-palette');
+  });
+
   it('runs the steps on every variant and shows where they differ', async () => {
     // A link to steps that differ: SSL_SESSION_get_time_ex exists from 3.3 (refused on 3.0, and on 1.1.1).
     const scenario = {
@@ -504,15 +634,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
   });
 
   it('axe-core finds no serious or critical accessibility violation, panels and settings open', async () => {
-    // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
-    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
-    const serious = async (what: string) => {
-      const found = await page.evaluate(async () => {
-        const { violations } = await (window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
-        return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-      });
-      assert.deepEqual(found, [], what);
-    };
+    const serious = async (what: string) => assert.deepEqual(await seriousViolations(page), [], what);
     await handshake();
     await serious('after a handshake');
     await settings('server');

@@ -1,15 +1,16 @@
 // The playground page: wires the controls to the Playground and redraws every panel after each
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
-import { VARIANTS, parseRecords, type Flight, type RecordEvent, type Variant } from 'openssl-wasm-sandbox';
+import { VARIANTS, dissect, parseRecords, type Flight, type Variant } from 'openssl-wasm-sandbox';
 import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import type { Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
-import { Playground, SEED, contextRoles, newScenario, withContext, withoutContext } from './playground.js';
+import { Playground, SEED, contextRoles, newScenario, shareStoreSteps, withContext, withoutContext } from './playground.js';
 import { Timeline, type State } from './timeline.js';
 import type { Snapshot, SteppedHandshake } from './runtime.js';
 import { variantChooser } from './variants.js';
 import { hasScenarioHash, scenarioFromFile, scenarioFromHash, scenarioHash } from './share.js';
 import { renderCache } from './panels/cache.js';
+import { callPalette } from './panels/call-palette.js';
 import { contextForm, contextLabel, type ContextForm } from './panels/context-form.js';
 import { renderCounters } from './panels/counters.js';
 import { eventFilters, renderEvents } from './panels/event-log.js';
@@ -17,7 +18,9 @@ import { describeStep, renderHistory } from './panels/history.js';
 import { renderResult } from './panels/result.js';
 import { renderComparison } from './panels/compare.js';
 import { renderSessions, type SessionAction } from './panels/sessions.js';
-import { handshakeConnections, hexDump, renderSequence } from './panels/sequence.js';
+import { SHARED_STORE, renderStore, sharingContexts } from './panels/store.js';
+import { handshakeConnections, renderSequence, type BytesPick } from './panels/sequence.js';
+import { renderRecordBytes } from './panels/bytes.js';
 import { describeEvents, editedRecords, renderStepper, type StepperView } from './panels/stepper.js';
 
 /** Each context's settings form, by scenario name; rebuilt when the contexts change (syncContexts). */
@@ -226,9 +229,11 @@ async function draw(next: Snapshot): Promise<void> {
   const latest = next.records.at(-1);
   fill(byId('last-result'), latest ? renderResult(latest) : null);
 
+  palette.update(next);
   renderSessions(byId('sessions-body'), next, target.value, sessionAction);
   for (const name of forms.keys()) renderCache(byId(`cache-${name}`), next.contexts[name], next.now);
   renderCounters(byId('counters-body'), next);
+  drawStore(next);
   drawEvents();
   const ahead = timeline.ahead;
   renderHistory(byId('history-list'), next.records, ahead?.steps ?? [], (n) => load(`Replaying to step ${n}`, ahead?.scenario ?? playground.scenario, `replay to step ${n}`, n));
@@ -237,6 +242,21 @@ async function draw(next: Snapshot): Promise<void> {
   drawSequence();
   await drawCode();
 }
+
+/** The external store panel, and its action: usable once two servers exist and not all of them share the store yet. */
+function drawStore(next: Snapshot): void {
+  renderStore(byId('store-body'), next);
+  const servers = contextRoles(playground.scenario).filter(([, role]) => role === 'server').map(([name]) => name);
+  const sharing = sharingContexts(next);
+  const share = byId<HTMLButtonElement>('share-store');
+  share.disabled = servers.length < 2 || servers.every((name) => sharing.includes(name));
+  share.setAttribute('aria-describedby', 'store-body');
+}
+
+byId('share-store').addEventListener('click', () => !busyStepping() && perform('Sharing an external store', async () => {
+  showError(undefined);
+  return playground.actAll(shareStoreSteps(playground.scenario, SHARED_STORE));
+}, 'share an external store'));
 
 function drawSequence(): void {
   if (!snapshot) return;
@@ -247,8 +267,8 @@ function drawSequence(): void {
   followLatest = false;
   byId<HTMLButtonElement>('capture').disabled = !chosen;
   // A record's bytes stay on show only with their own connection's diagram.
-  if (byId('record-view').dataset.connection !== chosen) byId('record-view').hidden = true;
-  renderSequence(byId('sequence-body'), snapshot.events, chosen, showRecord);
+  if (byId('bytes-view').dataset.connection !== chosen) byId('bytes-view').hidden = true;
+  renderSequence(byId('sequence-body'), snapshot.events, chosen, (pick) => showBytes(chosen!, pick));
 }
 
 async function drawCode(): Promise<void> {
@@ -323,9 +343,15 @@ byId('undo').addEventListener('click', undo);
 byId('redo').addEventListener('click', redo);
 document.addEventListener('keydown', (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  const key = event.key.toLowerCase();
+  // Ctrl+K goes to the call palette from anywhere, as in the devtools' command menus.
+  if (key === 'k') {
+    event.preventDefault();
+    palette.focus();
+    return;
+  }
   // In a text field, Ctrl+Z undoes the typing.
   if ((event.target as HTMLElement).closest('input[type=text], input[type=search], input[type=number], textarea')) return;
-  const key = event.key.toLowerCase();
   if (key === 'z' && !event.shiftKey) undo();
   else if ((key === 'z' && event.shiftKey) || key === 'y') redo();
   else return;
@@ -344,14 +370,25 @@ window.addEventListener('popstate', (event) => {
   }
 });
 
-function showRecord(record: RecordEvent): void {
-  perform('Reading the transcript', async () => {
-    const flights = await playground.runtime.sb.transcript(record.connection);
-    const bytes = parseRecords(flights[record.flight].bytes)[record.index]?.bytes ?? new Uint8Array(0);
-    byId('record-view').hidden = false;
-    byId('record-view').dataset.connection = record.connection;
-    byId('record-title').textContent = `${record.connection}, ${record.from} flight ${record.flight}, record ${record.index}: ${record.type} ${record.version}, ${bytes.length} bytes with its header`;
-    byId('record-bytes').textContent = hexDump(bytes);
+/** The field tree and bytes of a record of `connection`, dissected from its transcript and opened with its key log. */
+function showBytes(connection: string, pick: BytesPick): void {
+  perform('Dissecting the records', async () => {
+    const { sb } = playground.runtime;
+    const records = await dissect(await sb.transcript(connection), await sb.keylog(connection));
+    const carrying = 'record' in pick ? undefined
+      : records.filter((r) => r.from === pick.from).flatMap((r) => r.messages.map(() => r))[pick.message];
+    const record = 'record' in pick ? records.find((r) => r.number === pick.record) : carrying;
+    const view = byId('bytes-view');
+    if (!record) return undefined;
+    view.hidden = false;
+    view.dataset.connection = connection;
+    renderRecordBytes(view, connection, record);
+    // A message opens with its own node selected.
+    if (!('record' in pick)) {
+      const before = records.filter((r) => r.from === pick.from && r.number < record.number).reduce((n, r) => n + r.messages.length, 0);
+      view.querySelectorAll<HTMLButtonElement>('button[data-filter="tls.handshake"]')[pick.message - before]?.click();
+    }
+    view.querySelector<HTMLElement>('h3')?.scrollIntoView({ block: 'nearest' });
     return undefined;
   });
 }
@@ -365,6 +402,12 @@ function drawEvents(): void {
   eventFilter.update(snapshot.events);
   renderEvents(byId('event-log'), snapshot, eventFilter.read());
 }
+
+// Any function of the C API table, its result then the thing to read (as after a handshake).
+const palette = callPalette(byId('call-palette'), (name, step) => {
+  act(name, step);
+  void queue.then(() => byId('last-result').focus());
+}, (prefix) => playground.nextName(prefix));
 
 function sessionAction(call: SessionAction, ref: string): void {
   const ctx = target.value;
@@ -481,7 +524,7 @@ byId('step-start').addEventListener('click', () => {
     showError(undefined);
     const handshake = await playground.startStepped(step);
     const connection = handshake.connection.name;
-    stepping = { handshake, view: { connection, name, lines: [], edits: [], tampered: false, ended: false } };
+    stepping = { handshake, view: { connection, name, lines: [], edits: [], firstRecord: 1, tampered: false, ended: false } };
     showStepOutcome(`Connected${offer.value ? `, offering ${offer.value}` : ''}: press Next step to run the client's SSL_do_handshake.`, '');
     drawStepper();
     drawLive();
@@ -513,6 +556,8 @@ stepNext.addEventListener('click', () => {
     } else if (flight.records.length) {
       view.held = flight;
       view.edits = flight.records.map((_, source) => ({ source, action: 'keep', flip: '' }));
+      const wire = await playground.runtime.sb.transcript(view.connection);
+      view.firstRecord = 1 + wire.reduce((n, chunk) => n + parseRecords(chunk.bytes).length, 0);
       showStepOutcome(`The ${flight.from}'s flight is held: keep, drop, duplicate, move or modify its records, then Deliver.`, '');
     } else {
       showStepOutcome(`The ${flight.from} wrote nothing: Next step.`, '');
@@ -534,8 +579,8 @@ stepDeliver.addEventListener('click', () => {
     const { view, handshake } = current;
     await handshake.connection.deliver(tampered ? records : undefined);
     const changes = view.edits.flatMap((e) => [
-      ...(e.action !== 'keep' ? [`record ${e.source + 1} ${e.action === 'drop' ? 'dropped' : 'duplicated'}`] : []),
-      ...(e.flip.trim() ? [`record ${e.source + 1} byte ${e.flip} flipped`] : []),
+      ...(e.action !== 'keep' ? [`record ${view.firstRecord + e.source} ${e.action === 'drop' ? 'dropped' : 'duplicated'}`] : []),
+      ...(e.flip.trim() ? [`record ${view.firstRecord + e.source} byte ${e.flip} flipped`] : []),
     ]);
     if (view.edits.some((e, i) => e.source !== i)) changes.push('records reordered');
     view.lines.push(tampered
@@ -591,7 +636,7 @@ connectionSelect.addEventListener('change', drawSequence);
 // Back to the default settings and no steps; the variant stays. Undoable like any step.
 byId('reset').addEventListener('click', () => {
   if (busyStepping()) return;
-  byId('record-view').hidden = true;
+  byId('bytes-view').hidden = true;
   load('Starting over', defaults(playground.variant), 'reset');
 });
 

@@ -35,6 +35,16 @@ export function withoutContext(scenario: Scenario, name: string): Scenario {
   return { ...scenario, contexts };
 }
 
+/**
+ * The set calls that make every server context's new, get and remove callbacks the shared ones,
+ * naming `store`: each then puts its sessions into, looks them up in and forgets them from the same
+ * external store, as servers behind one name share a session cache.
+ */
+export function shareStoreSteps(scenario: Scenario, store: string): Step[] {
+  return contextRoles(scenario).filter(([, role]) => role === 'server').flatMap(([name]) =>
+    (['SSL_CTX_sess_set_new_cb', 'SSL_CTX_sess_set_get_cb', 'SSL_CTX_sess_set_remove_cb'] as const).map((call) => ({ call, args: [name, { store }] })));
+}
+
 export class Playground {
   #runtime: Runtime | undefined;
   #scenario: Scenario;
@@ -61,8 +71,8 @@ export class Playground {
     return this.#scenario.steps.reduce((config, step) => afterStep(context, config, step), this.#scenario.contexts[context]);
   }
 
-  /** How many handshakes (or dups) the steps made: the next one's name follows. */
-  nextName(prefix: 'hs' | 'dup'): string {
+  /** How many handshakes (dups, SSL objects…) the steps named: the next one's name follows (hs2, dup1, ssl3). */
+  nextName(prefix: string): string {
     const taken = new Set(this.#scenario.steps.map((s) => ('as' in s ? s.as : undefined)));
     let n = 1;
     while (taken.has(`${prefix}${n}`)) n++;
@@ -96,6 +106,13 @@ export class Playground {
     return this.runtime.snapshot();
   }
 
+  /** Runs several more steps, in order, as one change. */
+  async actAll(steps: Step[]): Promise<Snapshot> {
+    let snapshot: Snapshot | undefined;
+    for (const step of steps) snapshot = await this.act(step);
+    return snapshot ?? this.runtime.snapshot();
+  }
+
   /** Starts a handshake to run flight by flight; it becomes a step only if it ends untampered (endStepped). */
   startStepped(step: HandshakeStep): Promise<SteppedHandshake> {
     return this.runtime.openStepped(step);
@@ -121,8 +138,7 @@ export class Playground {
     }
     const steps = calls.flat() as Step[];
     if (!steps.length) return { snapshot: await this.runtime.snapshot(), how: 'Nothing changed.' };
-    let snapshot: Snapshot | undefined;
-    for (const step of steps) snapshot = await this.act(step);
-    return { snapshot: snapshot!, how: `Reconfigured with ${steps.length} call${steps.length > 1 ? 's' : ''} (Context.configure).` };
+    const snapshot = await this.actAll(steps);
+    return { snapshot, how: `Reconfigured with ${steps.length} call${steps.length > 1 ? 's' : ''} (Context.configure).` };
   }
 }

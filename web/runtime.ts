@@ -2,8 +2,8 @@
 // and the steps done so far, each a conformance-scenario step run by the package's scenario
 // interpreter, so that any state can be rebuilt by replaying them.
 import {
-  Connection, Context, Session, createSandbox, type CachedSession, type CallEvent, type ContextState, type Counter, type Sandbox, type SandboxEvent,
-  type Flight, type HandshakeResult, type SessionInfo, type Variant,
+  C_API, ConfContext, Connection, Context, Session, Ssl, createSandbox, type CallName, type CFunction, type CachedSession, type CallEvent, type ContextState, type Counter, type Sandbox, type SandboxEvent,
+  type Flight, type HandshakeResult, type SessionInfo, type StoreEntry, type Variant,
 } from 'openssl-wasm-sandbox';
 import { Interpreter, type HandshakeStep, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
 import type { Role } from './context-settings.js';
@@ -51,6 +51,8 @@ export interface StepRecord {
   result?: number | string;
   handshake?: HandshakeOutcome;
   error?: string;
+  /** The step's expectation (a lesson's or a catalog scenario's check), when it has one: what did not hold; empty when all held. */
+  check?: string[];
 }
 
 export interface ContextView {
@@ -73,6 +75,10 @@ export interface Snapshot {
   sessions: (LiveSession & { info: SessionInfo })[];
   events: SandboxEvent[];
   records: StepRecord[];
+  /** The named external stores the contexts' shared callbacks use, with their entries (Sandbox.externalStores()). */
+  stores: Record<string, StoreEntry[]>;
+  /** The names steps gave SSL objects, SSL_CONF_CTXs and DER encodings, while not freed. */
+  named: Record<'SSL' | 'SSL_CONF_CTX' | 'der', string[]>;
 }
 
 function describeError(error: unknown): string {
@@ -87,6 +93,8 @@ export class Runtime {
   /** Runs the steps and holds their names: contexts, handshake results (`hs1`), dups, kept sessions. */
   readonly #interpreter: Interpreter;
   #events: SandboxEvent[] = [];
+  /** Names of objects a step freed (SSL_free, SSL_CONF_CTX_free…): the interpreter still knows them, to refuse their use. */
+  readonly #freed = new Set<string>();
   #version = '';
 
   private constructor(readonly sb: Sandbox, readonly scenario: Scenario) {
@@ -118,8 +126,10 @@ export class Runtime {
   async run(step: Step): Promise<StepRecord> {
     const eventsFrom = await this.sb.eventCount();
     const record: StepRecord = { step, eventsFrom, eventsTo: eventsFrom, text: '' };
-    // 'expect' steps (from an imported catalog scenario) are not shown as checks: the panels show the state.
-    const { error } = await this.#interpreter.step(step);
+    // A step's expectation (a lesson opened here, an imported catalog scenario) is checked as the scenario runner checks it.
+    const failed: string[] = [];
+    const { error } = await this.#interpreter.step(step, (f) => failed.push(`${f.path}: expected ${JSON.stringify(f.expected)}, observed ${JSON.stringify(f.observed)}`));
+    if ('expect' in step && step.expect !== undefined) record.check = failed;
     if (error !== undefined) record.error = error;
     if ('handshake' in step) {
       if (error === undefined) this.#handshakeDone(step, record, this.#interpreter.names.get(step.as ?? '_') as HandshakeResult & { session: Session });
@@ -133,7 +143,7 @@ export class Runtime {
     this.#events.push(...own);
     if (!record.text) {
       const call = 'call' in step ? own.filter((e): e is CallEvent => e.kind === 'call' && e.call === step.call && e.during === undefined).at(-1) : undefined;
-      record.text = record.error ? `${'call' in step ? step.call : 'step'} failed: ${record.error}` : call?.c ?? ('clock' in step ? `clock ${step.clock} s` : 'done');
+      record.text = record.error ? `${'call' in step ? step.call : 'step'} failed: ${record.error}` : call?.c ?? ('clock' in step ? `clock ${step.clock} s` : record.check ? 'the state checked' : 'done');
       if (call?.result !== undefined) record.result = call.result;
     }
     this.records.push(record);
@@ -221,6 +231,18 @@ export class Runtime {
     const result = step.as === undefined ? undefined : this.#interpreter.names.get(step.as);
     if (step.as && result instanceof Session) this.sessions.set(step.as, { ref: step.as, session: result, origin: `${step.call}(${step.args?.[0]})` });
     if (step.call === 'SSL_SESSION_free') this.sessions.delete(String(step.args?.[0]));
+    if (Object.hasOwn(C_API, step.call) && (C_API[step.call as CallName] as CFunction).frees) this.#freed.add(String(step.args?.[0]));
+  }
+
+  #named(): Snapshot['named'] {
+    const named: Snapshot['named'] = { SSL: [], SSL_CONF_CTX: [], der: [] };
+    for (const [name, value] of this.#interpreter.names) {
+      if (this.#freed.has(name)) continue;
+      if (value instanceof Uint8Array) named.der.push(name);
+      else if (value instanceof Ssl) named.SSL.push(name);
+      else if (value instanceof ConfContext) named.SSL_CONF_CTX.push(name);
+    }
+    return named;
   }
 
   async snapshot(): Promise<Snapshot> {
@@ -232,16 +254,17 @@ export class Runtime {
     };
     const live = [...this.sessions.values()];
     const names = Object.keys(this.scenario.contexts);
-    const [now, views, infos] = await Promise.all([
+    const [now, views, infos, stores] = await Promise.all([
       this.sb.clock.now(), Promise.all(names.map(view)),
       live.length ? this.sb.batch(live.map((s) => ['sessionInfo', s.session])) : Promise.resolve([]),
+      this.sb.externalStores(),
     ]);
     return {
       variant: this.sb.variant, opensslVersion: this.#version, now,
       contexts: Object.fromEntries(names.map((name, i) => [name, views[i]])),
       sessions: live.map((s, i) => ({ ...s, info: (infos[i] as { ok: true; value: SessionInfo }).value }))
         .filter((s) => s.info?.alive),
-      events: this.#events, records: this.records,
+      events: this.#events, records: this.records, named: this.#named(), stores,
     };
   }
 

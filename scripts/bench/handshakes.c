@@ -1,8 +1,10 @@
-/* The benchmark's native peer: the handshakes of scripts/bench/wasm.ts, made the way the sandbox
+/* The benchmark's C loop: the handshakes of scripts/bench/wasm.ts, made the way the sandbox
  * makes them (contexts as in wasm/glue/contexts.c, the sandbox's EC P-256 certificate, memory
- * BIOs, the client reading after its Finished for TLS 1.3 tickets, a clean shutdown), in a C loop linked with
- * native OpenSSL. Usage: handshakes <case> <milliseconds>; prints handshakes per second.
- * Cases: tls13-full tls13-resumption tls12-full tls12-resumption. */
+ * BIOs, the client reading after its Finished for TLS 1.3 tickets, a clean shutdown).
+ * Natively (linked with native OpenSSL) it is a program: handshakes <case> <milliseconds> prints
+ * handshakes per second. In WebAssembly (linked into a bench-only build of the sandbox's module,
+ * scripts/bench/same-module.ts) it is the export osb_bench_handshake(case), timed by the caller. Cases: tls13-full tls13-resumption tls12-full tls12-resumption (in that order).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +12,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include "sandbox.h"
-
-static double now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
 
 static SSL_CTX *context(int server, int version) {
   SSL_CTX *ctx = SSL_CTX_new(TLS_method());
@@ -61,35 +57,77 @@ static SSL_SESSION *handshake(SSL_CTX *client_ctx, SSL_CTX *server_ctx, SSL_SESS
   return result;
 }
 
+static const char *const CASES[] = { "tls13-full", "tls13-resumption", "tls12-full", "tls12-resumption" };
+
+/** One case's contexts and first session, made once and kept for every run of the case. */
+struct bench {
+  SSL_CTX *client, *server;
+  SSL_SESSION *first;
+  int resume;
+};
+
+static int bench_setup(struct bench *b, int which) {
+  int version = which < 2 ? TLS1_3_VERSION : TLS1_2_VERSION;
+  int reused;
+  b->resume = which % 2;
+  b->client = context(0, version);
+  b->server = context(1, version);
+  b->first = handshake(b->client, b->server, NULL, &reused);
+  return b->first != NULL;
+}
+
+/* One more handshake of the case; returns 1, or 0 (with a message on stderr) when it failed or did not resume as asked. */
+static int bench_handshake(struct bench *b) {
+  int reused;
+  SSL_SESSION *s = handshake(b->client, b->server, b->resume ? b->first : NULL, &reused);
+  if (!s || reused != b->resume) fprintf(stderr, "%s\n", s ? "resumption mismatch" : "handshake failed");
+  int ok = s && reused == b->resume;
+  SSL_SESSION_free(s);
+  return ok;
+}
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+
+/** One handshake of case `which` (an index into CASES), set up on first use; returns 1, or 0 on a failure. */
+EMSCRIPTEN_KEEPALIVE int osb_bench_handshake(int which) {
+  static struct bench benches[4];
+  if (which < 0 || which > 3) return 0;
+  if (!benches[which].first && !bench_setup(&benches[which], which)) return 0;
+  return bench_handshake(&benches[which]);
+}
+#else
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 3) {
+  int which = -1;
+  for (int i = 0; argc == 3 && i < 4; i++) {
+    if (strcmp(argv[1], CASES[i]) == 0) which = i;
+  }
+  if (which < 0) {
     fprintf(stderr, "usage: %s tls13-full|tls13-resumption|tls12-full|tls12-resumption <milliseconds>\n", argv[0]);
     return 2;
   }
-  int version = strncmp(argv[1], "tls12", 5) == 0 ? TLS1_2_VERSION : TLS1_3_VERSION;
-  int resume = strstr(argv[1], "resumption") != NULL;
   double budget = atof(argv[2]);
-  SSL_CTX *client_ctx = context(0, version), *server_ctx = context(1, version);
-  int reused;
-  SSL_SESSION *first = handshake(client_ctx, server_ctx, NULL, &reused);
-  if (!first) {
+  struct bench b;
+  if (!bench_setup(&b, which)) {
     fprintf(stderr, "handshake failed\n");
     return 1;
   }
   long n = 0;
   double start = now_ms(), elapsed;
   do {
-    SSL_SESSION *s = handshake(client_ctx, server_ctx, resume ? first : NULL, &reused);
-    if (!s || reused != resume) {
-      fprintf(stderr, "handshake %ld: %s\n", n, s ? "resumption mismatch" : "failed");
-      return 1;
-    }
-    SSL_SESSION_free(s);
+    if (!bench_handshake(&b)) return 1;
     n++;
   } while ((elapsed = now_ms() - start) < budget);
   printf("%.1f\n", n / (elapsed / 1e3));
-  SSL_SESSION_free(first);
-  SSL_CTX_free(client_ctx);
-  SSL_CTX_free(server_ctx);
+  SSL_SESSION_free(b.first);
+  SSL_CTX_free(b.client);
+  SSL_CTX_free(b.server);
   return 0;
 }
+#endif

@@ -14,7 +14,7 @@ import type { Variant } from '../../src/index.js';
 import { HANDSHAKES, type Case } from './cases.js';
 
 const exec = promisify(execFile);
-const SOURCES = ['scripts/bench/handshakes.c', 'wasm/native/sandbox.c', 'wasm/glue/keys.c', 'wasm/glue/library.c', 'wasm/glue/clock.c'];
+const SOURCES = ['scripts/bench/handshakes.c', 'wasm/native/sandbox.c', 'wasm/glue/keys.c', 'wasm/glue/library.c', 'wasm/glue/clock.c', 'wasm/glue/ssl.c'];
 const WRAP = ['-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime'];
 
 type Build = 'same-code' | 'reference' | 'platform';
@@ -35,12 +35,13 @@ async function program(variant: Variant, build: Build): Promise<string> {
 export const nativePeer = (variant: Variant, build: Build) =>
   `native ${variant}, ${{ 'same-code': 'same C code', reference: '32-bit limbs', platform: 'assembly' }[build]}`;
 
-/** The native cases of the variant, or none (with the reason) when there is no C compiler. */
-export async function nativeCases(variant: Variant): Promise<{ cases: Case[]; skipped?: string }> {
+/** The native cases of the variant (of the peers `wanted`: the others' OpenSSL is not built), or none (with the reason) when there is no C compiler. */
+export async function nativeCases(variant: Variant, wanted: (peer: string) => boolean): Promise<{ cases: Case[]; skipped?: string }> {
   if (!nativeCompiler()) return { cases: [], skipped: 'no C compiler (cc, gcc or clang): native OpenSSL not measured' };
   const cases: Case[] = [];
   for (const build of ['same-code', 'reference', 'platform'] as const) {
     const peer = nativePeer(variant, build);
+    if (!wanted(peer)) continue;
     const binary = await program(variant, build);
     for (const h of HANDSHAKES) {
       cases.push({

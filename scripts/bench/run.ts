@@ -1,8 +1,10 @@
 // npm run bench [-- --json] [--openssl 3.5|3.0|all] [--rounds N] [--ms N] [--soak N] [--scale N]
+//   [--cases tls13-full,tls13-resumption,tls12-full,tls12-resumption] [--peers WORD,…] [--handshakes-only]
 // Handshakes per second in WASM, native OpenSSL (same version, same source) and node:tls, in
 // interleaved rounds (so that machine noise hits all alike), reported as medians and as ratios;
 // then cache calls through the worker, the heap over a long run, a large cache, start-up and sizes.
 import { existsSync, readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { root } from '../../scripts/lib/util.mjs';
 import { VARIANTS, createSandbox, type Variant } from '../../src/index.js';
@@ -11,6 +13,7 @@ import { HANDSHAKES, type Case, type Sampler } from './cases.js';
 import { memoryFigures } from './memory.js';
 import { nativeCases, nativePeer } from './native.js';
 import { nodeTlsCases } from './node-tls.js';
+import { sameModuleCases, sameModulePeer } from './same-module.js';
 import { scaleFigures } from './scale.js';
 import { browserStartFigures } from './browser-start.js';
 import { startupFigures } from './startup.js';
@@ -24,6 +27,10 @@ const { values: args } = parseArgs({
     ms: { type: 'string', default: '400' },
     soak: { type: 'string', default: '5000' },
     scale: { type: 'string', default: '100000' },
+    // While iterating: some handshakes (scripts/bench/handshakes.c's names), the peers whose names hold one of the words, nothing else.
+    cases: { type: 'string' },
+    peers: { type: 'string' },
+    'handshakes-only': { type: 'boolean', default: false },
   },
 });
 const variants = (args.openssl === 'all' ? VARIANTS : [args.openssl]) as Variant[];
@@ -31,64 +38,87 @@ const rounds = Number(args.rounds);
 const budget = Number(args.ms);
 const progress = (text: string) => { if (!args.json) process.stderr.write(text); };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const handshakes = HANDSHAKES.filter((h) => !args.cases || args.cases.split(',').includes(h.native));
+const peerWords = args.peers?.split(',');
+const wanted = (peer: string) => !peerWords || peerWords.some((w) => peer.includes(w));
+const measured = (c: Case) => handshakes.some((h) => h.name === c.name) && wanted(c.peer);
+const full = !args['handshakes-only'];
 
 // Start-up first, in processes and browsers of their own, before this process holds anything (its
 // Vite server serves the playground: a large heap here would slow the page's start).
-progress('start-up\n');
-const startup = await startupFigures(variants[0]);
-const browserStart = await browserStartFigures();
+if (full) progress('start-up\n');
+const startup = full ? await startupFigures(variants[0]) : undefined;
+const browserStart = full ? await browserStartFigures() : undefined;
 
 // WASM in this thread (the worker's cost is measured on its own below), without and with the trace.
 const plain = await Promise.all(variants.map((openssl) => createSandbox({ openssl, worker: false, trace: false })));
 const traced = await createSandbox({ openssl: variants[0], worker: false });
-const natives = await Promise.all(variants.map(nativeCases));
+const natives = await Promise.all(variants.map((v) => nativeCases(v, wanted)));
+// The same module's C loop, in this thread: what the sandbox's TypeScript layer costs.
+const loops = await Promise.all(variants.map((v) => (wanted(sameModulePeer(v)) ? sameModuleCases(v) : { cases: [], skipped: undefined })));
 const cases: Case[] = [
   ...plain.flatMap((sb) => wasmCases(sb, `WASM ${sb.variant}`)), ...wasmCases(traced, `WASM ${traced.variant} traced`),
-  ...natives.flatMap((n) => n.cases), ...nodeTlsCases(await plain[0].serverCredentials()),
-];
+  ...loops.flatMap((l) => l.cases), ...natives.flatMap((n) => n.cases), ...nodeTlsCases(await plain[0].serverCredentials()),
+].filter(measured);
+// The garbage collector's share of each in-process sample: the time of the 'gc' entries observed during it.
+let gcMs = 0;
+const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
+gcObserver.observe({ entryTypes: ['gc'] });
 const samplers = new Map<Case, Sampler>();
 for (const c of cases) samplers.set(c, await c.prepare());
 const samples = new Map<Case, number[]>(cases.map((c) => [c, []]));
+const gcShares = new Map<Case, number[]>(cases.map((c) => [c, []]));
 for (let r = 1; r <= rounds; r++) {
   progress(`round ${r}/${rounds} `);
   for (const c of cases) {
+    const [gcBefore, start] = [gcMs, performance.now()];
     samples.get(c)!.push(await samplers.get(c)!(budget));
+    // 'gc' entries arrive after the collection, on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gcShares.get(c)!.push((gcMs - gcBefore) / (performance.now() - start));
     progress('.');
   }
   progress('\n');
 }
+gcObserver.disconnect();
 await Promise.all([...plain, traced].map((sb) => sb.dispose()));
 
-const results = cases.map((c) => ({ case: c.name, peer: c.peer, perSecond: Math.round(median(samples.get(c)!)) }));
+const inProcess = (peer: string) => peer.startsWith('WASM') || peer === 'node:tls';
+const results = cases.map((c) => ({
+  case: c.name, peer: c.peer, perSecond: Math.round(median(samples.get(c)!)),
+  ...(inProcess(c.peer) ? { gcShare: Number(median(gcShares.get(c)!).toFixed(3)) } : {}),
+}));
 const rate = (name: string, peer: string) => results.find((r) => r.case === name && r.peer === peer)?.perSecond;
 const ratio = (a?: number, b?: number) => (a && b ? Number((a / b).toFixed(2)) : undefined);
-const ratios = variants.flatMap((v) => HANDSHAKES.map(({ name }) => ({
+const ratios = variants.flatMap((v) => handshakes.map(({ name }) => ({
   case: name, peer: `WASM ${v}`,
+  ...(v === traced.variant ? { tracedVsUntraced: ratio(rate(name, `WASM ${v} traced`), rate(name, `WASM ${v}`)) } : {}),
+  vsSameModuleCLoop: ratio(rate(name, `WASM ${v}`), rate(name, sameModulePeer(v))),
   vsNativeSameCode: ratio(rate(name, `WASM ${v}`), rate(name, nativePeer(v, 'same-code'))),
   vsNativeReference: ratio(rate(name, `WASM ${v}`), rate(name, nativePeer(v, 'reference'))),
   vsNativeAssembly: ratio(rate(name, `WASM ${v}`), rate(name, nativePeer(v, 'platform'))),
   vsNodeTls: ratio(rate(name, `WASM ${v}`), rate(name, 'node:tls')),
 })));
 
-progress('cache calls ');
-const cacheCalls = await cacheCallFigures(budget * 2);
-const roundTrip = await roundTripMicros();
-progress('\nsoak ');
-const memory = await memoryFigures(Number(args.soak));
-progress('\nlarge cache ');
-const scale = await scaleFigures(Number(args.scale), budget * 2);
-progress('\n');
+if (full) progress('cache calls ');
+const cacheCalls = full ? await cacheCallFigures(budget * 2) : undefined;
+const roundTrip = full ? await roundTripMicros() : undefined;
+if (full) progress('\nsoak ');
+const memory = full ? await memoryFigures(Number(args.soak)) : undefined;
+if (full) progress('\nlarge cache ');
+const scale = full ? await scaleFigures(Number(args.scale), budget * 2) : undefined;
+if (full) progress('\n');
 // Every module built here (npm run bench builds the variants it measures).
 const sizes = Object.fromEntries(VARIANTS.filter((v) => existsSync(`${root}/wasm/dist/${v}/versions.json`)).map((v) => {
   const { wasmBytes, wasmGzipBytes } = JSON.parse(readFileSync(`${root}/wasm/dist/${v}/versions.json`, 'utf8'));
   return [v, { wasmBytes, wasmGzipBytes }];
 }));
-const skipped = natives.map((n) => n.skipped).filter(Boolean);
+const skipped = [...natives, ...loops].map((n) => n.skipped).filter(Boolean);
 
 if (args.json) {
   console.log(JSON.stringify({
     node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget, skipped,
-    results, ratios, cacheCalls, workerRoundTripMicros: Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes,
+    results, ratios, cacheCalls, workerRoundTripMicros: roundTrip && Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes,
   }, null, 2));
 } else {
   const n = (x?: number) => (x === undefined ? '–' : x.toLocaleString('en'));
@@ -99,25 +129,34 @@ if (args.json) {
   };
   const peers = [...new Set(cases.map((c) => c.peer))];
   console.log(`\nHandshakes per second (median of ${rounds} interleaved rounds of ${budget} ms; every peer uses X25519 and the sandbox's EC P-256 certificate; node:tls uses OpenSSL ${process.versions.openssl})\n`);
-  table(['', ...peers], HANDSHAKES.map(({ name }) => [name, ...peers.map((p) => n(rate(name, p)))]));
+  table(['', ...peers], handshakes.map(({ name }) => [name, ...peers.map((p) => n(rate(name, p)))]));
   for (const s of skipped) console.log(`(${s})`);
   console.log('\nRatios of WASM (untraced) to its peers\n');
   table(['', 'peer', 'native, same C', 'native, 32-bit limbs', 'native, assembly', 'node:tls'],
     ratios.map((r) => [r.case, r.peer, x(r.vsNativeSameCode), x(r.vsNativeReference), x(r.vsNativeAssembly), x(r.vsNodeTls)]));
-  console.log('\nCache calls per second (SSL_CTX_remove_session + SSL_CTX_add_session)\n');
-  table(['', 'calls/s', 'to in-process'], cacheCalls.map((c) => [c.mode, n(c.callsPerSecond), x(c.callsPerSecond / cacheCalls[0].callsPerSecond)]));
-  console.log(`\nWorker round trip of one call (median): ${roundTrip.toFixed(0)} µs`);
-  const kb = (b: number) => `${(b / 1024).toFixed(0)} kB`;
-  const m = memory.inUse;
-  console.log(`\nWASM heap in use over ${memory.iterations} rounds (2 handshakes + remove/add each): start ${kb(m.start)}, `
-    + `after warm-up ${kb(m.warm)}, end ${kb(m.end)} (${m.end >= m.warm ? '+' : ''}${kb(m.end - m.warm)}), after reset ${kb(m.disposed)}; heap ${kb(memory.heapSize)}`);
-  console.log(`\nA cache of ${n(scale.sessions)} sessions: ${n(scale.bytesPerSession)} bytes each (${kb(scale.bytesPerSession * scale.sessions)}), `
-    + `filled in ${scale.fillSeconds} s; remove + add at that size ${n(scale.callsPerSecondFull)} calls/s, with 1,000 cached ${n(scale.callsPerSecondSmall)} `
-    + `(${x(scale.callsPerSecondFull / scale.callsPerSecondSmall)})`);
-  console.log(`\nStart-up (OpenSSL ${variants[0]}, compiled library, median of ${startup.runs}): a new Node process to its first completed handshake `
-    + `${startup.processToHandshakeMs} ms (Node itself ${startup.nodeMs} ms; the library, from import to first handshake, `
-    + `${startup.importToHandshakeMs} ms in the same thread, ${startup.importToHandshakeWorkerMs} ms with a worker)`);
-  console.log(`\nIn Chromium: ${'skipped' in browserStart ? `not measured (${browserStart.skipped})` : `navigation to the playground's first possible handshake ${browserStart.navigationToReadyMs} ms (median of ${browserStart.runs}, nothing cached)`}`);
-  console.log('\nModule sizes\n');
-  table(['', '.wasm', 'gzipped'], Object.entries(sizes).map(([v, s]) => [v, kb(s.wasmBytes), kb(s.wasmGzipBytes)]));
+  console.log('\nThe sandbox against itself: traced to untraced, and the API to the same module\'s C loop (untraced)\n');
+  table(['', 'peer', 'traced / untraced', 'API / C loop'], ratios.map((r) => [r.case, r.peer, x(r.tracedVsUntraced), x(r.vsSameModuleCLoop)]));
+  const pct = (share?: number) => (share === undefined ? '–' : `${(share * 100).toFixed(1)}%`);
+  const inProcessPeers = peers.filter(inProcess);
+  console.log('\nThe garbage collector\'s share of the time (median of the samples)\n');
+  table(['', ...inProcessPeers], handshakes.map(({ name }) => [name, ...inProcessPeers.map((p) => pct(results.find((r) => r.case === name && r.peer === p)?.gcShare))]));
+  // The rest of the run (the cache calls, the heap, start-up and sizes), unless only handshakes were asked for.
+  if (cacheCalls && roundTrip !== undefined && memory && scale && startup && browserStart) {
+    console.log('\nCache calls per second (SSL_CTX_remove_session + SSL_CTX_add_session)\n');
+    table(['', 'calls/s', 'to in-process'], cacheCalls.map((c) => [c.mode, n(c.callsPerSecond), x(c.callsPerSecond / cacheCalls[0].callsPerSecond)]));
+    console.log(`\nWorker round trip of one call (median): ${roundTrip.toFixed(0)} µs`);
+    const kb = (b: number) => `${(b / 1024).toFixed(0)} kB`;
+    const m = memory.inUse;
+    console.log(`\nWASM heap in use over ${memory.iterations} rounds (2 handshakes + remove/add each): start ${kb(m.start)}, `
+      + `after warm-up ${kb(m.warm)}, end ${kb(m.end)} (${m.end >= m.warm ? '+' : ''}${kb(m.end - m.warm)}), after reset ${kb(m.disposed)}; heap ${kb(memory.heapSize)}`);
+    console.log(`\nA cache of ${n(scale.sessions)} sessions: ${n(scale.bytesPerSession)} bytes each (${kb(scale.bytesPerSession * scale.sessions)}), `
+      + `filled in ${scale.fillSeconds} s; remove + add at that size ${n(scale.callsPerSecondFull)} calls/s, with 1,000 cached ${n(scale.callsPerSecondSmall)} `
+      + `(${x(scale.callsPerSecondFull / scale.callsPerSecondSmall)})`);
+    console.log(`\nStart-up (OpenSSL ${variants[0]}, compiled library, median of ${startup.runs}): a new Node process to its first completed handshake `
+      + `${startup.processToHandshakeMs} ms (Node itself ${startup.nodeMs} ms; the library, from import to first handshake, `
+      + `${startup.importToHandshakeMs} ms in the same thread, ${startup.importToHandshakeWorkerMs} ms with a worker)`);
+    console.log(`\nIn Chromium: ${'skipped' in browserStart ? `not measured (${browserStart.skipped})` : `navigation to the playground's first possible handshake ${browserStart.navigationToReadyMs} ms (median of ${browserStart.runs}, nothing cached)`}`);
+    console.log('\nModule sizes\n');
+    table(['', '.wasm', 'gzipped'], Object.entries(sizes).map(([v, s]) => [v, kb(s.wasmBytes), kb(s.wasmGzipBytes)]));
+  }
 }

@@ -23,6 +23,14 @@ const LINK_FLAGS = [
   '-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime',
 ];
 
+/** Links `sources` with the OpenSSL libraries into `out`/openssl.{mjs,wasm}, exporting `exports` (the glue's and any extra). */
+export function linkModule(openssl, sources, exports, out, includes = []) {
+  return run('emcc', [
+    ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...includes.map((dir) => `-I${dir}`), ...sources, ...openssl.libs,
+    `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),
+  ], { env: emEnv() });
+}
+
 export async function buildModule(variant, openssl, emccVersion) {
   const exports = [...writeBindings(), '_malloc', '_free'];
   const out = distDir(variant);
@@ -46,10 +54,7 @@ export async function buildModule(variant, openssl, emccVersion) {
   step(`Linking the glue with OpenSSL ${variant.version} into wasm/dist/${variant.name}/`);
   // Written again last: a link cut short leaves a module no later setup takes for linked.
   rmSync(versionsFile, { force: true });
-  await run('emcc', [
-    ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...sources, ...openssl.libs,
-    `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),
-  ], { env: emEnv() });
+  await linkModule(openssl, sources, exports, out);
 
   const wasm = readFileSync(join(out, 'openssl.wasm'));
   const opensslv = readFileSync(join(openssl.include, 'openssl', 'opensslv.h'), 'utf8');

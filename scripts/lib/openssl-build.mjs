@@ -62,8 +62,11 @@ export function keepLibraries(work, into) {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Returns { dir, libs: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed (whole, under a lock: cache.mjs). */
-export async function buildOpenSSL(variant, emccVersion) {
+/**
+ * Returns { dir, libs: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed
+ * (whole, under a lock: cache.mjs); with `cachedOnly`, undefined instead of a build.
+ */
+export async function buildOpenSSL(variant, emccVersion, { cachedOnly = false } = {}) {
   // Per-variant extras (wasm/openssl-versions.json): 3.0's Configure has no `no-apps`.
   const configure = configureArgs(variant);
   const key = createHash('sha256')
@@ -74,6 +77,7 @@ export async function buildOpenSSL(variant, emccVersion) {
     dir, key, include: join(dir, 'include'),
     libs: [join(dir, 'lib', 'libssl.a'), join(dir, 'lib', 'libcrypto.a')],
   };
+  if (cachedOnly && !existsSync(join(dir, 'complete'))) return undefined;
   await cached(dir, (into) => compile(variant, configure, emccVersion, into));
   return result;
 }

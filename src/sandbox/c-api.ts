@@ -9,6 +9,7 @@ import { CallError, HandleError } from '../core/errors.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
 import type { Engine } from './engine.js';
+import { isStoreChoice } from './external-stores.js';
 
 /**
  * What an argument is, as Sandbox.call() and scenarios pass it. A trailing `?` makes it optional
@@ -28,7 +29,9 @@ import type { Engine } from './engine.js';
  *   applications use), or null to remove it. new: `keep` (return 1, an external store keeps the
  *   reference), `decline` (return 0), `free` (return 1 and SSL_SESSION_free at once); remove:
  *   `forget` (the store forgets the session); get: `store`, `null` or a session, or
- *   `{ answer, copy }` with *copy 0 (the reference passes to OpenSSL) or 1 (the default).
+ *   `{ answer, copy }` with *copy 0 (the reference passes to OpenSSL) or 1 (the default). Any of the
+ *   three may be `{ store: name }`: the shared callbacks, which put the session's DER into, forget
+ *   it from, or decode it (*copy 0) out of the named external store that several contexts share.
  */
 export type ArgKind =
   | 'SSL_CTX' | 'SSL_SESSION' | 'SSL_SESSION|NULL' | 'SSL' | 'SSL_CONF_CTX' | 'int' | 'long' | 'size_t' | 'time_t' | 'time_t?'
@@ -667,17 +670,17 @@ export function checkArguments(
         checked.shown.push('NULL');
         return;
       case 'new_cb':
-        if (value !== null && !(['keep', 'decline', 'free'] as unknown[]).includes(value)) wrong("'keep', 'decline', 'free' or null");
+        if (value !== null && !(['keep', 'decline', 'free'] as unknown[]).includes(value) && !storeChoice(value)) wrong(`'keep', 'decline', 'free', ${STORE_CHOICE} or null`);
         return;
       case 'remove_cb':
-        if (value !== null && value !== 'forget') wrong("'forget' or null");
-        checked.given[checked.given.length - 1] = value === 'forget';
+        if (value !== null && value !== 'forget' && !storeChoice(value)) wrong(`'forget', ${STORE_CHOICE} or null`);
+        checked.given[checked.given.length - 1] = storeChoice(value) ? value : value === 'forget';
         return;
       case 'get_cb': {
-        if (value === null) return;
+        if (value === null || storeChoice(value)) return;
         const spec = (typeof value === 'object' && !('kind' in value) ? value : { answer: value }) as { answer?: unknown; copy?: unknown };
         const { answer, copy = 1 } = spec;
-        const expected = "'store', 'null', a session, or { answer, copy: 0 or 1 }";
+        const expected = `'store', 'null', a session, { answer, copy: 0 or 1 } or ${STORE_CHOICE}`;
         if (copy !== 0 && copy !== 1) wrong(expected);
         if (answer !== 'store' && answer !== 'null') {
           if (answer === null || typeof answer !== 'object') wrong(expected);
@@ -694,6 +697,10 @@ export function checkArguments(
   });
   return checked;
 }
+
+const STORE_CHOICE = '{ store: name } (a named external store: letters, digits, _ . -, at most 64)';
+/** `{ store: name }` with a name that C can carry as a plain string literal. */
+const storeChoice = (value: unknown) => isStoreChoice(value) && /^[A-Za-z0-9_.-]{1,64}$/.test(value.store);
 
 /** a | b for masks up to 2^53 (JavaScript's | works on 32 bits). */
 function orBits(a: number, b: number): number {

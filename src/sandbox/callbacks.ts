@@ -1,6 +1,8 @@
 // OpenSSL's session callbacks as events: new (keep, decline or free), remove, get (from the kept
 // sessions, NULL or a named session, with *copy 0 or 1, or from an asynchronous handler on the
 // caller's side), and SSL_SESSION destruction. Each may be installed, changed or removed at any time.
+// The shared callbacks (new/remove/get_session_shared_cb) put, forget and look up sessions in a
+// named external store that several contexts use, as servers sharing one session cache do.
 import { hex } from '../core/bytes.js';
 import { SandboxError, messageOf, typed } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
@@ -8,6 +10,7 @@ import type { OpenSSL } from '../core/openssl.js';
 import type { GlueHooks, Ptr } from '../core/pointers.js';
 import type { CallbackConfig } from './config.js';
 import type { EventLog, SessionObject } from './events.js';
+import { encodeSession, isStoreChoice, type ExternalStores, type StoreChoice } from './external-stores.js';
 import type { SslNames } from './ssl-names.js';
 
 const CB = { new: 1, remove: 2, get: 4, clientHello: 8 } as const;
@@ -16,24 +19,32 @@ const TLSEXT_TYPE_PSK = 41;
 /** Answers a get-session lookup: a session handle of this sandbox, or null. */
 export type GetSessionHandler = (id: string) => Promise<HandleRef<'SSL_SESSION'> | null> | HandleRef<'SSL_SESSION'> | null;
 
-/** What a new-session callback does with the session: keep it (return 1), decline (return 0), or free it at once (return 1). */
-export type NewBehaviour = 'keep' | 'decline' | 'free';
+/**
+ * What a new-session callback does with the session: keep it (return 1), decline (return 0), free
+ * it at once (return 1), or put its DER into a named external store (`{ store }`, return 0).
+ */
+export type NewBehaviour = 'keep' | 'decline' | 'free' | StoreChoice;
+/** What a remove-session callback does: the context's kept sessions forget it (true), or a named external store does. */
+export type RemoveBehaviour = boolean | StoreChoice;
 /**
  * What a get-session callback answers: from the sessions the new-session callback kept (`store`),
- * NULL, or a named session; and *copy: 1 keeps the application's reference (OpenSSL takes one
- * more), 0 hands it to OpenSSL.
+ * NULL, or a named session, and *copy: 1 keeps the application's reference (OpenSSL takes one
+ * more), 0 hands it to OpenSSL. Or `{ store }`: a new object decoded from a named external store,
+ * *copy 0.
  */
-export interface GetBehaviour {
-  answer: 'store' | 'null' | HandleRef<'SSL_SESSION'>;
-  copy: 0 | 1;
-}
+export type GetBehaviour = { answer: 'store' | 'null' | HandleRef<'SSL_SESSION'>; copy: 0 | 1 } | StoreChoice;
+type OwnGet = Exclude<GetBehaviour, StoreChoice>;
 
 /** The C names of the callbacks, as traces and the native runtime (wasm/native/sandbox.c) call them. */
-const NEW_CALLBACKS: Record<NewBehaviour, string> = { keep: 'new_session_keep_cb', decline: 'new_session_decline_cb', free: 'new_session_free_cb' };
-const REMOVE_CALLBACK = 'remove_session_cb';
-const getCallbackName = (get: GetBehaviour) => (get.answer === 'store' ? (get.copy ? 'get_session_cb' : 'get_session_take_cb')
+const NEW_CALLBACKS: Record<Exclude<NewBehaviour, StoreChoice> | 'shared', string> = {
+  keep: 'new_session_keep_cb', decline: 'new_session_decline_cb', free: 'new_session_free_cb', shared: 'new_session_shared_cb',
+};
+const newCallbackName = (behaviour: NewBehaviour) => NEW_CALLBACKS[isStoreChoice(behaviour) ? 'shared' : behaviour];
+const removeCallbackName = (behaviour: RemoveBehaviour) => (isStoreChoice(behaviour) ? 'remove_session_shared_cb' : 'remove_session_cb');
+const getCallbackName = (get: GetBehaviour) => (isStoreChoice(get) ? 'get_session_shared_cb'
+  : get.answer === 'store' ? (get.copy ? 'get_session_cb' : 'get_session_take_cb')
   : get.answer === 'null' ? 'get_session_null_cb' : 'get_session_answer_cb');
-const FROM_STORE: GetBehaviour = { answer: 'store', copy: 1 };
+const FROM_STORE: OwnGet = { answer: 'store', copy: 1 };
 
 /** The three session callbacks, by the words of SSL_CTX_sess_set_new_cb and its siblings. */
 export type CallbackKind = 'new' | 'remove' | 'get';
@@ -41,10 +52,16 @@ export type CallbackKind = 'new' | 'remove' | 'get';
 interface ContextCallbacks {
   ref: HandleRef<'SSL_CTX'>;
   new: NewBehaviour | null;
-  remove: boolean;
+  remove: RemoveBehaviour;
   get: GetBehaviour | null;
   /** Sessions the new-session callback kept, by id: the simple external cache the get callback reads. */
   kept: Map<string, HandleRef<'SSL_SESSION'>>;
+  /**
+   * The named external store the context's shared callbacks use: one per context, as C attaches
+   * it to the SSL_CTX (nginx: SSL_CTX_set_ex_data with its shared-memory zone); the callback set
+   * last names it.
+   */
+  store?: string;
   handler?: { answer: GetSessionHandler; timeoutMs: number };
 }
 
@@ -63,7 +80,7 @@ export class SessionCallbacks {
 
   constructor(
     private readonly openssl: OpenSSL, private readonly handles: HandleRegistry,
-    private readonly log: EventLog, private readonly ssls: SslNames,
+    private readonly log: EventLog, private readonly ssls: SslNames, private readonly stores: ExternalStores,
   ) {
     openssl.glue.osb_watch_session_frees();
   }
@@ -97,10 +114,11 @@ export class SessionCallbacks {
   }
 
   /** SSL_CTX_sess_set_new_cb, _set_remove_cb or _set_get_cb: installs one callback (null removes it), logging that call only. */
-  set(ref: HandleRef<'SSL_CTX'>, ctx: Ptr<'SSL_CTX'>, kind: CallbackKind, behaviour: NewBehaviour | GetBehaviour | boolean | null): void {
+  set(ref: HandleRef<'SSL_CTX'>, ctx: Ptr<'SSL_CTX'>, kind: CallbackKind, behaviour: NewBehaviour | GetBehaviour | RemoveBehaviour | null): void {
     const state = this.#state(ref, ctx);
+    if (isStoreChoice(behaviour)) state.store = behaviour.store;
     if (kind === 'new') state.new = behaviour as NewBehaviour | null;
-    else if (kind === 'remove') state.remove = !!behaviour;
+    else if (kind === 'remove') state.remove = isStoreChoice(behaviour) ? behaviour : !!behaviour;
     else state.get = behaviour as GetBehaviour | null;
     this.#install(state, ctx, [kind]);
   }
@@ -109,7 +127,7 @@ export class SessionCallbacks {
   installedName(ctx: Ptr<'SSL_CTX'>, kind: CallbackKind, installed: boolean): string | null {
     const state = this.#contexts.get(ctx);
     if (!installed || !state) return installed ? '?' : null;
-    return kind === 'new' ? NEW_CALLBACKS[state.new ?? 'decline'] : kind === 'remove' ? REMOVE_CALLBACK : getCallbackName(state.get ?? FROM_STORE);
+    return kind === 'new' ? newCallbackName(state.new ?? 'decline') : kind === 'remove' ? removeCallbackName(state.remove) : getCallbackName(state.get ?? FROM_STORE);
   }
 
   /** Sets (or with null removes) the asynchronous get-session handler of a context. */
@@ -146,15 +164,17 @@ export class SessionCallbacks {
   #install(state: ContextCallbacks, ctx: Ptr<'SSL_CTX'>, logged: CallbackKind[] = ['new', 'remove', 'get']) {
     const { handler, ref } = state;
     const mask = (state.new ? CB.new : 0) | (state.remove ? CB.remove : 0) | (state.get || handler ? CB.get : 0) | (handler ? CB.clientHello : 0);
-    if (logged.includes('new')) this.log.call('SSL_CTX_sess_set_new_cb', [ref.name, state.new ? NEW_CALLBACKS[state.new] : 'NULL'], () => undefined);
-    if (logged.includes('remove')) this.log.call('SSL_CTX_sess_set_remove_cb', [ref.name, state.remove ? REMOVE_CALLBACK : 'NULL'], () => undefined);
+    // A shared callback's call names the context's store (`store`): the C export attaches it first.
+    const logSet = (call: string, name: string, shared: boolean, more = {}) => this.log.around(() => undefined, () => ({
+      kind: 'call', call, args: [ref.name, name], ...(shared ? { store: state.store } : {}), ...more,
+      c: `${call}(${ref.name}, ${name})${shared ? ` /* store "${state.store}" */` : ''}`,
+    }));
+    if (logged.includes('new')) logSet('SSL_CTX_sess_set_new_cb', state.new ? newCallbackName(state.new) : 'NULL', isStoreChoice(state.new));
+    if (logged.includes('remove')) logSet('SSL_CTX_sess_set_remove_cb', state.remove ? removeCallbackName(state.remove) : 'NULL', isStoreChoice(state.remove));
     if (logged.includes('get')) {
       const get = handler ? FROM_STORE : state.get;
-      const answer = get && typeof get.answer === 'object' ? { answer: { session: get.answer.name, copy: get.copy } } : {};
-      this.log.around(() => undefined, () => {
-        const name = get ? getCallbackName(get) : 'NULL';
-        return { kind: 'call', call: 'SSL_CTX_sess_set_get_cb', args: [ref.name, name], ...answer, c: `SSL_CTX_sess_set_get_cb(${ref.name}, ${name})` };
-      });
+      const answer = get && !isStoreChoice(get) && typeof get.answer === 'object' ? { answer: { session: get.answer.name, copy: get.copy } } : {};
+      logSet('SSL_CTX_sess_set_get_cb', get ? getCallbackName(get) : 'NULL', isStoreChoice(get), answer);
     }
     if (handler || mask & CB.clientHello) {
       this.log.call('SSL_CTX_set_client_hello_cb', [ref.name, handler ? 'client_hello_cb' : 'NULL', 'NULL'], () => undefined);
@@ -167,6 +187,7 @@ export class SessionCallbacks {
     return {
       newSession: (ctx, ssl, session) => {
         const state = this.#contexts.get(ctx);
+        if (isStoreChoice(state?.new)) return this.#putShared(state!, ssl, session as Ptr<'SSL_SESSION'>);
         const behaviour = state?.new ?? 'decline';
         const keep = behaviour === 'keep';
         const described = this.describe(session as Ptr<'SSL_SESSION'>);
@@ -180,7 +201,7 @@ export class SessionCallbacks {
         this.log.add({
           kind: 'callback', callback: 'new_session', context: state?.ref.name ?? '?', session: described, result,
           ...(kept ? { kept: kept.name } : {}),
-          c: `${NEW_CALLBACKS[behaviour]}(${sslName(ssl)}, ${kept?.name ?? described.object}) = ${result}${behaviour === 'free' ? ' /* after SSL_SESSION_free */' : ''}`,
+          c: `${newCallbackName(behaviour)}(${sslName(ssl)}, ${kept?.name ?? described.object}) = ${result}${behaviour === 'free' ? ' /* after SSL_SESSION_free */' : ''}`,
         });
         // Returning 1 gave the application OpenSSL's reference: 'free' drops it at once.
         if (behaviour === 'free') this.openssl.glue.osb_session_free(session as Ptr<'SSL_SESSION'>);
@@ -189,17 +210,21 @@ export class SessionCallbacks {
       removeSession: (ctx, session) => {
         const state = this.#contexts.get(ctx);
         const described = this.describe(session as Ptr<'SSL_SESSION'>);
-        state?.kept.delete(described.id); // an external cache forgets what the internal one dropped
+        // An external cache forgets what the internal one dropped.
+        const store = isStoreChoice(state?.remove) ? state!.store! : undefined;
+        const forgotten = store !== undefined ? this.stores.remove(store, described.id) : state?.kept.delete(described.id);
         this.log.add({
-          kind: 'callback', callback: 'remove_session', context: state?.ref.name ?? '?', session: described,
-          c: `remove_session_cb(${state?.ref.name ?? 'ctx'}, ${described.object})`,
+          kind: 'callback', callback: 'remove_session', context: state?.ref.name ?? '?', session: described, ...(store !== undefined ? { store } : {}),
+          c: `${removeCallbackName(state?.remove ?? true)}(${state?.ref.name ?? 'ctx'}, ${described.object})`
+            + (store !== undefined ? ` /* store "${store}": ${forgotten ? 'forgotten' : 'not there'} */` : ''),
         });
       },
       getSession: (ctx, ssl, idPtr, length, copyPtr) => {
         const state = this.#contexts.get(ctx);
         const id = hex(this.openssl.copyOut(idPtr, length));
         const lookup = this.#lookups.get(ssl);
-        const get = lookup?.answers.has(id) ? FROM_STORE : state?.get ?? FROM_STORE;
+        if (isStoreChoice(state?.get) && !lookup?.answers.has(id)) return this.#getShared(state!, ssl, id, length, copyPtr);
+        const get = lookup?.answers.has(id) ? FROM_STORE : (state?.get as OwnGet | null) ?? FROM_STORE;
         const answer = lookup?.answers.has(id) ? lookup.answers.get(id) ?? null
           : get.answer === 'store' ? state?.kept.get(id) ?? null : get.answer === 'null' ? null : get.answer;
         const { ptr, refused } = this.#answer(answer, get);
@@ -238,6 +263,46 @@ export class SessionCallbacks {
     };
   }
 
+  /*
+   * Why the store holds DER (i2d_SSL_SESSION) and a lookup answers with a new object (d2i_SSL_SESSION,
+   * *copy 0), rather than handing server B the very SSL_SESSION server A made: that object is linked
+   * into A's internal cache (its prev/next pointers, and from 3.0 its owner, serve one SSL_CTX's list),
+   * and B's lookup_sess_in_cache() would SSL_CTX_add_session it into B's cache as well, relinking one
+   * node into two lists: C would corrupt both caches. Servers that really share a cache (nginx's
+   * ssl_session_cache shared:, Apache mod_ssl's shmcb, HAProxy) do this: serialize in the new-session
+   * callback and return 0 (they keep no reference), decode in the get callback with *copy = 0 (the
+   * decoded object's one reference goes to OpenSSL).
+   */
+
+  /** new_session_shared_cb: the session's DER into the context's store; returns 0 (OpenSSL keeps its reference). */
+  #putShared(state: ContextCallbacks, ssl: number, session: Ptr<'SSL_SESSION'>): number {
+    const store = state.store!;
+    const described = this.describe(session);
+    const der = encodeSession(this.openssl, session);
+    if (der) this.stores.put(store, described.id, der, state.ref.name);
+    this.log.add({
+      kind: 'callback', callback: 'new_session', context: state.ref.name, session: described, result: 0, store,
+      c: `new_session_shared_cb(${this.ssls.get(ssl)?.name ?? 'ssl'}, ${described.object}) = 0 /* `
+        + (der ? `i2d_SSL_SESSION: ${der.length} bytes into store "${store}"` : 'i2d_SSL_SESSION failed: nothing stored') + ' */',
+    });
+    return 0;
+  }
+
+  /** get_session_shared_cb: a hit is decoded into a new object whose reference goes to OpenSSL (*copy = 0); a miss is NULL. */
+  #getShared(state: ContextCallbacks, ssl: number, id: string, length: number, copyPtr: number): Ptr<'SSL_SESSION'> | 0 {
+    const store = state.store!;
+    const der = this.stores.get(store, id);
+    const ptr = der ? this.openssl.withBytes(der, (p, n) => this.openssl.glue.osb_session_d2i(p, n)) : 0;
+    this.openssl.writeInt(copyPtr, 0);
+    const session = ptr ? this.describe(ptr) : undefined;
+    this.log.add({
+      kind: 'callback', callback: 'get_session', context: state.ref.name, id, store, result: session?.object ?? null, ...(session ? { session } : {}),
+      c: `get_session_shared_cb(${this.ssls.get(ssl)?.name ?? 'ssl'}, "${id.slice(0, 16)}…", ${length}, &copy) = ${session?.object ?? 'NULL'}; copy = 0`
+        + ` /* store "${store}": ${!der ? 'miss' : ptr ? `hit, d2i_SSL_SESSION of ${der.length} bytes` : 'hit, but d2i_SSL_SESSION failed'} */`,
+    });
+    return ptr;
+  }
+
   /** A get-session handler's answer: null, or a live session of this sandbox (checked before OpenSSL sees it). */
   #checkAnswer(answer: unknown, id: string): HandleRef<'SSL_SESSION'> | null {
     if (answer === null || answer === undefined) return null;
@@ -254,7 +319,7 @@ export class SessionCallbacks {
    * The object a get callback answers with, if it may: a store entry or a named session whose
    * object lives; with *copy 0 the name must hold a reference to hand over. Otherwise NULL, and why.
    */
-  #answer(answer: HandleRef<'SSL_SESSION'> | null, get: GetBehaviour): { ptr: Ptr<'SSL_SESSION'> | 0; refused?: string } {
+  #answer(answer: HandleRef<'SSL_SESSION'> | null, get: OwnGet): { ptr: Ptr<'SSL_SESSION'> | 0; refused?: string } {
     if (!answer) return { ptr: 0 };
     if (get.copy === 0 || get.answer === 'store') {
       return this.handles.isAlive(answer, 'SSL_SESSION') ? { ptr: this.handles.pointer(answer, 'SSL_SESSION') }

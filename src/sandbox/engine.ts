@@ -3,7 +3,8 @@ import { ArgumentError, CallError, HandleError, SandboxError, serializeError, ty
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
-import { SessionCallbacks, type CallbackKind, type GetBehaviour, type GetSessionHandler, type NewBehaviour } from './callbacks.js';
+import { SessionCallbacks, type CallbackKind, type GetBehaviour, type GetSessionHandler, type NewBehaviour, type RemoveBehaviour } from './callbacks.js';
+import { ExternalStores, encodeSession, type StoreEntry } from './external-stores.js';
 import { CALL_NAMES, cFunction, checkArguments, hasSince, type CFunction } from './c-api.js';
 import { fromHex, hex } from '../core/bytes.js';
 import {
@@ -118,6 +119,8 @@ export class Engine {
   readonly #drivers = new Map<number, Driver>();
   readonly #ssls = new SslNames();
   readonly #callbacks: SessionCallbacks;
+  /** The named external stores the shared session callbacks of several contexts use. */
+  readonly #stores = new ExternalStores();
   readonly #tracer: Tracer;
   /** SSL objects made by SSL_new, for the rows of the C API table. */
   readonly ssl: SslObjects;
@@ -130,7 +133,7 @@ export class Engine {
   #clock = { frozen: false, value: 0 };
 
   constructor(readonly openssl: OpenSSL, private readonly options: EngineOptions = {}) {
-    this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls);
+    this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls, this.#stores);
     this.#tracer = new Tracer(openssl, this.log, this.#ssls);
     this.ssl = new SslObjects(openssl, this.handles, this.log, this.#ssls, this.#callbacks, options.trace ?? true);
     openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
@@ -229,10 +232,11 @@ export class Engine {
 
   /**
    * SSL_CTX_sess_set_new_cb, _set_remove_cb or _set_get_cb at any time: installs one session
-   * callback with a behaviour (see NewBehaviour, GetBehaviour; true for the remove callback), or
-   * with null removes it.
+   * callback with a behaviour (see NewBehaviour, GetBehaviour, RemoveBehaviour), or with null
+   * removes it. `{ store }` makes it one of the shared callbacks, using the named external store
+   * that every context naming it shares (the context's store: the last one named).
    */
-  setSessionCallback(ctx: ContextRef, kind: CallbackKind, behaviour: NewBehaviour | GetBehaviour | boolean | null): void {
+  setSessionCallback(ctx: ContextRef, kind: CallbackKind, behaviour: NewBehaviour | GetBehaviour | RemoveBehaviour | null): void {
     this.#callbacks.set(ctx, this.handles.pointer(ctx, 'SSL_CTX'), kind, behaviour);
   }
 
@@ -248,6 +252,15 @@ export class Engine {
   /** Sessions the context's new-session callback kept ('keep'), as handles the application owns. */
   keptSessions(ctx: ContextRef): SessionRef[] {
     return this.#callbacks.kept(this.handles.pointer(ctx, 'SSL_CTX'));
+  }
+
+  /**
+   * The named external stores the shared callbacks used so far, each with its entries: session id,
+   * the context that stored it, its DER length, how many lookups it answered. No OpenSSL call: the
+   * stores are the application's (they outlive the contexts, as a shared cache outlives a server).
+   */
+  externalStores(): Record<string, StoreEntry[]> {
+    return this.#stores.list();
   }
 
   freeContext(ctx: ContextRef): void {
@@ -548,11 +561,10 @@ export class Engine {
   /** i2d_SSL_SESSION: the session's DER encoding. `asC`: as for addSession(). */
   encodeSession(session: SessionRef, asC = false): Uint8Array {
     const s = this.#session(session, asC);
-    const glue = this.#glue;
-    const length = glue.osb_session_i2d(s, 0 as Ptr<'u8'>, 0);
-    if (length <= 0) throw this.openssl.failure('i2d_SSL_SESSION');
-    const der = this.openssl.readBytes(length, (out) => glue.osb_session_i2d(s, out, length));
-    this.log.call('i2d_SSL_SESSION', [session.name, '&der'], () => length);
+    this.openssl.assertUsable();
+    const der = encodeSession(this.openssl, s);
+    if (!der) throw this.openssl.failure('i2d_SSL_SESSION');
+    this.log.call('i2d_SSL_SESSION', [session.name, '&der'], () => der.length);
     return der;
   }
 
@@ -842,4 +854,4 @@ function bytesOf(value: string, field: string): Uint8Array {
   return bytes;
 }
 
-export type { ContextConfig, ContextSettings, ContextState, Flight, GetSessionHandler, HandshakeResult, SessionObject };
+export type { ContextConfig, ContextSettings, ContextState, Flight, GetSessionHandler, HandshakeResult, SessionObject, StoreEntry };

@@ -31,6 +31,8 @@ export interface CallEvent extends Base {
   errors?: string[];
   /** SSL_CTX_sess_set_get_cb with get_session_answer_cb: the session it answers with, and *copy. */
   answer?: { session: string; copy: number };
+  /** SSL_CTX_sess_set_*_cb with a shared callback: the named external store the context uses. */
+  store?: string;
 }
 
 /** OpenSSL called one of the sandbox's callbacks. */
@@ -43,8 +45,13 @@ export interface CallbackEvent extends Base {
   session?: SessionObject;
   /** get_session: the id OpenSSL asked for, hex. */
   id?: string;
-  /** What the callback returned: 1/0 for new_session, a handle name or null for get_session. */
+  /**
+   * What the callback returned: 1/0 for new_session, a handle name or null for get_session (a
+   * shared get callback: the decoded object, `#7`, or null for a miss).
+   */
   result?: number | string | null;
+  /** A shared callback: the named external store it put the session into, forgot it from, or looked it up in. */
+  store?: string;
   /** new_session with 'keep': the handle the application now owns. */
   kept?: string;
 }
@@ -82,6 +89,8 @@ export interface MessageEvent extends Base {
 export interface RecordEvent extends Base {
   kind: 'record';
   connection: string;
+  /** Its number in the connection, from 1, in wire order: what every view calls "record N" (dissect numbers the same). */
+  number: number;
   from: 'client' | 'server';
   /** Position of its flight in the connection's transcript, and of the record in the flight. */
   flight: number;

@@ -8,6 +8,7 @@ import {
   type BatchCall, type BatchMethod, type BatchResult, type ConnectOptions, type Flight, type CachedSession, type ConnectionRef, type ContextConfig, type ContextRef, type ContextSettings,
   type ContextState, type HandshakeResult, type SessionFields, type SessionInfo, type SessionRef,
 } from './engine.js';
+import type { StoreChoice, StoreEntry } from './external-stores.js';
 import { toPcapng } from '../trace/pcapng.js';
 import type { SandboxEvent } from './events.js';
 import type { SslTestRun, SslTestSpec } from './ssl-test.js';
@@ -337,8 +338,8 @@ type ArgType<K> = K extends 'SSL_CTX' ? Context : K extends 'SSL_SESSION' ? Sess
   : K extends 'cache_mode' ? number | SessionCacheMode[] : K extends 'options' ? number | SslOption[] : K extends 'conf_flags' ? number | SslConfFlag[]
   : K extends 'version' ? number | ProtocolVersion
   : K extends 'hex' | 'text' | 'string' ? string : K extends 'der' ? Uint8Array
-  : K extends 'new_cb' ? 'keep' | 'decline' | 'free' | null : K extends 'remove_cb' ? 'forget' | null
-  : K extends 'get_cb' ? 'store' | 'null' | Session | { answer: 'store' | 'null' | Session; copy?: 0 | 1 } | null : number;
+  : K extends 'new_cb' ? 'keep' | 'decline' | 'free' | StoreChoice | null : K extends 'remove_cb' ? 'forget' | StoreChoice | null
+  : K extends 'get_cb' ? 'store' | 'null' | Session | { answer: 'store' | 'null' | Session; copy?: 0 | 1 } | StoreChoice | null : number;
 type ArgTypes<A> = A extends readonly [infer H, ...infer T] ? (H extends `${infer K}?` ? [ArgType<K>?, ...ArgTypes<T>] : [ArgType<H>, ...ArgTypes<T>]) : [];
 /** The arguments of a C function of the table, as Sandbox.call() takes them. */
 export type CallArgs<N extends CallName> = ArgTypes<(typeof C_API)[N]['args']>;
@@ -524,6 +525,16 @@ export class Sandbox {
    */
   constants(): Promise<Record<string, number>> {
     return this.#engine.constants();
+  }
+
+  /**
+   * The named external stores that contexts' shared session callbacks (`{ store: name }` given to
+   * SSL_CTX_sess_set_new_cb, _set_get_cb, _set_remove_cb) used, each with its entries in the order
+   * stored: session id, the context whose new-session callback stored it, its DER length, how many
+   * lookups it answered. No OpenSSL call: a store is the application's, and holds bytes.
+   */
+  externalStores(): Promise<Record<string, StoreEntry[]>> {
+    return this.#engine.externalStores();
   }
 
   /** OpenSSL_version(OPENSSL_VERSION), for example "OpenSSL 3.5.7 27 Jan 2026". */

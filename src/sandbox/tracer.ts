@@ -16,6 +16,8 @@ const CB = { LOOP: 0x01, READ: 0x04, HANDSHAKE_START: 0x10, HANDSHAKE_DONE: 0x20
 export class Tracer {
   /** NSS key log lines, by connection name; both sides report the same secrets, kept once. */
   readonly #keylogs = new Map<string, Set<string>>();
+  /** Records logged so far, by connection: each record's number is the next. */
+  readonly #records = new Map<string, number>();
 
   constructor(private readonly openssl: OpenSSL, private readonly log: EventLog, private readonly ssls: SslNames) {}
 
@@ -60,10 +62,14 @@ export class Tracer {
 
   /** Logs the records of a flight that just crossed the wire. */
   flight(connection: string, chunk: WireChunk, flight: number): void {
-    parseRecords(chunk.bytes).forEach((record, index) => this.log.add({
-      kind: 'record', connection, from: chunk.from, flight, index, type: record.type, version: record.version, length: record.length,
-      c: `/* ${connection}: ${chunk.from} → ${chunk.from === 'client' ? 'server' : 'client'}: ${record.type} record, ${record.length} bytes */`,
-    }));
+    parseRecords(chunk.bytes).forEach((record, index) => {
+      const number = (this.#records.get(connection) ?? 0) + 1;
+      this.#records.set(connection, number);
+      this.log.add({
+        kind: 'record', connection, number, from: chunk.from, flight, index, type: record.type, version: record.version, length: record.length,
+        c: `/* ${connection} record ${number}: ${chunk.from} → ${chunk.from === 'client' ? 'server' : 'client'}, ${record.type}, ${record.length} bytes */`,
+      });
+    });
   }
 
   /** The connection's secrets in the NSS key log format (SSLKEYLOGFILE), for Wireshark. */
@@ -73,5 +79,6 @@ export class Tracer {
 
   forget(connection: string): void {
     this.#keylogs.delete(connection);
+    this.#records.delete(connection);
   }
 }

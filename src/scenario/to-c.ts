@@ -186,6 +186,8 @@ function statement(event: CallEvent, use: (arg: string) => string, declared: Set
   if (CALLBACK_OUT.has(call)) return report(`${call}(${args[0]}) != NULL`);
   // A get callback answering with a named session reads it (and *copy) from the runtime.
   if (event.answer) return [`sandbox_answer(${use(event.answer.session)}, ${event.answer.copy});`, `${call}(${args.join(', ')});`];
+  // A shared callback's set call: its context's external store is attached first.
+  if (event.store) return [`sandbox_use_store(${args[0]}, "${event.store}");`, `${call}(${args.join(', ')});`];
   const fn = cFunction(call);
   if (fn?.args.includes('hex') || fn?.args.includes('text')) {
     // Bytes are two C arguments, the bytes and their length: hex digits become bytes, text stays a string.

@@ -212,3 +212,24 @@ function extensionFields(code: number, d: Reader, from: string): Record<string, 
   }
   return undefined;
 }
+
+/** What a TLS 1.3-capable client's random legacy_session_id is, wherever one is shown. */
+export const COMPATIBILITY_SESSION_ID = 'random compatibility session id (RFC 8446 D.4), not a session: a server that looks it up in its cache misses';
+
+/**
+ * Whether a ClientHello's session id is the random one a TLS 1.3-capable client sends for
+ * middlebox compatibility (OpenSSL's SSL_OP_ENABLE_MIDDLEBOX_COMPAT, on by default) rather than
+ * the id of a TLS 1.2 session it offers. The bytes tell them apart only so far: a TLS 1.2 ticket
+ * comes with its own id, and a TLS 1.2 server that echoes the id resumed that session; a TLS 1.2
+ * session offered by id that the server does not find looks the same as a compatibility id.
+ */
+export function isCompatibilitySessionId(clientHello: HandshakeMessage, serverHello?: HandshakeMessage): boolean {
+  const f = clientHello.fields;
+  if (clientHello.type !== 'ClientHello' || typeof f.sessionId !== 'string' || f.sessionId.length !== 64) return false;
+  const extension = (m: HandshakeMessage, type: string) => (m.fields.extensions as Extension[] | undefined)?.find((e) => e.type === type)?.fields;
+  if (!((extension(clientHello, 'supported_versions')?.versions as string[] | undefined) ?? []).includes('TLSv1.3')) return false;
+  if (Number(extension(clientHello, 'session_ticket')?.ticketLength ?? 0) > 0) return false;
+  const tls12Resumed = serverHello?.type === 'ServerHello' && extension(serverHello, 'supported_versions')?.selected !== 'TLSv1.3'
+    && serverHello.fields.sessionId === f.sessionId;
+  return !tls12Resumed;
+}

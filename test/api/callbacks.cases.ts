@@ -1,4 +1,4 @@
-import { SandboxError, type CallbackEvent, type Sandbox, type SandboxEvent } from '../../src/index.js';
+import { CallError, SandboxError, type CallbackEvent, type Sandbox, type SandboxEvent } from '../../src/index.js';
 import * as check from './check.js';
 import type { ApiSuite } from './suite.js';
 
@@ -15,6 +15,18 @@ async function keepingServer(sb: Sandbox, cacheMode: Parameters<Sandbox['context
     callbacks: { newSession: 'keep', removeSession: true, getSession: true },
   });
   return { server, client: await sb.context({ role: 'client', maxProtocol: 'TLSv1.2' }) };
+}
+
+/** Two servers a and b whose shared callbacks use the store 'shared', tickets off, and a client. */
+async function sharingServers(sb: Sandbox, maxProtocol: 'TLSv1.2' | 'TLSv1.3') {
+  const server = () => sb.context({ role: 'server', maxProtocol, options: ['SSL_OP_NO_TICKET'] });
+  const [a, b] = [await server(), await server()];
+  for (const ctx of [a, b]) {
+    await sb.call('SSL_CTX_sess_set_new_cb', ctx, { store: 'shared' });
+    await sb.call('SSL_CTX_sess_set_get_cb', ctx, { store: 'shared' });
+    await sb.call('SSL_CTX_sess_set_remove_cb', ctx, { store: 'shared' });
+  }
+  return { a, b, client: await sb.context({ role: 'client', maxProtocol }) };
 }
 
 export const callbackSuite: ApiSuite = {
@@ -146,6 +158,56 @@ export const callbackSuite: ApiSuite = {
       check.ok(e instanceof SandboxError && e.code === 'TIMEOUT', e.message);
       await server.setGetSessionHandler(null);
       check.equal((await sb.handshake({ client, server, session: first.session })).reused.server, true);
+    } },
+
+    { name: 'two servers share an external store: the second resumes the first\'s session, decoded from the stored DER', run: async (sb) => {
+      const { a, b, client } = await sharingServers(sb, 'TLSv1.2');
+      const first = await sb.handshake({ client, server: a, serverSession: true });
+      const [stored] = (await sb.externalStores()).shared;
+      check.deepEqual({ ...stored, bytes: stored.bytes > 0 }, { id: first.sessionId.server, context: a.name, bytes: true, hits: 0 });
+      const from = await sb.eventCount();
+      const second = await sb.handshake({ client, server: b, session: first.session, serverSession: true });
+      check.deepEqual(second.reused, { client: true, server: true });
+      const [asked] = callbacks(await sb.events(from)).filter((e) => e.callback === 'get_session');
+      check.deepEqual([asked.context, asked.store, asked.id], [b.name, 'shared', first.sessionId.server]);
+      const [answered, made] = await Promise.all([second.serverSession!.info(), first.serverSession!.info()]);
+      check.equal(asked.result, answered.object, 'b resumed the object its get callback returned');
+      check.ok(answered.object !== made.object, 'a copy decoded from the store, not a\'s own object');
+      check.equal(answered.id, made.id);
+      check.equal((await sb.externalStores()).shared[0].hits, 1);
+      check.deepEqual(await b.counters().then((c) => [c.misses, c.cb_hits, c.hits]), [1, 1, 1]);
+    } },
+
+    { name: 'TLS 1.3 stateful tickets (SSL_OP_NO_TICKET): the second server looks the PSK identity up in the shared store and resumes', run: async (sb) => {
+      const { a, b, client } = await sharingServers(sb, 'TLSv1.3');
+      const first = await sb.handshake({ client, server: a });
+      check.equal(first.version, 'TLSv1.3');
+      check.ok((await sb.externalStores()).shared.every((e) => e.context === a.name), 'a stored its tickets\' sessions');
+      const from = await sb.eventCount();
+      const second = await sb.handshake({ client, server: b, session: first.session });
+      check.deepEqual(second.reused, { client: true, server: true });
+      const hits = callbacks(await sb.events(from)).filter((e) => e.callback === 'get_session' && e.result !== null);
+      check.deepEqual(hits.map((e) => [e.context, e.store]), [[b.name, 'shared']]);
+    } },
+
+    { name: 'a removal on one server makes the shared store forget the session: a later lookup misses', run: async (sb) => {
+      const { a, client } = await sharingServers(sb, 'TLSv1.2');
+      const first = await sb.handshake({ client, server: a, serverSession: true });
+      check.equal(await a.removeSession(first.serverSession!), 1);
+      check.deepEqual((await sb.externalStores()).shared, []);
+      const from = await sb.eventCount();
+      check.equal((await sb.handshake({ client, server: a, session: first.session })).reused.server, false);
+      const asked = callbacks(await sb.events(from)).filter((e) => e.callback === 'get_session');
+      check.deepEqual(asked.map((e) => [e.store, e.result]), [['shared', null]]);
+    } },
+
+    { name: 'a store name that is not a plain identifier is refused before any C runs', run: async (sb) => {
+      const server = await sb.context({ role: 'server' });
+      for (const store of ['', 'a "b"', 'x'.repeat(65)]) {
+        const e = await check.rejects(sb.call('SSL_CTX_sess_set_new_cb', server, { store }));
+        check.ok(e instanceof CallError && e.argument === 2 && /store: name/.test(e.message), e.message);
+      }
+      check.deepEqual(await sb.externalStores(), {});
     } },
 
     { name: 'events reach subscribers in the order of the log', run: async (sb) => {

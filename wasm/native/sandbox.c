@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include "sandbox.h"
 
+int osb_keys_generate(int key_type);
 X509 *osb_keys_cert(int key_type);
 EVP_PKEY *osb_keys_key(int key_type);
 void osb_clock_configure(int is_frozen, double seconds);
@@ -188,4 +189,89 @@ SSL_SESSION *get_session_answer_cb(SSL *ssl, const unsigned char *id, int length
   *copy = answer_copy;
   if (answer_copy == 0) answer = NULL; /* the reference went to OpenSSL: there is none to give again */
   return answered(given);
+}
+
+/* Named external stores shared by several SSL_CTXs, as in the engine (src/sandbox/external-stores.ts):
+ * each holds sessions as i2d_SSL_SESSION's DER by id; an SSL_CTX finds its store in its ex_data, as
+ * nginx attaches its shared-memory cache. */
+struct entry {
+  unsigned char id[SSL_MAX_SSL_SESSION_ID_LENGTH];
+  unsigned int id_length;
+  unsigned char *der;
+  int der_length;
+};
+struct store {
+  char name[65];
+  struct entry entries[256];
+  int count;
+};
+static struct store stores[16];
+static int store_count, store_index = -1;
+
+void sandbox_use_store(SSL_CTX *ctx, const char *name) {
+  struct store *found = NULL;
+  for (int i = 0; i < store_count && !found; i++) if (strcmp(stores[i].name, name) == 0) found = &stores[i];
+  if (!found && store_count < (int)(sizeof stores / sizeof stores[0])) {
+    found = &stores[store_count++];
+    snprintf(found->name, sizeof found->name, "%s", name);
+  }
+  if (store_index < 0) store_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+  SSL_CTX_set_ex_data(ctx, store_index, found);
+}
+
+static struct store *store_of(SSL_CTX *ctx) {
+  return store_index < 0 ? NULL : SSL_CTX_get_ex_data(ctx, store_index);
+}
+
+static struct entry *store_find(struct store *store, const unsigned char *id, unsigned int length) {
+  for (int i = 0; store && i < store->count; i++) {
+    if (store->entries[i].id_length == length && memcmp(store->entries[i].id, id, length) == 0) return &store->entries[i];
+  }
+  return NULL;
+}
+
+static void store_forget(struct store *store, struct entry *entry) {
+  OPENSSL_free(entry->der);
+  *entry = store->entries[--store->count];
+}
+
+int new_session_shared_cb(SSL *ssl, SSL_SESSION *session) {
+  saw(session);
+  struct store *store = store_of(SSL_get_SSL_CTX(ssl));
+  unsigned int n;
+  const unsigned char *id = SSL_SESSION_get_id(session, &n);
+  unsigned char *der = NULL;
+  int length = i2d_SSL_SESSION(session, &der);
+  if (store && length > 0) {
+    struct entry *entry = store_find(store, id, n);
+    if (entry) store_forget(store, entry);
+    if (store->count < (int)(sizeof store->entries / sizeof store->entries[0])) {
+      entry = &store->entries[store->count++];
+      memcpy(entry->id, id, n);
+      entry->id_length = n;
+      entry->der = der;
+      entry->der_length = length;
+      der = NULL;
+    }
+  }
+  OPENSSL_free(der);
+  printf("CALLBACK new_session 0\n");
+  return 0; /* OpenSSL keeps its reference: the store holds a copy */
+}
+
+void remove_session_shared_cb(SSL_CTX *ctx, SSL_SESSION *session) {
+  saw(session);
+  struct store *store = store_of(ctx);
+  unsigned int n;
+  const unsigned char *id = SSL_SESSION_get_id(session, &n);
+  struct entry *entry = store_find(store, id, n);
+  if (entry) store_forget(store, entry);
+  printf("CALLBACK remove_session\n");
+}
+
+SSL_SESSION *get_session_shared_cb(SSL *ssl, const unsigned char *id, int length, int *copy) {
+  struct entry *entry = store_find(store_of(SSL_get_SSL_CTX(ssl)), id, (unsigned int)length);
+  const unsigned char *cursor = entry ? entry->der : NULL;
+  *copy = 0; /* the decoded object's one reference goes to OpenSSL */
+  return answered(entry ? d2i_SSL_SESSION(NULL, &cursor, entry->der_length) : NULL);
 }

@@ -44,4 +44,11 @@ SSL_SESSION *get_session_take_cb(SSL *ssl, const unsigned char *id, int length, 
 SSL_SESSION *get_session_null_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
 SSL_SESSION *get_session_answer_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
 
+/** Attaches the named external store (made on first use) to the context, for its shared callbacks. */
+void sandbox_use_store(SSL_CTX *ctx, const char *name);
+/* The shared callbacks: the session's DER into the context's store (returns 0), forgotten from it, or decoded out of it (*copy = 0). */
+int new_session_shared_cb(SSL *ssl, SSL_SESSION *session);
+void remove_session_shared_cb(SSL_CTX *ctx, SSL_SESSION *session);
+SSL_SESSION *get_session_shared_cb(SSL *ssl, const unsigned char *id, int length, int *copy);
+
 #endif

@@ -10,7 +10,10 @@ export interface VariantNote {
 }
 
 export interface Lesson {
+  /** A question that does not give the finding away (so neither does the file name). */
   title: string;
+  /** What the experiment shows, in one sentence: revealed after the run, like the explanation. */
+  finding: string;
   /** Short explanation: plain text with `code`, **bold** and blank-line paragraphs. */
   intro: string;
   question: { prompt: string; choices: string[]; answer: number };
@@ -31,7 +34,7 @@ export function checkLesson(data: unknown, file = 'lesson'): Lesson {
   const problems: string[] = [];
   const l = data as Partial<Lesson> | null;
   if (!l || typeof l !== 'object') throw new Error(`${file}: not an object`);
-  for (const key of ['title', 'intro', 'explanation'] as const) {
+  for (const key of ['title', 'finding', 'intro', 'explanation'] as const) {
     if (typeof l[key] !== 'string' || !(l[key] as string).trim()) problems.push(`${key} must be a non-empty string`);
   }
   const q = l.question;
@@ -48,6 +51,7 @@ export function checkLesson(data: unknown, file = 'lesson'): Lesson {
       problems.push(`byVariant.${variant}.answer must be an index into the choices`);
     }
   }
+  if (typeof l.title === 'string' && !l.title.trim().endsWith('?')) problems.push('title must ask a question (end with "?")');
   if (problems.length) throw new Error(`${file}: not a valid lesson:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   validateScenario(l.scenario, `${file} (scenario)`);
   return l as Lesson;

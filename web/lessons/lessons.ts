@@ -1,7 +1,8 @@
 // The lesson page: an index of the lessons (progress kept in localStorage) and a lesson view:
 // intro, a question to answer before running, a real run of the lesson's scenario in a Web
-// Worker, the verdict next to the prediction, the explanation, and the steps with what OpenSSL
-// returned. Plain TypeScript and DOM.
+// Worker, then (only then) the verdict next to the prediction, the finding, the explanation, and
+// the steps with what OpenSSL returned and every context's cache and counters after each.
+// Plain TypeScript and DOM.
 import type { SandboxEvent, Variant } from 'openssl-wasm-sandbox';
 import { runScenario, type Expected, type ScenarioReport, type Step } from 'openssl-wasm-sandbox/conformance';
 import { scenarioHash } from '../share.js';
@@ -180,7 +181,8 @@ async function run(): Promise<void> {
   let events: SandboxEvent[] = [];
   let report: ScenarioReport;
   try {
-    report = await runScenario(entry.lesson.scenario, { openssl: variant, worker: true, events: (e) => { events = e; } });
+    // record: every step's caches and counters, for the step-by-step view.
+    report = await runScenario(entry.lesson.scenario, { openssl: variant, worker: true, record: true, events: (e) => { events = e; } });
   } catch (error) {
     status.textContent = `The experiment could not run: ${(error as Error).message}`;
     body.dataset.busy = 'false';
@@ -215,6 +217,7 @@ function showResult(choice: number, variant: Variant, report: ScenarioReport, ev
     el('strong', { textContent: right ? '✓ Your prediction was right.' : '✗ Your prediction was not what OpenSSL did.' }),
     el('p', {}, 'You predicted: ', el('em', { textContent: choices[choice] })),
     el('p', {}, `OpenSSL ${variant} did: `, el('em', { textContent: choices[answer] })),
+    el('p', { className: 'finding', id: 'finding' }, el('strong', { textContent: 'Finding: ' }), lesson.finding),
     ...(note ? [el('p', { className: 'variant-note', textContent: `On OpenSSL ${variant}: ${note}` })] : []),
     report.ok
       ? el('p', { className: 'held', textContent: `Confirmed by the run: all ${checks} checks of the experiment held.` })
@@ -228,7 +231,24 @@ function showResult(choice: number, variant: Variant, report: ScenarioReport, ev
   $('c-log').textContent = events.map((e) => e.c).filter(Boolean).join('\n');
   $('result').hidden = false;
   renderSteps();
-  $('result').scrollIntoView?.({ block: 'start' });
+  // The outcome is what the run was for: keyboard and screen-reader users land on it.
+  verdict.focus();
+}
+
+type StepState = NonNullable<ScenarioReport['record']>[number];
+
+/** Every context's cache and non-zero counters after a step, as the recorded run saw them. */
+function renderState(state: StepState | undefined): HTMLElement {
+  if (!state) return el('p', { className: 'state muted', textContent: 'No state recorded (the run stopped before this step).' });
+  return el('div', { className: 'state' }, ...Object.keys(state.cache).map((name) => {
+    const cache = state.cache[name];
+    const counters = Object.entries(state.counters[name] ?? {});
+    return el('div', {},
+      el('strong', { textContent: name }),
+      ` cache (${cache.length}): `, cache.length ? el('code', { textContent: cache.join(' · ') }) : 'empty',
+      '; counters: ', counters.length ? el('code', { textContent: counters.map(([c, n]) => `${c} ${n}`).join(', ') }) : 'all 0',
+      counters.length ? ' (the others 0)' : '');
+  }));
 }
 
 function renderSteps(): void {
@@ -237,6 +257,9 @@ function renderSteps(): void {
   const variant = report.variant;
   const steps = entry.lesson.scenario.steps;
   const observed = new Map(report.observations.map((o) => [o.step, o.observed]));
+  // A check step changes nothing: the state after it is the one after the last action step.
+  const recorded = report.record ?? [];
+  const stateAfter = (i: number) => recorded.filter((r) => r.step <= i).at(-1);
   $('steps').replaceChildren(...steps.map((s, i) => {
     const failures = report.failures.filter((f) => f.step === i);
     const expected = 'expect' in s ? forVariant(s.expect as Expected | undefined, variant) : undefined;
@@ -254,7 +277,7 @@ function renderSteps(): void {
     } else {
       seen.append(el('span', { className: 'muted', textContent: 'done (nothing checked here)' }));
     }
-    item.append(seen);
+    item.append(seen, renderState(stateAfter(i)));
     return item;
   }));
   $('step-position').textContent = all ? `All ${steps.length} steps` : `Step ${step + 1} of ${steps.length}`;

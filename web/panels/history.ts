@@ -12,7 +12,7 @@ export function describeStep(step: Step): string {
   }
   if ('clock' in step) return step.clock.startsWith('+') ? `clock ${step.clock} s` : `clock set to ${step.clock}`;
   if ('call' in step) return `${step.call}(${(step.args ?? []).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(', ')})${step.as ? ` as ${step.as}` : ''}`;
-  return 'expect (not checked here)';
+  return 'check the state';
 }
 
 /**

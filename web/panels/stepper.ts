@@ -26,6 +26,8 @@ export interface StepperView {
   lines: StepLine[];
   /** The flight held now, waiting for Deliver. */
   held?: Flight;
+  /** The number its first record takes on the wire if delivered as written (records are numbered per connection, from 1). */
+  firstRecord: number;
   edits: RecordEdit[];
   /** The last step's outcome (failed or stalled wait for Close). */
   last?: Flight;
@@ -78,10 +80,10 @@ export function describeEvents(events: SandboxEvent[], from: string): { messages
   return { messages, alerts };
 }
 
-function recordRow(flight: Flight, edits: RecordEdit[], at: number, onChange: () => void): HTMLElement {
+function recordRow(flight: Flight, edits: RecordEdit[], at: number, first: number, onChange: () => void): HTMLElement {
   const edit = edits[at];
   const record = flight.records[edit.source];
-  const n = edit.source + 1;
+  const n = first + edit.source;
   const move = (by: number) => {
     [edits[at], edits[at + by]] = [edits[at + by], edits[at]];
     onChange();
@@ -100,7 +102,7 @@ function recordRow(flight: Flight, edits: RecordEdit[], at: number, onChange: ()
     onchange: (event: Event) => { edit.flip = (event.target as HTMLInputElement).value; onChange(); },
   });
   return h('li', { class: `held-record ${edit.action}${typeof offset === 'number' ? ' modified' : ''}`, 'data-testid': `held-record-${n}` },
-    h('div', {}, h('strong', {}, `#${n} ${record.type}`), ' ', h('span', { class: 'muted' }, `${record.version}, ${record.length} byte${record.length === 1 ? '' : 's'} (+5 header)`)),
+    h('div', {}, h('strong', {}, `record ${n}: ${record.type}`), ' ', h('span', { class: 'muted' }, `${record.version}, ${record.length} byte${record.length === 1 ? '' : 's'} (+5 header)`)),
     h('div', { class: 'actions' },
       select,
       h('button', { type: 'button', 'aria-label': `Move record ${n} up`, disabled: at === 0, onclick: () => move(-1) }, '↑'),
@@ -124,7 +126,7 @@ export function renderStepper(body: HTMLElement, view: StepperView | undefined, 
     held ? h('div', { class: 'held', 'data-testid': 'held-flight', 'data-from': held.from, 'data-client-done': String(held.done.client) },
       h('p', {}, h('strong', {}, `Held: the ${held.from}'s flight to the ${held.from === 'client' ? 'server' : 'client'}`),
         `, ${held.records.length} record${held.records.length === 1 ? '' : 's'}${held.done[held.from] ? ` (the ${held.from} is done)` : ''}`),
-      h('ol', { class: 'held-records' }, ...view.edits.map((_, i) => recordRow(held, view.edits, i, onChange))),
+      h('ol', { class: 'held-records' }, ...view.edits.map((_, i) => recordRow(held, view.edits, i, view.firstRecord, onChange))),
       h('p', { class: edited!.tampered ? 'tamper' : 'muted', 'data-testid': 'deliver-summary' },
         edited!.invalid ? 'Fix the offsets above first.'
           : edited!.tampered ? `Delivers ${edited!.records.length} record${edited!.records.length === 1 ? '' : 's'}, changed: this handshake will not be part of the shared link / scenario.`
