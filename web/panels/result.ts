@@ -22,6 +22,6 @@ export function renderResult(record: StepRecord, attrs: Record<string, string> =
 
 /** A step's expectation, kept from the lesson or scenario it came from: held, or what did not. */
 function renderCheck(failed: string[]): HTMLElement {
-  return h('span', { class: `check ${failed.length ? 'failed' : 'held'}`, 'data-testid': 'check', 'data-held': String(!failed.length) },
-    failed.length ? ` ✗ check failed: ${failed.join('; ')}` : ' ✓ check held');
+  return h('span', { class: `expectation ${failed.length ? 'failed' : 'held'}`, 'data-testid': 'check', 'data-held': String(!failed.length) },
+    failed.length ? `✗ check failed: ${failed.join('; ')}` : '✓ check held');
 }
