@@ -653,6 +653,27 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('main states at 1366×768 and 390×844 (screenshots): the panels, each pane, the settings open; no sideways scrolling', async () => {
+    for (const [width, height] of [[1366, 768], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      const size = `${width}x${height}`;
+      const states: [string, () => Promise<unknown>][] = [
+        ['panels', () => pane('Steps')],
+        ['handshake-messages', () => pane('Handshake messages')],
+        ['c-code', () => pane('C code')],
+        ['variants', () => pane('Variants')],
+        ['settings', async () => { await pane('Steps'); await settings('server'); }],
+      ];
+      for (const [name, show] of states) {
+        await show();
+        assert.deepEqual(await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]), [width, width], `${name} at ${size}`);
+        await page.screenshot({ path: new URL(`main-${size}-${name}.png`, artifacts).pathname, fullPage: true });
+      }
+      await page.getByRole('button', { name: 'Server SSL_CTX settings' }).click();
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it('refuses an oversized scenario file before reading it', async () => {
     const other = await page.context().browser()!.newPage();
     watchCsp(other, cspViolations);
