@@ -120,12 +120,15 @@ for (const variant of VARIANTS) {
       const full12 = await sb.handshake({ client, server: server12 });
       const resumed12 = await sb.handshake({ client, server: server12, session: full12.session });
       const chacha13 = await sb.handshake({ client, server: chacha });
+      // A server that wants a group the client offered but sent no key share for: HelloRetryRequest.
+      const retry = await sb.context({ role: 'server', groups: 'secp384r1' });
+      const hrr13 = await sb.handshake({ client, server: retry });
       const fullById = await sb.handshake({ client, server: byId });
       const resumedById = await sb.handshake({ client, server: byId, session: fullById.session });
       assert.equal(resumed13.reused.server, true);
       assert.equal(resumed12.reused.server, true);
       assert.equal(resumedById.reused.server, true);
-      for (const [name, hs] of Object.entries({ full13, resumed13, full12, resumed12, chacha13, fullById, resumedById })) {
+      for (const [name, hs] of Object.entries({ full13, resumed13, full12, resumed12, chacha13, hrr13, fullById, resumedById })) {
         const file = join(dir, `${name}.pcapng`);
         const { pcapng, keylog } = await sb.capture(hs.connection);
         await writeFile(file, pcapng);
@@ -146,6 +149,8 @@ for (const variant of VARIANTS) {
         const ours = c.records.flatMap((r) => [...types(r.fields, r.bytes), ...(r.decrypted ? types(r.decrypted.fields, r.decrypted.bytes) : [])]);
         assert.deepEqual(ours, theirs, c.name);
       }
+      const retried = cases.find((c) => c.name === 'hrr13')!.records.flatMap((r) => r.messages.map((m) => m.type));
+      assert.deepEqual(retried.slice(0, 4), ['ClientHello', 'HelloRetryRequest', 'ClientHello', 'ServerHello'], retried.join(', '));
     });
 
     it('record headers, and every named field of every handshake message and alert: the same bytes at the same offsets', async () => {
@@ -166,7 +171,8 @@ for (const variant of VARIANTS) {
       // Enough of tshark's tree is covered for the comparison to mean something.
       for (const filter of ['tls.handshake.session_id', 'tls.handshake.extensions.supported_version', 'tls.handshake.extensions_key_share_group',
         'tls.handshake.extensions.psk.identity.identity', 'tls.handshake.session_ticket', 'tls.handshake.session_ticket_age_add',
-        'tls.handshake.certificate', 'tls.handshake.client_cert_vrfy.sig', 'tls.handshake.verify_data', 'tls.alert_message.desc']) {
+        'tls.handshake.certificate', 'tls.handshake.client_cert_vrfy.sig', 'tls.handshake.verify_data', 'tls.alert_message.desc',
+        'tls.handshake.extensions_key_share_selected_group']) {
         assert.ok(covered.has(filter), filter);
       }
     });
@@ -174,7 +180,7 @@ for (const variant of VARIANTS) {
     it('labels the client\'s random compatibility session id, and only that', () => {
       const note = (name: string) => findField(cases.find((c) => c.name === name)!.records[0].fields, 'tls.handshake.session_id')?.note;
       // A TLS 1.3-capable client makes one up for a full handshake and for a TLS 1.3 resumption, even to a TLS 1.2 server.
-      for (const name of ['full13', 'resumed13', 'full12', 'chacha13', 'fullById']) assert.equal(note(name), COMPATIBILITY_SESSION_ID, name);
+      for (const name of ['full13', 'resumed13', 'full12', 'chacha13', 'hrr13', 'fullById']) assert.equal(note(name), COMPATIBILITY_SESSION_ID, name);
       // The id of a TLS 1.2 session offered with its ticket, or by id and resumed, is the session's.
       for (const name of ['resumed12', 'resumedById']) assert.equal(note(name), undefined, name);
     });

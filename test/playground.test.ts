@@ -112,8 +112,12 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     assert.equal(await resumed(), 'false');
     assert.match(await text('handshake-outcome'), /hs1: .*TLSv1\.2, full handshake/);
     assert.equal(await cacheCount(), 1);
+    // The TLS 1.2 server looked up the TLS 1.3-capable client's random session id: a miss, labelled as such.
+    assert.equal((await page.getByTestId('counter-server-misses').textContent())?.trim(), '1 (+1)');
+    assert.match(await text('compatibility-miss'), /^server: the miss is the client's random compatibility session id \(RFC 8446 D\.4\)/);
     await handshake('hs1.session');
     assert.equal(await resumed(), 'true');
+    assert.equal(await page.getByTestId('compatibility-miss').count(), 0, 'a resumption by id sends the session\'s own id');
     assert.match(await text('handshake-outcome'), /hs2: .*resumed \(offered hs1\.session\)/);
     const hits = page.getByTestId('counter-server-hits');
     assert.equal((await hits.textContent())?.trim(), '1 (+1)');
@@ -720,6 +724,26 @@ describe('playground static build [vite build, any static host]', () => {
     assert.doesNotMatch(html, /https?:\/\//, 'nothing from a CDN');
     assert.match(html.replace(/&#39;/g, "'"), /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'wasm-unsafe-eval';/);
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+  });
+
+  it("Vite's preview serves the hashed assets to be kept (immutable), the pages to be asked again, and openssl.wasm as application/wasm", async () => {
+    const { preview } = await import('vite');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const site = await preview({ configFile: join(root, 'vite.config.ts'), root: join(root, 'web'), logLevel: 'warn', build: { outDir: out }, preview: { host: '127.0.0.1', port: 0 } });
+    try {
+      const base = site.resolvedUrls!.local[0];
+      const wasm = (await readdir(join(out, 'assets'))).find((f) => f.endsWith('.wasm'));
+      const asset = await fetch(new URL(`assets/${wasm}`, base));
+      // Streaming compilation, and Chromium's code cache with it, take only application/wasm.
+      assert.equal(asset.headers.get('content-type'), 'application/wasm');
+      assert.match(asset.headers.get('cache-control') ?? '', /^public, max-age=31536000, immutable$/);
+      await asset.arrayBuffer();
+      const html = await fetch(new URL('index.html', base));
+      assert.equal(html.headers.get('cache-control'), 'no-cache');
+      await html.text();
+    } finally {
+      await site.close();
+    }
   });
 
   it('runs from a plain static server under a sub-path, offline', async () => {

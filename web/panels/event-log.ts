@@ -1,8 +1,9 @@
 // The sandbox's ordered event log, each event as its C form, filtered as DevTools' console is: by
 // kind, by connection, by context and by text; the last step's events are marked.
-import { EVENT_KINDS, type SandboxEvent } from 'openssl-wasm-sandbox';
+import { COMPATIBILITY_SESSION_ID, EVENT_KINDS, type SandboxEvent } from 'openssl-wasm-sandbox';
 import type { Snapshot } from '../runtime.js';
 import { fill, h } from '../dom.js';
+import { compatibilitySessionIds } from './sequence.js';
 
 /** Showing more makes each step slow to draw; the C code panel has everything. */
 const SHOWN = 400;
@@ -61,8 +62,10 @@ export function renderEvents(list: HTMLElement, snapshot: Snapshot, filter: Even
     && (!filter.connection || involves(e, filter.connection))
     && (!filter.context || involves(e, filter.context))
     && (!filter.text || e.c.toLowerCase().includes(filter.text)));
+  const compatibility = new Set(compatibilitySessionIds(snapshot.events).values());
   const items = shown.slice(-SHOWN).map((e) => h('li', { class: `event ${e.kind}${e.seq > since ? ' recent' : ''}${e.during ? ' during' : ''}` },
-    h('span', { class: 'seq' }, e.seq), h('span', { class: 'kind' }, e.kind), h('code', {}, e.c)));
+    h('span', { class: 'seq' }, e.seq), h('span', { class: 'kind' }, e.kind), h('code', {}, e.c),
+    e.kind === 'callback' && e.callback === 'get_session' && compatibility.has(e.id ?? '') ? h('span', { class: 'note' }, ` ${COMPATIBILITY_SESSION_ID}`) : null));
   fill(list,
     ...(shown.length > SHOWN ? [h('li', { class: 'muted' }, `${shown.length - SHOWN} earlier events not shown`)] : []),
     ...(shown.length ? items : [h('li', { class: 'empty' }, 'No event matches the filters.')]));

@@ -34,6 +34,21 @@ export function resumptionFields(event: MessageEvent, serverHello?: MessageEvent
   return out;
 }
 
+/**
+ * The session ids clients sent only for middlebox compatibility (isCompatibilitySessionId), by
+ * connection: wherever such an id shows up (a lookup, a miss) it is labelled as what it is.
+ */
+export function compatibilitySessionIds(events: SandboxEvent[]): Map<string, string> {
+  const messages = events.filter((e): e is MessageEvent => e.kind === 'message');
+  const ids = new Map<string, string>();
+  for (const hello of messages) {
+    if (hello.type !== 'ClientHello') continue;
+    const serverHello = messages.find((m) => m.connection === hello.connection && m.type === 'ServerHello');
+    if (isCompatibilitySessionId(hello, serverHello)) ids.set(hello.connection, hello.fields.sessionId as string);
+  }
+  return ids;
+}
+
 /** Connections that had a handshake, newest last. */
 export function handshakeConnections(events: SandboxEvent[]): string[] {
   return [...new Set(events.filter((e): e is MessageEvent => e.kind === 'message').map((e) => e.connection))];

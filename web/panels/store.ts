@@ -3,7 +3,9 @@
 // event log. The action that makes the servers share one is in main.ts (shareStoreSteps).
 import type { CallEvent, CallbackEvent } from 'openssl-wasm-sandbox';
 import type { Snapshot } from '../runtime.js';
+import { COMPATIBILITY_SESSION_ID } from 'openssl-wasm-sandbox';
 import { fill, h, shortId } from '../dom.js';
+import { compatibilitySessionIds } from './sequence.js';
 
 /** The store the playground's "share" action names. */
 export const SHARED_STORE = 'shared';
@@ -27,6 +29,7 @@ export function renderStore(body: HTMLElement, snapshot: Snapshot): void {
     return;
   }
   const lookups = snapshot.events.filter((e): e is CallbackEvent => e.kind === 'callback' && e.callback === 'get_session' && e.store !== undefined);
+  const compatibility = new Set(compatibilitySessionIds(snapshot.events).values());
   const ticketed = sharingContexts(snapshot).filter((name) => snapshot.contexts[name].role === 'server'
     && !(snapshot.contexts[name].settings.options ?? []).includes('SSL_OP_NO_TICKET'));
   fill(body,
@@ -43,6 +46,6 @@ export function renderStore(body: HTMLElement, snapshot: Snapshot): void {
     lookups.length
       ? h('ol', { class: 'lookups', 'data-testid': 'store-lookups' }, ...lookups.slice(-8).map((e) => h('li', { 'data-testid': 'store-lookup', 'data-hit': String(e.result !== null), 'data-context': scenarioName.get(e.context) ?? '' },
         `${who(e.context)} asked "${e.store}" for `, h('code', { title: e.id }, shortId(e.id ?? '')), ': ',
-        e.result !== null ? h('strong', {}, `hit, decoded as ${e.result}`) : 'miss')))
+        e.result !== null ? h('strong', {}, `hit, decoded as ${e.result}`) : `miss${compatibility.has(e.id ?? '') ? `: the ${COMPATIBILITY_SESSION_ID}` : ''}`)))
       : h('p', { class: 'empty' }, 'No lookup yet: a server asks the store when a client offers a session its internal cache lacks.'));
 }
