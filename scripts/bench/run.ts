@@ -63,7 +63,7 @@ const cases: Case[] = [
   ...plain.flatMap((sb) => wasmCases(sb, `WASM ${sb.variant}`)), ...toolchains.cases, ...wasmCases(traced, `WASM ${traced.variant} traced`),
   ...loops.flatMap((l) => l.cases), ...natives.flatMap((n) => n.cases), ...nodeTlsCases(await plain[0].serverCredentials()),
 ].filter(measured);
-// The garbage collector's share of each in-process sample: the time of the 'gc' entries observed during it.
+// The garbage collector's pauses: the time of the 'gc' entries, added up for each case below.
 let gcMs = 0;
 const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
 gcObserver.observe({ entryTypes: ['gc'] });
