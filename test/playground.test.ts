@@ -644,7 +644,9 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await settings('server');
     await settings('client');
     await pane('Handshake messages');
-    await serious('with both settings forms and the handshake messages open');
+    await press(page.getByRole('button', { name: 'Fields and bytes of client\'s ClientHello' }));
+    await page.getByTestId('field-tree').getByRole('button', { name: /^Session ID: / }).click();
+    await serious('with both settings forms and the handshake messages open, a ClientHello\'s fields and bytes shown');
     await pane('Steps');
     const open = page.locator('#context-buttons button[aria-expanded="true"]');
     while (await open.count()) await open.first().click();
