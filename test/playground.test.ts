@@ -314,7 +314,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     const title = await text('bytes-title');
     const [, connection, number] = title.match(/^(conn_\d+) record (\d+): server → client, application_data → handshake: EncryptedExtensions, (\d+) bytes$/) ?? [];
     assert.ok(number, title);
-    assert.match(await tree.textContent() ?? '', /Opaque Type: application_data \(23\)[\s\S]*Decrypted with the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET/);
+    assert.match(await tree.textContent() ?? '', /TLSv1\.3 Record Layer: handshake \(decrypted\): EncryptedExtensions[\s\S]*Opaque Type: application_data \(23\)[\s\S]*Decrypted with the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET/);
     assert.equal(await selected(), 'Handshake Protocol: EncryptedExtensions');
     const message = await highlighted('decrypted-bytes');
     assert.match(message, /^08/, 'HandshakeType encrypted_extensions (8)');
