@@ -50,8 +50,25 @@ const contentSecurityPolicy: Plugin = {
   transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: PAGE_POLICY.join('; ') }, injectTo: 'head-prepend' }],
 };
 
+/**
+ * Cache headers for the built site, which Vite's preview would serve as `no-cache` throughout (asked
+ * again on every visit). The files in assets/ carry a hash of their content in their names: a browser
+ * may keep them for good, without asking again (immutable). Kept, openssl.wasm also keeps the code
+ * Chromium compiled from it (its code cache), so a repeat visit compiles nothing. Pages stay `no-cache`.
+ */
+const HASHED_ASSETS_CACHE = 'public, max-age=31536000, immutable';
+const cacheHashedAssets: Plugin = {
+  name: 'cache-hashed-assets',
+  configurePreviewServer: (server) => {
+    server.middlewares.use((req, res, next) => {
+      if (new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/assets/')) res.setHeader('Cache-Control', HASHED_ASSETS_CACHE);
+      next();
+    });
+  },
+};
+
 export default defineConfig(({ command }) => ({
-  plugins: [contentSecurityPolicy],
+  plugins: [contentSecurityPolicy, cacheHashedAssets],
   resolve: { alias: PACKAGE_ENTRY_POINTS },
   // The sandbox worker uses top-level await and dynamic imports: a build with Vite's default
   // (iife) workers fails on them.

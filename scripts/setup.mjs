@@ -39,11 +39,11 @@ try {
     step('Compiling the scenario validator');
     execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'scenario-validator.ts')], { cwd: root, stdio: 'inherit' });
   }
-  const emcc = await ensureEmscripten();
+  const emscripten = await ensureEmscripten();
   for (const name of names) {
     const variant = variantOf(name);
-    const openssl = await buildOpenSSL(variant, emcc);
-    await buildModule(variant, openssl, emcc);
+    const openssl = await buildOpenSSL(variant, emscripten);
+    await buildModule(variant, openssl, emscripten);
     if (process.argv.includes('--native')) await buildNativeOpenSSL(variant);
   }
   if (process.argv.includes('--browser')) await ensureChromium();

@@ -659,6 +659,27 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('main states at 1366×768 and 390×844 (screenshots): the panels, each pane, the settings open; no sideways scrolling', async () => {
+    for (const [width, height] of [[1366, 768], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      const size = `${width}x${height}`;
+      const states: [string, () => Promise<unknown>][] = [
+        ['panels', () => pane('Steps')],
+        ['handshake-messages', () => pane('Handshake messages')],
+        ['c-code', () => pane('C code')],
+        ['variants', () => pane('Variants')],
+        ['settings', async () => { await pane('Steps'); await settings('server'); }],
+      ];
+      for (const [name, show] of states) {
+        await show();
+        assert.deepEqual(await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]), [width, width], `${name} at ${size}`);
+        await page.screenshot({ path: new URL(`main-${size}-${name}.png`, artifacts).pathname, fullPage: true });
+      }
+      await page.getByRole('button', { name: 'Server SSL_CTX settings' }).click();
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it('refuses an oversized scenario file before reading it', async () => {
     const other = await page.context().browser()!.newPage();
     watchCsp(other, cspViolations);
@@ -705,6 +726,26 @@ describe('playground static build [vite build, any static host]', () => {
     assert.doesNotMatch(html, /https?:\/\//, 'nothing from a CDN');
     assert.match(html.replace(/&#39;/g, "'"), /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'wasm-unsafe-eval';/);
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+  });
+
+  it("Vite's preview serves the hashed assets to be kept (immutable), the pages to be asked again, and openssl.wasm as application/wasm", async () => {
+    const { preview } = await import('vite');
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const site = await preview({ configFile: join(root, 'vite.config.ts'), root: join(root, 'web'), logLevel: 'warn', build: { outDir: out }, preview: { host: '127.0.0.1', port: 0 } });
+    try {
+      const base = site.resolvedUrls!.local[0];
+      const wasm = (await readdir(join(out, 'assets'))).find((f) => f.endsWith('.wasm'));
+      const asset = await fetch(new URL(`assets/${wasm}`, base));
+      // Streaming compilation, and Chromium's code cache with it, take only application/wasm.
+      assert.equal(asset.headers.get('content-type'), 'application/wasm');
+      assert.match(asset.headers.get('cache-control') ?? '', /^public, max-age=31536000, immutable$/);
+      await asset.arrayBuffer();
+      const html = await fetch(new URL('index.html', base));
+      assert.equal(html.headers.get('cache-control'), 'no-cache');
+      await html.text();
+    } finally {
+      await site.close();
+    }
   });
 
   it('runs from a plain static server under a sub-path, offline', async () => {

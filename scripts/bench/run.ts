@@ -17,6 +17,7 @@ import { sameModuleCases, sameModulePeer } from './same-module.js';
 import { scaleFigures } from './scale.js';
 import { browserStartFigures } from './browser-start.js';
 import { startupFigures } from './startup.js';
+import { todayFacts, toolchainCases } from './toolchain.js';
 import { wasmCases } from './wasm.js';
 
 const { values: args } = parseArgs({
@@ -56,8 +57,10 @@ const traced = await createSandbox({ openssl: variants[0], worker: false });
 const natives = await Promise.all(variants.map((v) => nativeCases(v, wanted)));
 // The same module's C loop, in this thread: what the sandbox's TypeScript layer costs.
 const loops = await Promise.all(variants.map((v) => (wanted(sameModulePeer(v)) ? sameModuleCases(v) : { cases: [], skipped: undefined })));
+// The same variants' modules built with another emscripten, where built (toolchain.ts).
+const toolchains = toolchainCases(variants);
 const cases: Case[] = [
-  ...plain.flatMap((sb) => wasmCases(sb, `WASM ${sb.variant}`)), ...wasmCases(traced, `WASM ${traced.variant} traced`),
+  ...plain.flatMap((sb) => wasmCases(sb, `WASM ${sb.variant}`)), ...toolchains.cases, ...wasmCases(traced, `WASM ${traced.variant} traced`),
   ...loops.flatMap((l) => l.cases), ...natives.flatMap((n) => n.cases), ...nodeTlsCases(await plain[0].serverCredentials()),
 ].filter(measured);
 // The garbage collector's share of each in-process sample: the time of the 'gc' entries observed during it.
@@ -82,8 +85,10 @@ for (let r = 1; r <= rounds; r++) {
 }
 gcObserver.disconnect();
 await Promise.all([...plain, traced].map((sb) => sb.dispose()));
+toolchains.stop();
 
-const inProcess = (peer: string) => peer.startsWith('WASM') || peer === 'node:tls';
+// (The other-emscripten peers run in processes of their own.)
+const inProcess = (peer: string) => (peer.startsWith('WASM') && !toolchains.cases.some((c) => c.peer === peer)) || peer === 'node:tls';
 const results = cases.map((c) => ({
   case: c.name, peer: c.peer, perSecond: Math.round(median(samples.get(c)!)),
   ...(inProcess(c.peer) ? { gcShare: Number(median(gcShares.get(c)!).toFixed(3)) } : {}),
@@ -113,12 +118,22 @@ const sizes = Object.fromEntries(VARIANTS.filter((v) => existsSync(`${root}/wasm
   const { wasmBytes, wasmGzipBytes } = JSON.parse(readFileSync(`${root}/wasm/dist/${v}/versions.json`, 'utf8'));
   return [v, { wasmBytes, wasmGzipBytes }];
 }));
-const skipped = [...natives, ...loops].map((n) => n.skipped).filter(Boolean);
+const skipped = [...[...natives, ...loops].map((n) => n.skipped).filter(Boolean), ...toolchains.skipped];
+// Each other emscripten's module against today's: handshakes per second, size, build time, time_t.
+const emscriptens = await Promise.all(toolchains.modules.map(async (other) => {
+  const today = await todayFacts(other.variant);
+  return {
+    variant: other.variant, today, other,
+    handshakes: handshakes.map(({ name }) => ({
+      case: name, ratio: ratio(rate(name, `WASM ${other.variant}, emscripten ${other.emscripten}`), rate(name, `WASM ${other.variant}`)),
+    })),
+  };
+}));
 
 if (args.json) {
   console.log(JSON.stringify({
     node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget, skipped,
-    results, ratios, cacheCalls, workerRoundTripMicros: roundTrip && Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes,
+    results, ratios, cacheCalls, workerRoundTripMicros: roundTrip && Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes, emscriptens,
   }, null, 2));
 } else {
   const n = (x?: number) => (x === undefined ? '–' : x.toLocaleString('en'));
@@ -155,8 +170,19 @@ if (args.json) {
     console.log(`\nStart-up (OpenSSL ${variants[0]}, compiled library, median of ${startup.runs}): a new Node process to its first completed handshake `
       + `${startup.processToHandshakeMs} ms (Node itself ${startup.nodeMs} ms; the library, from import to first handshake, `
       + `${startup.importToHandshakeMs} ms in the same thread, ${startup.importToHandshakeWorkerMs} ms with a worker)`);
-    console.log(`\nIn Chromium: ${'skipped' in browserStart ? `not measured (${browserStart.skipped})` : `navigation to the playground's first possible handshake ${browserStart.navigationToReadyMs} ms (median of ${browserStart.runs}, nothing cached)`}`);
+    console.log(`\nIn Chromium, navigation to the playground's first possible handshake: ${'skipped' in browserStart
+      ? `not measured (${browserStart.skipped})`
+      : `(median of ${browserStart.runs}) cold ${browserStart.coldMs} ms (${browserStart.coldRequests} requests), repeat visit ${browserStart.repeatMs} ms `
+        + `(${browserStart.repeatRequests} requests; compiled WebAssembly cached for ${browserStart.repeatsWithCompiledWasm} of ${browserStart.runs})`}`);
     console.log('\nModule sizes\n');
     table(['', '.wasm', 'gzipped'], Object.entries(sizes).map(([v, s]) => [v, kb(s.wasmBytes), kb(s.wasmGzipBytes)]));
+  }
+  for (const { variant, today, other, handshakes: compared } of emscriptens) {
+    console.log(`\nOpenSSL ${variant} built with emscripten ${other.emscripten} against ${today.emscripten} (today's)\n`);
+    const kb = (b: number) => `${(b / 1024).toFixed(0)} kB`;
+    const facts = (m: typeof today) => [kb(m.wasmBytes), kb(m.wasmGzipBytes), m.buildSeconds === undefined ? '–' : `${m.buildSeconds} s`, m.timeBits ? `${m.timeBits}-bit` : '–'];
+    table(['emscripten', '.wasm', 'gzipped', 'OpenSSL build', 'time_t'], [[today.emscripten, ...facts(today)], [other.emscripten, ...facts(other)]]);
+    console.log('');
+    table(['', `${other.emscripten} / ${today.emscripten}`], compared.map((h) => [h.case, x(h.ratio)]));
   }
 }

@@ -29,12 +29,12 @@ async function benchModule(variant: Variant): Promise<string | { skipped: string
   const exports = [...writeBindings(), '_malloc', '_free', '_osb_bench_handshake'];
   // The variant's constants, as its last link wrote them (osb_constants).
   const sources = [...glueSources(), join(distDir(variantOf(variant)), 'constants.c'), ...LOOP];
-  const hash = createHash('sha256').update(JSON.stringify([openssl.key, emcc, exports]));
+  const hash = createHash('sha256').update(JSON.stringify([openssl.key, emcc.version, exports]));
   for (const file of [...sources, ...glueHeaders(), join(root, 'wasm/native/sandbox.h')]) hash.update(await readFile(file));
   const dir = join(cacheDir, 'bench-module', `${variant}-${hash.digest('hex').slice(0, 16)}`);
   await cached(dir, async (into: string) => {
-    await linkModule(openssl, sources, exports, into, [join(root, 'wasm/native')]);
-    return { variant, emcc };
+    await linkModule(emcc, openssl, sources, exports, into, [join(root, 'wasm/native')]);
+    return { variant, emcc: emcc.version };
   });
   return dir;
 }

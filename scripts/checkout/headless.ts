@@ -2,7 +2,7 @@
 // wasm/dist, playwright-core drives Debian's chromium (`node scripts/setup.mjs --browser`).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,13 +14,19 @@ function chromiumPath(): string {
   }
 }
 
+/** Headless flags that keep Chromium off the network and out of its first-run work. */
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
 /** Debian's chromium, headless, driven by playwright-core (which gives it a fresh temporary --user-data-dir). */
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  return chromium.launch({ executablePath: chromiumPath(), args: FLAGS });
+}
+
+/** The same browser with the profile `userDataDir`, which it keeps (HTTP cache, compiled code) for the next launch. */
+export async function launchChromiumWithProfile(userDataDir: string): Promise<BrowserContext> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath(), args: FLAGS });
 }
 
 export interface HeadlessPage {

@@ -2,15 +2,18 @@
 // a versions.json that records what went in. Skipped when nothing that goes in has changed.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { glueDir, glueHeaders, glueSources, writeBindings } from './glue-bindings.mjs';
 import { writeConstantsSource } from './constants.mjs';
 import { writeSessionFunctions } from './session-functions.mjs';
-import { emEnv } from './toolchain.mjs';
-import { root, run, step } from './util.mjs';
+import { root, step } from './util.mjs';
 
-export const distDir = (variant) => join(root, 'wasm', 'dist', variant.name);
+/**
+ * Where a variant's module goes: wasm/dist/<variant>, or, built with another emscripten than the
+ * one on PATH (EMSCRIPTEN=trixie), wasm/dist/emscripten-<name>/<variant>, beside it for the bench to compare.
+ */
+export const distDir = (variant, emscripten) => join(root, 'wasm', 'dist', ...(emscripten?.name ? [`emscripten-${emscripten.name}`] : []), variant.name);
 
 const LINK_FLAGS = [
   '-O3', '-sMODULARIZE=1', '-sEXPORT_ES6=1', '-sEXPORT_NAME=createOpenSSLModule',
@@ -23,38 +26,38 @@ const LINK_FLAGS = [
   '-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime',
 ];
 
-/** Links `sources` with the OpenSSL libraries into `out`/openssl.{mjs,wasm}, exporting `exports` (the glue's and any extra). */
-export function linkModule(openssl, sources, exports, out, includes = []) {
-  return run('emcc', [
+/** Links, with `emscripten` (toolchain.mjs), `sources` with the OpenSSL libraries into `out`/openssl.{mjs,wasm}, exporting `exports` (the glue's and any extra). */
+export function linkModule(emscripten, openssl, sources, exports, out, includes = []) {
+  return emscripten.run('emcc', [
     ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...includes.map((dir) => `-I${dir}`), ...sources, ...openssl.libs,
     `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),
-  ], { env: emEnv() });
+  ]);
 }
 
-export async function buildModule(variant, openssl, emccVersion) {
+export async function buildModule(variant, openssl, emscripten) {
   const exports = [...writeBindings(), '_malloc', '_free'];
-  const out = distDir(variant);
+  const out = distDir(variant, emscripten);
   mkdirSync(out, { recursive: true });
   // The glue, and the values of this variant's constants (osb_constants), compiled from its own headers.
   const sources = [...glueSources(), writeConstantsSource(openssl.include, join(out, 'constants.c'))];
-  const inputs = createHash('sha256').update(JSON.stringify([openssl.key, LINK_FLAGS, emccVersion, exports]));
+  const inputs = createHash('sha256').update(JSON.stringify([openssl.key, LINK_FLAGS, emscripten.version, exports]));
   for (const file of [...sources, ...glueHeaders()]) inputs.update(readFileSync(file));
   const key = inputs.digest('hex').slice(0, 16);
 
   const versionsFile = join(out, 'versions.json');
   // Types for the emscripten loader, so that TypeScript checks how src/core/module.ts uses it.
   writeFileSync(join(out, 'openssl.d.mts'), [
-    "import type { ModuleFactory } from '../../../src/core/pointers.js';",
+    `import type { ModuleFactory } from '${relative(out, join(root, 'src', 'core', 'pointers.js'))}';`,
     'declare const createOpenSSLModule: ModuleFactory;',
     'export default createOpenSSLModule;', '',
   ].join('\n'));
   writeSessionFunctions(openssl.include, out);
   if (existsSync(versionsFile) && JSON.parse(readFileSync(versionsFile, 'utf8')).inputs === key) return;
 
-  step(`Linking the glue with OpenSSL ${variant.version} into wasm/dist/${variant.name}/`);
+  step(`Linking the glue with OpenSSL ${variant.version} into ${out.slice(root.length + 1)}/ (emscripten ${emscripten.version})`);
   // Written again last: a link cut short leaves a module no later setup takes for linked.
   rmSync(versionsFile, { force: true });
-  await linkModule(openssl, sources, exports, out);
+  await linkModule(emscripten, openssl, sources, exports, out);
 
   const wasm = readFileSync(join(out, 'openssl.wasm'));
   const opensslv = readFileSync(join(openssl.include, 'openssl', 'opensslv.h'), 'utf8');
@@ -62,7 +65,7 @@ export async function buildModule(variant, openssl, emccVersion) {
     variant: variant.name,
     openssl: opensslv.match(/# *define OPENSSL_FULL_VERSION_STR "([^"]+)"/)?.[1] ?? variant.version,
     opensslSha256: variant.sha256,
-    emscripten: emccVersion,
+    emscripten: emscripten.version,
     configure: JSON.parse(readFileSync(join(openssl.dir, 'complete'), 'utf8')),
     linkFlags: LINK_FLAGS,
     wasmBytes: wasm.length,

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { cached } from './cache.mjs';
 import { obtainSource } from './openssl-source.mjs';
-import { emEnv } from './toolchain.mjs';
+import { timeBits } from './toolchain.mjs';
 import { cacheDir, root, run, step } from './util.mjs';
 
 // The target (wasm/openssl/targets.conf, copied into the source tree): linux-generic32 with 64-bit bignum limbs.
@@ -66,11 +66,11 @@ export function keepLibraries(work, into) {
  * Returns { dir, libs: [libssl.a, libcrypto.a], include, key } for the variant, building it if needed
  * (whole, under a lock: cache.mjs); with `cachedOnly`, undefined instead of a build.
  */
-export async function buildOpenSSL(variant, emccVersion, { cachedOnly = false } = {}) {
+export async function buildOpenSSL(variant, emscripten, { cachedOnly = false } = {}) {
   // Per-variant extras (wasm/openssl-versions.json): 3.0's Configure has no `no-apps`.
   const configure = configureArgs(variant);
   const key = createHash('sha256')
-    .update(JSON.stringify([variant.version, variant.sha256, configure, CFLAGS, SMALL, emccVersion, readFileSync(TARGETS, 'utf8')]))
+    .update(JSON.stringify([variant.version, variant.sha256, configure, CFLAGS, SMALL, emscripten.version, readFileSync(TARGETS, 'utf8')]))
     .digest('hex').slice(0, 16);
   const dir = join(cacheDir, 'openssl', `${variant.version}-${key}`);
   const result = {
@@ -78,24 +78,25 @@ export async function buildOpenSSL(variant, emccVersion, { cachedOnly = false } 
     libs: [join(dir, 'lib', 'libssl.a'), join(dir, 'lib', 'libcrypto.a')],
   };
   if (cachedOnly && !existsSync(join(dir, 'complete'))) return undefined;
-  await cached(dir, (into) => compile(variant, configure, emccVersion, into));
+  await cached(dir, (into) => compile(variant, configure, emscripten, into));
   return result;
 }
 
 /** Configures and compiles the variant into `into`, the cache entry being made; returns what went in. */
-async function compile(variant, configure, emccVersion, into) {
+async function compile(variant, configure, emscripten, into) {
+  const started = Date.now();
   const tarball = await obtainSource(variant);
   const work = join(into, 'source');
   mkdirSync(work);
   await run('tar', ['xzf', tarball, '-C', work, '--strip-components=1']);
   prepareSource(work);
 
-  const env = { ...emEnv(), CC: 'emcc', AR: 'emar', RANLIB: 'emranlib', CFLAGS };
-  step(`Configuring OpenSSL ${variant.version} for wasm32`);
-  await run('emconfigure', ['./Configure', ...configure], { cwd: work, env, logFile: join(work, 'configure.log'), label: 'configure' });
+  const env = { CC: 'emcc', AR: 'emar', RANLIB: 'emranlib', CFLAGS };
+  step(`Configuring OpenSSL ${variant.version} for wasm32 (emscripten ${emscripten.version}: ${emscripten.where})`);
+  await emscripten.run('emconfigure', ['./Configure', ...configure], { cwd: work, env, logFile: join(work, 'configure.log'), label: 'configure' });
   step(`Compiling OpenSSL ${variant.version} (a few minutes on two cores; progress every 10 s)`);
   // OpenSSL's Makefile sets CROSS_COMPILE=em under emconfigure, which would call `ememcc`.
-  const make = (args, label) => run('emmake', ['make', `-j${Math.max(2, availableParallelism())}`, 'CROSS_COMPILE=', ...args],
+  const make = (args, label) => emscripten.run('emmake', ['make', `-j${Math.max(2, availableParallelism())}`, 'CROSS_COMPILE=', ...args],
     { cwd: work, env, logFile: join(work, `${label}.log`), label });
   await make(['build_generated', 'libcrypto.a', 'libssl.a'], 'make');
   // Make rebuilds the deleted objects, and the archives, with the flags given on its command line.
@@ -107,5 +108,9 @@ async function compile(variant, configure, emccVersion, into) {
   await make([`CFLAGS=${SMALL.cflags}`, ...small, 'libcrypto.a', 'libssl.a'], 'make small');
 
   keepLibraries(work, into);
-  return { version: variant.version, configure, cflags: CFLAGS, small: SMALL, emcc: emccVersion };
+  // The build's time, and the time_t it was built with (2038 in 32 bits), go into the module's versions.json.
+  return {
+    version: variant.version, configure, cflags: CFLAGS, small: SMALL, emcc: emscripten.version,
+    buildSeconds: Math.round((Date.now() - started) / 1000), timeBits: await timeBits(emscripten, into),
+  };
 }

@@ -1,9 +1,10 @@
 // Obtains a verified OpenSSL release tarball. Sources, in order: a tarball named by an
 // environment variable, the local cache, Debian's source package (through a private apt
 // state folder, never touching the system's apt configuration), the OpenSSL release.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { locked } from './cache.mjs';
+import { readSystemSources } from './debian.mjs';
 import { cacheDir, run, sha256File, step } from './util.mjs';
 
 export async function obtainSource(variant) {
@@ -125,35 +126,3 @@ async function fromDebian({ debian, version }) {
 }
 
 const DEVELOPMENT_SUITES = ['sid', 'unstable', 'experimental', 'rc-buggy'];
-
-/** The machine's apt sources (deb822 and one-line format), as { uris, suites, components, signedBy }. */
-function readSystemSources() {
-  const dir = '/etc/apt/sources.list.d';
-  const files = ['/etc/apt/sources.list', ...(existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [])];
-  const entries = [];
-  for (const file of files.filter((f) => existsSync(f))) {
-    const text = readFileSync(file, 'utf8');
-    if (file.endsWith('.sources')) {
-      for (const block of text.split(/\n\s*\n/)) {
-        const field = (name) => block.match(new RegExp(`^${name}:\\s*(.+)$`, 'mi'))?.[1].trim();
-        if (!field('Types')?.split(/\s+/).includes('deb') || field('Enabled') === 'no') continue;
-        entries.push({
-          uris: field('URIs')?.split(/\s+/) ?? [],
-          suites: field('Suites')?.split(/\s+/) ?? [],
-          components: field('Components')?.split(/\s+/) ?? [],
-          signedBy: field('Signed-By'),
-        });
-      }
-    } else if (file.endsWith('.list')) {
-      for (const line of text.split('\n')) {
-        const m = line.match(/^deb\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)\s+(.+)$/);
-        if (!m) continue;
-        entries.push({
-          uris: [m[2]], suites: [m[3]], components: m[4].trim().split(/\s+/),
-          signedBy: m[1]?.match(/signed-by=(\S+)/)?.[1],
-        });
-      }
-    }
-  }
-  return entries.filter((e) => e.uris.length && e.suites.length);
-}

@@ -61,17 +61,20 @@ export function locate(file: SandboxFile, standard: URL, variant: Variant, locat
 const factories = new Map<Variant, Promise<ModuleFactory>>();
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-async function wasmBytes(url: URL): Promise<ArrayBuffer> {
+async function compile(url: URL): Promise<WebAssembly.Module> {
   if (url.protocol === 'file:') {
     // emscripten 3.1.6's loader would fetch() a file path, which Node refuses: read it here.
     // Asked of the runtime rather than imported, so that no bundler tries to follow it.
     const { readFile } = process.getBuiltinModule('node:fs/promises');
     const bytes = await readFile(url);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+    return WebAssembly.compile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
-  return response.arrayBuffer();
+  // Compiled as the bytes arrive, and, in Chromium, kept in the browser's code cache for the next
+  // visit: both only for a response served as application/wasm (a host that says otherwise still works).
+  if (response.headers.get('Content-Type')?.split(';')[0].trim() === 'application/wasm') return WebAssembly.compileStreaming(response);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 /** Refuses a variant this package has no build of, with an ArgumentError naming those it has. */
@@ -103,7 +106,7 @@ function once<K, T>(cache: Map<K, Promise<T>>, key: K, variant: Variant, load: (
 export async function compiledModule(variant: Variant, locateFile?: LocateFile): Promise<WebAssembly.Module> {
   checkVariant(variant);
   const url = locate('openssl.wasm', artifacts[variant].wasm(), variant, locateFile);
-  return once(compiled, `${variant} ${url.href}`, variant, () => wasmBytes(url).then((b) => WebAssembly.compile(b)));
+  return once(compiled, `${variant} ${url.href}`, variant, () => compile(url));
 }
 
 export interface LoadedModule {

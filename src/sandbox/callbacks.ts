@@ -4,7 +4,6 @@
 // The shared callbacks (new/remove/get_session_shared_cb) put, forget and look up sessions in a
 // named external store that several contexts use, as servers sharing one session cache do.
 import { hex } from '../core/bytes.js';
-import { SESSION_CACHE_MODES } from '../core/constants.js';
 import { SandboxError, messageOf, typed } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
@@ -353,7 +352,7 @@ export class SessionCallbacks {
       at += 2 + length + 4;
     }
     const mode = glue.osb_ctx_get_session_cache_mode(ctx as Ptr<'SSL_CTX'>);
-    if (mode & SESSION_CACHE_MODES.SSL_SESS_CACHE_NO_INTERNAL_LOOKUP) return ids;
+    if (mode & this.openssl.constants().SSL_SESS_CACHE_NO_INTERNAL_LOOKUP) return ids;
     const cached = new Set(this.#cachedIds(ctx as Ptr<'SSL_CTX'>));
     return ids.filter((id) => !cached.has(id));
   }

@@ -1,5 +1,5 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, CallError, HandleError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
+import { ArgumentError, CallError, HandleError, SandboxError, serializeError, typed, type OpenSSLErrorEntry, type SerializedError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -211,7 +211,7 @@ export class Engine {
   configure(ctx: ContextRef, settings: ContextSettings): void {
     const ptr = this.handles.pointer(ctx, 'SSL_CTX');
     this.#glue.osb_err_clear();
-    applySettings(this.openssl, this.log, ctx.name, ptr, settings);
+    applySettings(this, ctx, settings);
     if (settings.callbacks) this.#callbacks.configure(ctx, ptr, settings.callbacks);
   }
 
@@ -722,18 +722,32 @@ export class Engine {
    * reference twice is refused at once (a double free).
    */
   call(name: string, args: unknown[] = []): unknown {
+    return this.#call(name, args).result;
+  }
+
+  /**
+   * call() of a setter that returns 1 on success (SSL_CTX_set_min_proto_version, …), for the
+   * friendly settings: another result throws an OpenSSLError with what OpenSSL's error queue held.
+   */
+  callSetter(name: string, args: unknown[]): void {
+    const { result, queue, shown } = this.#call(name, args);
+    if (result !== 1) throw this.openssl.failure(name, shown.slice(1).join(', '), queue);
+  }
+
+  #call(name: string, args: unknown[]): { result: unknown; queue: OpenSSLErrorEntry[]; shown: string[] } {
     const fn = this.#cFunction(name);
     const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind, freeing) => this.handles.object(ref, kind, freeing), this.openssl.constants());
-    if (fn.engine) return fn.engine(this, checked.given as never[]);
+    let queue: OpenSSLErrorEntry[] = [];
+    if (fn.engine) return { result: fn.engine(this, checked.given as never[]), queue, shown: checked.shown };
     this.#glue.osb_err_clear();
     const ssl = fn.wire ? checked.given[0] as SslRef : undefined;
     const result = this.log.call(name, checked.shown, () => {
       const r = fn.glue!(this.openssl, checked.values);
       if (ssl) this.ssl.settled(checked.values[0] as Ptr<'SSL'>, ssl, r as number);
       return r;
-    }, () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+    }, () => (queue = this.openssl.errorQueue()).map((e) => e.reason || `error ${e.code}`));
     if (ssl) this.ssl.transfer(ssl);
-    return result;
+    return { result, queue, shown: checked.shown };
   }
 
   #cFunction(name: string): CFunction {
