@@ -21,7 +21,7 @@ export { EVENT_KINDS } from './sandbox/events.js';
 export { parseRecords, decodeHandshake, isCompatibilitySessionId, COMPATIBILITY_SESSION_ID, type TlsRecord, type HandshakeMessage } from './trace/decode.js';
 export { toPcapng, type PcapngOptions, type WireChunk } from './trace/pcapng.js';
 export { dissect, type DissectedRecord, type Field } from './trace/dissect.js';
-export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, SslTestError } from './core/errors.js';
+export { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, ConstantError, SslTestError } from './core/errors.js';
 export type { SandboxErrorCode, OpenSSLErrorEntry, HandleProblem, CallProblem } from './core/errors.js';
 export { C_API, CALL_NAMES, hasSince, type CallName, type CFunction, type ArgKind, type ReturnKind } from './sandbox/c-api.js';
 export { C_RESULTS, explainResult, type ResultMeaning } from './sandbox/c-results.js';

@@ -314,7 +314,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     const title = await text('bytes-title');
     const [, connection, number] = title.match(/^(conn_\d+) record (\d+): server → client, application_data → handshake: EncryptedExtensions, (\d+) bytes$/) ?? [];
     assert.ok(number, title);
-    assert.match(await tree.textContent() ?? '', /Opaque Type: application_data \(23\)[\s\S]*Decrypted with the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET/);
+    assert.match(await tree.textContent() ?? '', /TLSv1\.3 Record Layer: handshake \(decrypted\): EncryptedExtensions[\s\S]*Opaque Type: application_data \(23\)[\s\S]*Decrypted with the key log's SERVER_HANDSHAKE_TRAFFIC_SECRET/);
     assert.equal(await selected(), 'Handshake Protocol: EncryptedExtensions');
     const message = await highlighted('decrypted-bytes');
     assert.match(message, /^08/, 'HandshakeType encrypted_extensions (8)');
@@ -644,7 +644,9 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await settings('server');
     await settings('client');
     await pane('Handshake messages');
-    await serious('with both settings forms and the handshake messages open');
+    await press(page.getByRole('button', { name: 'Fields and bytes of client\'s ClientHello' }));
+    await page.getByTestId('field-tree').getByRole('button', { name: /^Session ID: / }).click();
+    await serious('with both settings forms and the handshake messages open, a ClientHello\'s fields and bytes shown');
     await pane('Steps');
     const open = page.locator('#context-buttons button[aria-expanded="true"]');
     while (await open.count()) await open.first().click();
@@ -654,6 +656,27 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     assert.deepEqual(await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]), [390, 390]);
     await shot('07-narrow');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('main states at 1366×768 and 390×844 (screenshots): the panels, each pane, the settings open; no sideways scrolling', async () => {
+    for (const [width, height] of [[1366, 768], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      const size = `${width}x${height}`;
+      const states: [string, () => Promise<unknown>][] = [
+        ['panels', () => pane('Steps')],
+        ['handshake-messages', () => pane('Handshake messages')],
+        ['c-code', () => pane('C code')],
+        ['variants', () => pane('Variants')],
+        ['settings', async () => { await pane('Steps'); await settings('server'); }],
+      ];
+      for (const [name, show] of states) {
+        await show();
+        assert.deepEqual(await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]), [width, width], `${name} at ${size}`);
+        await page.screenshot({ path: new URL(`main-${size}-${name}.png`, artifacts).pathname, fullPage: true });
+      }
+      await page.getByRole('button', { name: 'Server SSL_CTX settings' }).click();
+    }
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 

@@ -63,22 +63,34 @@ const cases: Case[] = [
   ...plain.flatMap((sb) => wasmCases(sb, `WASM ${sb.variant}`)), ...toolchains.cases, ...wasmCases(traced, `WASM ${traced.variant} traced`),
   ...loops.flatMap((l) => l.cases), ...natives.flatMap((n) => n.cases), ...nodeTlsCases(await plain[0].serverCredentials()),
 ].filter(measured);
-// The garbage collector's share of each in-process sample: the time of the 'gc' entries observed during it.
+// The garbage collector's pauses: the time of the 'gc' entries, added up for each case below.
 let gcMs = 0;
 const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
 gcObserver.observe({ entryTypes: ['gc'] });
 const samplers = new Map<Case, Sampler>();
 for (const c of cases) samplers.set(c, await c.prepare());
 const samples = new Map<Case, number[]>(cases.map((c) => [c, []]));
-const gcShares = new Map<Case, number[]>(cases.map((c) => [c, []]));
+// The garbage collector's pauses and the CPU time of each case over all its samples (a handshake makes
+// little garbage: a sample of 400 ms may see no collection, so no sample's share on its own tells).
+const gcTotals = new Map<Case, { gcMs: number; cpuMs: number }>(cases.map((c) => [c, { gcMs: 0, cpuMs: 0 }]));
+// Per second of this process's CPU time, for the peers in this thread: on a machine others share, the
+// ratios between them move far less than per second of wall time (a busy machine takes turns away).
+const cpuSamples = new Map<Case, number[]>(cases.map((c) => [c, []]));
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 for (let r = 1; r <= rounds; r++) {
   progress(`round ${r}/${rounds} `);
   for (const c of cases) {
-    const [gcBefore, start] = [gcMs, performance.now()];
-    samples.get(c)!.push(await samplers.get(c)!(budget));
-    // 'gc' entries arrive after the collection, on a later turn of the event loop.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    gcShares.get(c)!.push((gcMs - gcBefore) / (performance.now() - start));
+    await nextTurn(); // the previous sample's 'gc' entries first
+    const [gcBefore, start, cpu] = [gcMs, performance.now(), process.cpuUsage()];
+    const perSecond = await samplers.get(c)!(budget);
+    const [wallMs, { user, system }] = [performance.now() - start, process.cpuUsage(cpu)];
+    samples.get(c)!.push(perSecond);
+    cpuSamples.get(c)!.push(perSecond * (wallMs * 1000) / (user + system));
+    // 'gc' entries arrive after the collection, some turns of the event loop later.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const totals = gcTotals.get(c)!;
+    totals.gcMs += gcMs - gcBefore;
+    totals.cpuMs += (user + system) / 1000;
     progress('.');
   }
   progress('\n');
@@ -91,14 +103,16 @@ toolchains.stop();
 const inProcess = (peer: string) => (peer.startsWith('WASM') && !toolchains.cases.some((c) => c.peer === peer)) || peer === 'node:tls';
 const results = cases.map((c) => ({
   case: c.name, peer: c.peer, perSecond: Math.round(median(samples.get(c)!)),
-  ...(inProcess(c.peer) ? { gcShare: Number(median(gcShares.get(c)!).toFixed(3)) } : {}),
+  ...(inProcess(c.peer) ? { perCpuSecond: Math.round(median(cpuSamples.get(c)!)), gcShare: Number((gcTotals.get(c)!.gcMs / gcTotals.get(c)!.cpuMs).toFixed(3)) } : {}),
 }));
 const rate = (name: string, peer: string) => results.find((r) => r.case === name && r.peer === peer)?.perSecond;
+const cpuRate = (name: string, peer: string) => results.find((r) => r.case === name && r.peer === peer)?.perCpuSecond;
 const ratio = (a?: number, b?: number) => (a && b ? Number((a / b).toFixed(2)) : undefined);
 const ratios = variants.flatMap((v) => handshakes.map(({ name }) => ({
   case: name, peer: `WASM ${v}`,
-  ...(v === traced.variant ? { tracedVsUntraced: ratio(rate(name, `WASM ${v} traced`), rate(name, `WASM ${v}`)) } : {}),
-  vsSameModuleCLoop: ratio(rate(name, `WASM ${v}`), rate(name, sameModulePeer(v))),
+  // The sandbox against itself, all in this thread: per second of CPU time.
+  ...(v === traced.variant ? { tracedVsUntraced: ratio(cpuRate(name, `WASM ${v} traced`), cpuRate(name, `WASM ${v}`)) } : {}),
+  vsSameModuleCLoop: ratio(cpuRate(name, `WASM ${v}`), cpuRate(name, sameModulePeer(v))),
   vsNativeSameCode: ratio(rate(name, `WASM ${v}`), rate(name, nativePeer(v, 'same-code'))),
   vsNativeReference: ratio(rate(name, `WASM ${v}`), rate(name, nativePeer(v, 'reference'))),
   vsNativeAssembly: ratio(rate(name, `WASM ${v}`), rate(name, nativePeer(v, 'platform'))),
@@ -149,11 +163,13 @@ if (args.json) {
   console.log('\nRatios of WASM (untraced) to its peers\n');
   table(['', 'peer', 'native, same C', 'native, 32-bit limbs', 'native, assembly', 'node:tls'],
     ratios.map((r) => [r.case, r.peer, x(r.vsNativeSameCode), x(r.vsNativeReference), x(r.vsNativeAssembly), x(r.vsNodeTls)]));
-  console.log('\nThe sandbox against itself: traced to untraced, and the API to the same module\'s C loop (untraced)\n');
+  console.log('\nThe sandbox against itself (handshakes per second of this process\'s CPU time)\n');
+  const inProcessPeers = peers.filter(inProcess);
+  table(['', ...inProcessPeers], handshakes.map(({ name }) => [name, ...inProcessPeers.map((p) => n(cpuRate(name, p)))]));
+  console.log('\nand as ratios: traced to untraced, and the API to the same module\'s C loop (untraced)\n');
   table(['', 'peer', 'traced / untraced', 'API / C loop'], ratios.map((r) => [r.case, r.peer, x(r.tracedVsUntraced), x(r.vsSameModuleCLoop)]));
   const pct = (share?: number) => (share === undefined ? '–' : `${(share * 100).toFixed(1)}%`);
-  const inProcessPeers = peers.filter(inProcess);
-  console.log('\nThe garbage collector\'s share of the time (median of the samples)\n');
+  console.log('\nThe garbage collector\'s pauses as a share of the CPU time (all samples)\n');
   table(['', ...inProcessPeers], handshakes.map(({ name }) => [name, ...inProcessPeers.map((p) => pct(results.find((r) => r.case === name && r.peer === p)?.gcShare))]));
   // The rest of the run (the cache calls, the heap, start-up and sizes), unless only handshakes were asked for.
   if (cacheCalls && roundTrip !== undefined && memory && scale && startup && browserStart) {

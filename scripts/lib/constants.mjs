@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const HEADERS = ['ssl.h', 'ssl3.h', 'tls1.h', 'prov_ssl.h'];
 /** Object-like macros by these names: function-like ones (SSL_OP_BIT(n)) are left out. */
-const NAME = /^#\s*define\s+(SSL_SESS_CACHE_\w+|SSL_OP_\w+|SSL_VERIFY_\w+|SSL_MAX_\w+|SSL3_SSL_SESSION_ID_LENGTH|SSL_SESSION_CACHE_MAX_SIZE_DEFAULT|SSL_ERROR_\w+|TLS1(?:_\d)?_VERSION|SSL_SESSION_ASN1_VERSION)(?=\s)/gm;
+const NAME = /^#\s*define\s+(SSL_SESS_CACHE_\w+|SSL_OP_\w+|SSL_VERIFY_\w+|SSL_CONF_FLAG_\w+|SSL_MAX_\w+|SSL3_SSL_SESSION_ID_LENGTH|SSL_SESSION_CACHE_MAX_SIZE_DEFAULT|SSL_ERROR_\w+|TLS1(?:_\d)?_VERSION|SSL_SESSION_ASN1_VERSION)(?=\s)/gm;
 
 /** The constant names the headers under `include` define, sorted. */
 export function constantNames(include) {

@@ -2,7 +2,7 @@
 export type SandboxErrorCode =
   /** A value the caller passed does not fit (ArgumentError, or CallError for an argument of a C call). */
   | 'ARGUMENT'
-  /** A C call refused before any C ran (CallError): unknown, not in this OpenSSL, the wrong number of arguments. */
+  /** A C call refused before any C ran (CallError): unknown, not in this OpenSSL, the wrong number of arguments; a constant this OpenSSL lacks (ConstantError). */
   | 'UNKNOWN_FUNCTION' | 'NOT_IN_THIS_OPENSSL' | 'ARITY'
   /** An OpenSSL call failed (OpenSSLError); MEMORY_LIMIT: because the memoryLimit refused it memory (MemoryLimitError). */
   | 'OPENSSL' | 'MEMORY_LIMIT'
@@ -95,6 +95,16 @@ export class ArgumentError extends SandboxError {
   }
 }
 
+/**
+ * A flag name given for a setting that the chosen OpenSSL's headers do not define (1.1.1 has no
+ * SSL_SESS_CACHE_UPDATE_TIME): refused rather than passed on as a number that means something else there.
+ */
+export class ConstantError extends SandboxError {
+  constructor(readonly setting: string, readonly constant: string, readonly openssl: string) {
+    super('NOT_IN_THIS_OPENSSL', `${setting}: ${constant} is not defined by this OpenSSL's headers (${openssl})`);
+  }
+}
+
 export type CallProblem = 'UNKNOWN_FUNCTION' | 'NOT_IN_THIS_OPENSSL' | 'ARITY' | 'ARGUMENT';
 
 /**
@@ -116,7 +126,7 @@ export interface SerializedError {
   fields: Record<string, unknown>;
 }
 
-const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, SslTestError };
+const classes: Record<string, { prototype: Error }> = { SandboxError, OpenSSLError, MemoryLimitError, HandleError, ArgumentError, CallError, ConstantError, SslTestError };
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {

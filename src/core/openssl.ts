@@ -208,14 +208,14 @@ export class OpenSSL {
     return entries;
   }
 
-  /** The typed error for a failed OpenSSL call, carrying (and emptying) the error queue. */
-  failure(call: string, detail?: string): OpenSSLError {
+  /** The typed error for a failed OpenSSL call, carrying (and emptying) the error queue, or what was taken from it. */
+  failure(call: string, detail?: string, queue = this.errorQueue()): OpenSSLError {
     const refused = this.glue.osb_mem_refused();
     if (refused > this.#refusedSeen) {
       this.#refusedSeen = refused;
-      return new MemoryLimitError(call, this.errorQueue(), this.#softLimit);
+      return new MemoryLimitError(call, queue, this.#softLimit);
     }
-    return new OpenSSLError(call, this.errorQueue(), detail);
+    return new OpenSSLError(call, queue, detail);
   }
 }
 

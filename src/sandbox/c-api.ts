@@ -4,7 +4,7 @@
 // format's call names and arity, the C export (src/scenario/to-c.ts). Adding a function is one row.
 // Rows come in blocks by area, each block its own constant, so that areas grow without touching each other.
 import { fromHex, hex } from '../core/bytes.js';
-import { COUNTERS, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, SSL_CONF_FLAGS, VERIFY_MODES, protocolName, type Counter } from '../core/constants.js';
+import { COUNTERS, PROTOCOL_VERSIONS, flagTable, protocolName, type Counter, type FlagKind } from '../core/constants.js';
 import { CallError, HandleError } from '../core/errors.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -174,6 +174,19 @@ const SESSION_CALLS = {
   SSL_CTX_get_max_proto_version: {
     c: 'int SSL_CTX_get_max_proto_version(SSL_CTX *ctx)', args: ['SSL_CTX'], returns: 'version',
     glue: (o, [ctx]) => o.glue.osb_ctx_get_max_proto_version(p(ctx)),
+  },
+  // What the handshake may negotiate, which decides what a session can resume with (SSL_CTX_set_ciphersuites(3), SSL_CTX_set1_groups_list(3))
+  SSL_CTX_set_ciphersuites: {
+    c: 'int SSL_CTX_set_ciphersuites(SSL_CTX *ctx, const char *str)', args: ['SSL_CTX', 'string'], returns: 'int',
+    glue: (o, [ctx, list]) => o.glue.osb_ctx_set_ciphersuites(p(ctx), list as string),
+  },
+  SSL_CTX_set_cipher_list: {
+    c: 'int SSL_CTX_set_cipher_list(SSL_CTX *ctx, const char *str)', args: ['SSL_CTX', 'string'], returns: 'int',
+    glue: (o, [ctx, list]) => o.glue.osb_ctx_set_cipher_list(p(ctx), list as string),
+  },
+  SSL_CTX_set1_groups_list: {
+    c: 'int SSL_CTX_set1_groups_list(SSL_CTX *ctx, char *list)', args: ['SSL_CTX', 'string'], returns: 'int',
+    glue: (o, [ctx, list]) => o.glue.osb_ctx_set1_groups_list(p(ctx), list as string),
   },
   // ---- session callbacks at any step (SSL_CTX_sess_set_new_cb(3))
   SSL_CTX_sess_set_new_cb: {
@@ -492,26 +505,30 @@ export function parameters(fn: CFunction): string[] {
   return out;
 }
 
-/** The prefix of each mask kind's flags among a variant's constants (OpenSSL.constants()): every such constant may be named. */
-const FLAG_FAMILIES: Partial<Record<keyof typeof FLAGS, string>> = { cache_mode: 'SSL_SESS_CACHE_', options: 'SSL_OP_', verify_mode: 'SSL_VERIFY_' };
-
-/** The flag tables of the mask kinds, by their OpenSSL names. */
-export const FLAGS = { cache_mode: SESSION_CACHE_MODES, options: OPTIONS, verify_mode: VERIFY_MODES, conf_flags: SSL_CONF_FLAGS } as const;
-
 /**
  * A mask as C code writes it: the named flags it holds (composite ones as their parts), then any
- * bits no name covers, in hex. 0 is the table's zero flag where it has one.
+ * bits no name covers, in hex. 0 is the family's zero flag where it has one (else 0). `constants` are the
+ * variant's (OpenSSL.constants()).
  */
-export function flagExpression(kind: keyof typeof FLAGS, bits: number): string {
-  const names = flagNames(kind, bits);
+export function flagExpression(kind: FlagKind, bits: number, constants: Readonly<Record<string, number>>): string {
+  const names = flagNames(kind, bits, constants);
   return names.length ? names.join(' | ') : '0';
 }
 
-/** The names of the flags a mask holds, composite ones (SSL_SESS_CACHE_BOTH) as their parts; unnamed bits as hex. */
-export function flagNames(kind: keyof typeof FLAGS, bits: number): string[] {
-  const table = Object.entries(FLAGS[kind]) as [string, number][];
-  if (bits === 0) return table.filter(([, bit]) => bit === 0).map(([name]) => name);
-  const single = table.filter(([, bit]) => bit !== 0 && (bit & (bit - 1)) === 0);
+/**
+ * The names of the flags a mask holds, lowest bit first, composite ones (SSL_SESS_CACHE_BOTH) as their
+ * parts; unnamed bits as hex. Where two names share a bit (SSL_OP_NO_TLSv1 and SSL_OP_NO_DTLSv1), the TLS one:
+ * the sandbox's connections are TLS.
+ */
+export function flagNames(kind: FlagKind, bits: number, constants: Readonly<Record<string, number>>): string[] {
+  const table = Object.entries(flagTable(constants, kind))
+    .sort(([a, x], [b, y]) => x - y || Number(a.includes('DTLS')) - Number(b.includes('DTLS')));
+  if (bits === 0) {
+    // The family's zero flag (SSL_SESS_CACHE_OFF, SSL_VERIFY_NONE); SSL_OP_* has a dozen retired ones at 0, which name nothing.
+    const zero = table.filter(([, bit]) => bit === 0);
+    return zero.length === 1 ? [zero[0][0]] : [];
+  }
+  const single = table.filter(([, bit], i) => bit !== 0 && (bit & (bit - 1)) === 0 && table.findIndex(([, other]) => other === bit) === i);
   const names = single.filter(([, bit]) => bits % (2 * bit) >= bit).map(([name]) => name);
   const rest = single.reduce((left, [, bit]) => (left % (2 * bit) >= bit ? left - bit : left), bits);
   return rest ? [...names, `0x${rest.toString(16)}`] : names;
@@ -542,7 +559,7 @@ const TIME = [-(2 ** 53), 2 ** 53] as const;
  */
 export function checkArguments(
   name: string, fn: CFunction, args: unknown[], pointer: (ref: unknown, kind: 'SSL_CTX' | 'SSL_SESSION' | 'SSL' | 'SSL_CONF_CTX', freeing: boolean) => number,
-  constants: Readonly<Record<string, number>> = {},
+  constants: Readonly<Record<string, number>>,
 ): CheckedCall {
   const params = parameters(fn);
   const { min, max } = arity(fn);
@@ -589,10 +606,8 @@ export function checkArguments(
         return;
       }
       case 'cache_mode': case 'options': case 'verify_mode': case 'conf_flags': {
-        const family = FLAG_FAMILIES[kind];
-        // The mask's flags as this OpenSSL's headers define them, where the sandbox generated them (else the table's).
-        const table = family ? Object.fromEntries(Object.entries(constants).filter(([flag]) => flag.startsWith(family)))
-          : FLAGS[kind] as Record<string, number>;
+        // The mask's flags as this OpenSSL's headers define them.
+        const table = flagTable(constants, kind);
         let bits = 0;
         if (Array.isArray(value)) {
           for (const flag of value) {
@@ -613,7 +628,7 @@ export function checkArguments(
           }[kind]);
         }
         checked.values.push(bits);
-        checked.shown.push(bits < 0 ? String(bits) : flagExpression(kind, bits));
+        checked.shown.push(bits < 0 ? String(bits) : flagExpression(kind, bits, constants));
         return;
       }
       case 'version': {

@@ -4,7 +4,6 @@
 // The shared callbacks (new/remove/get_session_shared_cb) put, forget and look up sessions in a
 // named external store that several contexts use, as servers sharing one session cache do.
 import { hex } from '../core/bytes.js';
-import { SESSION_CACHE_MODES } from '../core/constants.js';
 import { SandboxError, messageOf, typed } from '../core/errors.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
@@ -69,6 +68,8 @@ interface ContextCallbacks {
 /** Prefetched answers of an asynchronous get handler, for one server SSL. */
 interface Lookup {
   done: Promise<void>;
+  /** The handler has answered every id (or failed). */
+  settled?: true;
   answers: Map<string, HandleRef<'SSL_SESSION'> | null>;
   error?: SandboxError;
 }
@@ -145,6 +146,15 @@ export class SessionCallbacks {
 
   forgetContext(ctx: Ptr<'SSL_CTX'>): void {
     this.#contexts.delete(ctx);
+  }
+
+  /**
+   * The wait for a server SSL's lookup that the handler has not answered yet, if any: C code calls
+   * SSL_do_handshake again once its lookup is done, so the sandbox waits for it before that call.
+   */
+  unanswered(ssl: number): Promise<void> | undefined {
+    const lookup = this.#lookups.get(ssl);
+    return lookup && !lookup.settled ? this.awaitLookup(ssl) : undefined;
   }
 
   /** The lookup a server SSL waits for (SSL_ERROR_WANT_CLIENT_HELLO_CB), settled when the handler answered. */
@@ -353,7 +363,7 @@ export class SessionCallbacks {
       at += 2 + length + 4;
     }
     const mode = glue.osb_ctx_get_session_cache_mode(ctx as Ptr<'SSL_CTX'>);
-    if (mode & SESSION_CACHE_MODES.SSL_SESS_CACHE_NO_INTERNAL_LOOKUP) return ids;
+    if (mode & this.openssl.constants().SSL_SESS_CACHE_NO_INTERNAL_LOOKUP) return ids;
     const cached = new Set(this.#cachedIds(ctx as Ptr<'SSL_CTX'>));
     return ids.filter((id) => !cached.has(id));
   }
@@ -382,7 +392,7 @@ export class SessionCallbacks {
           clearTimeout(timer);
         }
       }
-    })();
+    })().finally(() => { lookup.settled = true; });
     return lookup;
   }
 }

@@ -3,10 +3,11 @@ import {
   KEY_TYPES, OPTIONS, PROTOCOL_VERSIONS, SESSION_CACHE_MODES, protocolName,
   type KeyType, type ProtocolVersion, type SessionCacheMode, type SslOption,
 } from '../core/constants.js';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, ConstantError } from '../core/errors.js';
 import type { OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
-import type { EventLog } from './events.js';
+import { flagNames } from './c-api.js';
+import type { ContextRef, Engine } from './engine.js';
 
 /** Which session callbacks a context installs, and how the new-session callback answers. */
 export interface CallbackConfig {
@@ -70,74 +71,51 @@ export interface ContextState {
   numTickets: number;
 }
 
-/** Applies `settings` to the SSL_CTX behind `name`, each as its logged OpenSSL call. */
-export function applySettings(openssl: OpenSSL, log: EventLog, name: string, ptr: Ptr<'SSL_CTX'>, settings: ContextSettings): void {
-  const { glue } = openssl;
-  const call = (fn: string, args: string[], work: () => number) => log.call(fn, [name, ...args], work);
-  const checked = (fn: string, args: string[], work: () => number) => {
-    if (call(fn, args, work) !== 1) throw openssl.failure(fn, args.join(', '));
-  };
+/** What applies settings: the engine, whose call() makes (checks and logs) each through its row of the C API table. */
+type Caller = Pick<Engine, 'call' | 'callSetter' | 'constants' | 'opensslVersion'>;
+
+/**
+ * Applies `settings` to the context `ctx`, each as the call of the C API table (src/sandbox/c-api.ts)
+ * that it names, so a setting and the C call it makes are one path and one logged C line. Flag
+ * names are refused where the variant's headers lack them (ConstantError), before any C runs.
+ */
+export function applySettings(engine: Caller, ctx: ContextRef, settings: ContextSettings): void {
   const s = settings;
-  if (s.minProtocol !== undefined) {
-    const v = protocol(s.minProtocol, 'minProtocol');
-    checked('SSL_CTX_set_min_proto_version', [versionConstant(s.minProtocol)], () => glue.osb_ctx_set_min_proto_version(ptr, v));
-  }
-  if (s.maxProtocol !== undefined) {
-    const v = protocol(s.maxProtocol, 'maxProtocol');
-    checked('SSL_CTX_set_max_proto_version', [versionConstant(s.maxProtocol)], () => glue.osb_ctx_set_max_proto_version(ptr, v));
-  }
-  if (s.options?.length) {
-    const bits = flags(s.options, OPTIONS, 'option');
-    call('SSL_CTX_set_options', [s.options.join(' | ')], () => glue.osb_ctx_set_options(ptr, bits));
-  }
-  if (s.cacheMode !== undefined) {
-    const mode = flags(s.cacheMode, SESSION_CACHE_MODES, 'session cache mode');
-    call('SSL_CTX_set_session_cache_mode', [s.cacheMode.length ? s.cacheMode.join(' | ') : 'SSL_SESS_CACHE_OFF'],
-      () => glue.osb_ctx_set_session_cache_mode(ptr, mode));
-  }
-  if (s.cacheSize !== undefined) {
-    const size = count(s.cacheSize, 'cacheSize');
-    call('SSL_CTX_sess_set_cache_size', [String(size)], () => glue.osb_ctx_sess_set_cache_size(ptr, size));
-  }
-  if (s.timeout !== undefined) {
-    const seconds = count(s.timeout, 'timeout');
-    call('SSL_CTX_set_timeout', [String(seconds)], () => glue.osb_ctx_set_timeout(ptr, seconds));
-  }
-  if (s.sessionIdContext !== undefined) {
-    const bytes = new TextEncoder().encode(text(s.sessionIdContext, 'sessionIdContext'));
-    checked('SSL_CTX_set_session_id_context', [JSON.stringify(s.sessionIdContext), String(bytes.length)],
-      () => openssl.withBytes(bytes, (p, n) => glue.osb_ctx_set_session_id_context(ptr, p, n)));
-  }
-  if (s.numTickets !== undefined) {
-    const n = count(s.numTickets, 'numTickets');
-    checked('SSL_CTX_set_num_tickets', [String(n)], () => glue.osb_ctx_set_num_tickets(ptr, n));
-  }
-  for (const [field, fn] of [
-    ['ciphersuites', 'SSL_CTX_set_ciphersuites'], ['cipherList', 'SSL_CTX_set_cipher_list'], ['groups', 'SSL_CTX_set1_groups_list'],
-  ] as const) {
-    const value = s[field];
-    if (value === undefined) continue;
-    const list = text(value, field);
-    const setter = { ciphersuites: glue.osb_ctx_set_ciphersuites, cipherList: glue.osb_ctx_set_cipher_list, groups: glue.osb_ctx_set1_groups_list }[field];
-    checked(fn, [JSON.stringify(list)], () => setter(ptr, list));
-  }
+  const constants = engine.constants();
+  const flags = (field: 'options' | 'cacheMode', names: readonly string[], known: readonly string[]) => {
+    if (!Array.isArray(names as unknown)) throw new ArgumentError(`${field} must be an array of flag names`);
+    for (const name of names) {
+      if (!known.includes(name)) throw new ArgumentError(`${field}: unknown flag '${name}' (known: ${known.join(', ')})`);
+      if (constants[name] === undefined) throw new ConstantError(field, name, engine.opensslVersion());
+    }
+    return names;
+  };
+  if (s.minProtocol !== undefined) engine.callSetter('SSL_CTX_set_min_proto_version', [ctx, checkedProtocol(s.minProtocol, 'minProtocol')]);
+  if (s.maxProtocol !== undefined) engine.callSetter('SSL_CTX_set_max_proto_version', [ctx, checkedProtocol(s.maxProtocol, 'maxProtocol')]);
+  if (s.options?.length) engine.call('SSL_CTX_set_options', [ctx, flags('options', s.options, OPTIONS)]);
+  if (s.cacheMode !== undefined) engine.call('SSL_CTX_set_session_cache_mode', [ctx, flags('cacheMode', s.cacheMode, SESSION_CACHE_MODES)]);
+  if (s.cacheSize !== undefined) engine.call('SSL_CTX_sess_set_cache_size', [ctx, count(s.cacheSize, 'cacheSize')]);
+  if (s.timeout !== undefined) engine.call('SSL_CTX_set_timeout', [ctx, count(s.timeout, 'timeout')]);
+  if (s.sessionIdContext !== undefined) engine.callSetter('SSL_CTX_set_session_id_context', [ctx, text(s.sessionIdContext, 'sessionIdContext')]);
+  if (s.numTickets !== undefined) engine.callSetter('SSL_CTX_set_num_tickets', [ctx, count(s.numTickets, 'numTickets')]);
+  if (s.ciphersuites !== undefined) engine.callSetter('SSL_CTX_set_ciphersuites', [ctx, text(s.ciphersuites, 'ciphersuites')]);
+  if (s.cipherList !== undefined) engine.callSetter('SSL_CTX_set_cipher_list', [ctx, text(s.cipherList, 'cipherList')]);
+  if (s.groups !== undefined) engine.callSetter('SSL_CTX_set1_groups_list', [ctx, text(s.groups, 'groups')]);
 }
 
-/** Reads a context's settings back from OpenSSL. */
+/** Reads a context's settings back from OpenSSL, flags by the names of the variant's headers. */
 export function readSettings(openssl: OpenSSL, ptr: Ptr<'SSL_CTX'>): ContextState {
   const { glue } = openssl;
-  const names = <N extends string>(table: Record<N, number>, bits: number, exact = false) =>
-    (Object.entries(table) as [N, number][]).filter(([, bit]) => bit !== 0 && (exact ? bit === bits : (bits & bit) === bit)).map(([n]) => n);
-  const mode = glue.osb_ctx_get_session_cache_mode(ptr);
-  // Composite flags (BOTH, NO_INTERNAL) are shown as their parts.
-  const cacheMode = mode === 0 ? ['SSL_SESS_CACHE_OFF' as const] : names(SESSION_CACHE_MODES, mode)
-    .filter((n) => n !== 'SSL_SESS_CACHE_BOTH' && n !== 'SSL_SESS_CACHE_NO_INTERNAL');
+  const constants = openssl.constants();
+  const named = <N extends string>(kind: 'options' | 'cache_mode', bits: number, known: readonly N[]) =>
+    flagNames(kind, bits, constants).filter((name): name is N => (known as readonly string[]).includes(name));
   const version = (v: number) => (v === 0 ? 'any' : protocolName(v));
   return {
     minProtocol: version(glue.osb_ctx_get_min_proto_version(ptr)),
     maxProtocol: version(glue.osb_ctx_get_max_proto_version(ptr)),
-    options: names(OPTIONS, glue.osb_ctx_get_options(ptr)),
-    cacheMode,
+    options: named('options', glue.osb_ctx_get_options(ptr), OPTIONS),
+    // Composite flags (BOTH, NO_INTERNAL) come as their parts.
+    cacheMode: named('cache_mode', glue.osb_ctx_get_session_cache_mode(ptr), SESSION_CACHE_MODES),
     cacheSize: glue.osb_ctx_sess_get_cache_size(ptr),
     timeout: glue.osb_ctx_get_timeout(ptr),
     numTickets: glue.osb_ctx_get_num_tickets(ptr),
@@ -151,24 +129,19 @@ export function keyTypeCode(keyType: KeyType): number {
 }
 
 export function protocol(name: ProtocolVersion, field: string): number {
-  const v = PROTOCOL_VERSIONS[name];
+  const v = Object.hasOwn(PROTOCOL_VERSIONS, name) ? PROTOCOL_VERSIONS[name] : undefined;
   if (v === undefined) throw new ArgumentError(`${field}: unknown protocol '${name}' (${Object.keys(PROTOCOL_VERSIONS).join(', ')})`);
   return v;
 }
 
-export function versionConstant(name: string): string {
-  return name.replace('TLSv', 'TLS').replace('.', '_') + '_VERSION';
+/** A protocol's name, checked (the C call takes the name too). */
+function checkedProtocol(name: ProtocolVersion, field: string): ProtocolVersion {
+  protocol(name, field);
+  return name;
 }
 
-function flags<N extends string>(names: readonly N[], table: Record<N, number>, what: string): number {
-  if (!Array.isArray(names as unknown)) throw new ArgumentError(`${what} flags must be an array of names`);
-  let bits = 0;
-  for (const name of names) {
-    const bit = table[name];
-    if (bit === undefined) throw new ArgumentError(`unknown ${what} '${name}' (known: ${Object.keys(table).join(', ')})`);
-    bits |= bit;
-  }
-  return bits;
+export function versionConstant(name: string): string {
+  return name.replace('TLSv', 'TLS').replace('.', '_') + '_VERSION';
 }
 
 export function count(value: number, field: string): number {

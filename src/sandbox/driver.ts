@@ -1,6 +1,6 @@
 // One connection's handshake driver: runs each side's SSL_do_handshake in turn and holds
 // what it wrote until delivered (as it is, or changed), so a handshake can go flight by flight.
-import { SIDES, SSL_ERROR, protocolName, type Side } from '../core/constants.js';
+import { SIDES, protocolName, type Side } from '../core/constants.js';
 import { concat, hex } from '../core/bytes.js';
 import { ArgumentError, SandboxError, type OpenSSLError, type OpenSSLErrorEntry } from '../core/errors.js';
 import type { OpenSSL } from '../core/openssl.js';
@@ -11,7 +11,6 @@ import type { EventLog } from './events.js';
 import { peer, type Wire, type WireChunk } from './wire.js';
 
 const MAX_STEPS = 64;
-const SSL_ERROR_WANT_CLIENT_HELLO_CB = 11;
 
 /** One flight of a handshake run step by step: what a side wrote, held until deliver(). */
 export interface Flight {
@@ -84,10 +83,11 @@ export class Driver {
     if (state.held) throw new SandboxError('FLIGHT_HELD', `${this.name}: deliver() the held ${state.held.from} flight first`);
     if (state.failed) return { from: state.turn, bytes: new Uint8Array(0), outcome: 'failed' };
     const { glue } = this.openssl;
+    const { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_CLIENT_HELLO_CB } = this.openssl.constants();
     if (state.done.client && state.done.server) {
       // After the handshake the client reads once more: TLS 1.3 tickets come after Finished.
       const r = glue.osb_conn_read(this.conn(), SIDES.client);
-      if (r < 0 && -r !== SSL_ERROR.SSL_ERROR_WANT_READ) return this.#fail('client', 'SSL_read', r);
+      if (r < 0 && -r !== SSL_ERROR_WANT_READ) return this.#fail('client', 'SSL_read', r);
       this.#finish();
       return { from: 'client', bytes: new Uint8Array(0), outcome: 'done' };
     }
@@ -100,7 +100,7 @@ export class Driver {
     }
     state.turn = peer(side);
     if (r === 1) state.done[side] = true;
-    else if (-r !== SSL_ERROR.SSL_ERROR_WANT_READ && -r !== SSL_ERROR.SSL_ERROR_WANT_WRITE) return this.#fail(side, 'SSL_do_handshake', r);
+    else if (-r !== SSL_ERROR_WANT_READ && -r !== SSL_ERROR_WANT_WRITE) return this.#fail(side, 'SSL_do_handshake', r);
     const bytes = this.wire.take(side);
     state.idle = bytes.length === 0 && !state.done[side] ? state.idle + 1 : 0;
     if (bytes.length) state.held = { from: side, bytes };

@@ -1,5 +1,5 @@
 import { COUNTERS, PROTOCOL_VERSIONS, SIDES, protocolName, type Counter, type KeyType, type Side } from '../core/constants.js';
-import { ArgumentError, CallError, HandleError, SandboxError, serializeError, typed, type SerializedError } from '../core/errors.js';
+import { ArgumentError, CallError, HandleError, SandboxError, serializeError, typed, type OpenSSLErrorEntry, type SerializedError } from '../core/errors.js';
 import { HandleRegistry, type HandleRef } from '../core/handles.js';
 import type { LeakReport, MemoryUse, OpenSSL } from '../core/openssl.js';
 import type { Ptr } from '../core/pointers.js';
@@ -67,6 +67,8 @@ export interface SessionFields {
 }
 
 export type ContextRef = HandleRef<'SSL_CTX'>;
+/** A call of the table as made: its result, what OpenSSL's error queue held after it, its arguments as C shows them. */
+type Called = { result: unknown; queue: OpenSSLErrorEntry[]; shown: string[] };
 export type SessionRef = HandleRef<'SSL_SESSION'>;
 export type ConnectionRef = HandleRef<'osb_conn'>;
 export type ConfContextRef = HandleRef<'SSL_CONF_CTX'>;
@@ -135,8 +137,12 @@ export class Engine {
   constructor(readonly openssl: OpenSSL, private readonly options: EngineOptions = {}) {
     this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls, this.#stores);
     this.#tracer = new Tracer(openssl, this.log, this.#ssls);
-    this.ssl = new SslObjects(openssl, this.handles, this.log, this.#ssls, this.#callbacks, options.trace ?? true);
-    openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
+    const traced = options.trace ?? true;
+    this.ssl = new SslObjects(openssl, this.handles, this.log, this.#ssls, this.#callbacks, traced, {
+      joined: (connection, transcript) => this.#remember(connection, transcript),
+      ...(traced ? { flight: (connection, chunk, index) => this.#tracer.flight(connection, chunk, index) } : {}),
+    });
+    openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks(), ...this.ssl.hooks() });
     openssl.setMemoryLimits(options.memoryLimit && count(options.memoryLimit, 'memoryLimit'),
       options.heapLimit && count(options.heapLimit, 'heapLimit'));
     if (options.seed !== undefined) openssl.seedRandomness(finite(options.seed, 'seed'));
@@ -211,7 +217,7 @@ export class Engine {
   configure(ctx: ContextRef, settings: ContextSettings): void {
     const ptr = this.handles.pointer(ctx, 'SSL_CTX');
     this.#glue.osb_err_clear();
-    applySettings(this.openssl, this.log, ctx.name, ptr, settings);
+    applySettings(this, ctx, settings);
     if (settings.callbacks) this.#callbacks.configure(ctx, ptr, settings.callbacks);
   }
 
@@ -722,18 +728,36 @@ export class Engine {
    * reference twice is refused at once (a double free).
    */
   call(name: string, args: unknown[] = []): unknown {
+    const called = this.#call(name, args);
+    return called instanceof Promise ? called.then((c) => c.result) : called.result;
+  }
+
+  /**
+   * call() of a setter that returns 1 on success (SSL_CTX_set_min_proto_version, …), for the
+   * friendly settings: another result throws an OpenSSLError with what OpenSSL's error queue held.
+   */
+  callSetter(name: string, args: unknown[]): void {
+    const { result, queue, shown } = this.#call(name, args) as Called;
+    if (result !== 1) throw this.openssl.failure(name, shown.slice(1).join(', '), queue);
+  }
+
+  #call(name: string, args: unknown[]): Called | Promise<Called> {
     const fn = this.#cFunction(name);
     const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind, freeing) => this.handles.object(ref, kind, freeing), this.openssl.constants());
-    if (fn.engine) return fn.engine(this, checked.given as never[]);
+    let queue: OpenSSLErrorEntry[] = [];
+    if (fn.engine) return { result: fn.engine(this, checked.given as never[]), queue, shown: checked.shown };
     this.#glue.osb_err_clear();
     const ssl = fn.wire ? checked.given[0] as SslRef : undefined;
+    // A server SSL whose asynchronous get-session lookup is out goes on once it is answered, as C code would call again then.
+    const waiting = ssl && this.#callbacks.unanswered(checked.values[0] as number);
+    if (waiting) return waiting.then(() => this.#call(name, args));
     const result = this.log.call(name, checked.shown, () => {
       const r = fn.glue!(this.openssl, checked.values);
       if (ssl) this.ssl.settled(checked.values[0] as Ptr<'SSL'>, ssl, r as number);
       return r;
-    }, () => this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`));
+    }, () => (queue = this.openssl.errorQueue()).map((e) => e.reason || `error ${e.code}`));
     if (ssl) this.ssl.transfer(ssl);
-    return result;
+    return { result, queue, shown: checked.shown };
   }
 
   #cFunction(name: string): CFunction {

@@ -160,11 +160,40 @@ export const CALLBACKS = ['new_session', 'remove_session', 'get_session', 'clien
 export type NewEvent = SandboxEvent extends infer E ? (E extends SandboxEvent ? Omit<E, 'seq'> : never) : never;
 
 /**
+ * Makes an event of a compact row (see EventLog.addRow): what the row's producer stored, back
+ * as the event it stands for. Called each time the event is read, never when it is logged.
+ */
+export type Expander = (ref: unknown, aux: unknown, a: number, b: number, c: number, d: number) => NewEvent;
+
+/** Rows are kept in columns that grow by doubling from this many up to the log's limit. */
+const INITIAL_ROWS = 1024;
+
+/**
  * The ordered log of everything a sandbox did. Events that happen inside a call (OpenSSL
  * calling back, objects being destroyed) are logged right after the call that caused them.
+ *
+ * Stored as columns, not as objects: a traced handshake logs dozens of messages, records, states
+ * and alerts, and 100,000 retained event objects (each with its C text, a message's decoded
+ * fields) cost the garbage collector more than OpenSSL's own work on a resumption. Those events
+ * are rows of numbers and shared references (the SSL's name, a message's bytes) that an
+ * Expander turns into the event whenever it is read; other events are kept as the objects
+ * they were logged as.
  */
 export class EventLog {
-  readonly #events: SandboxEvent[] = [];
+  /** Per row: the event object (no expander), or the compact row's reference. */
+  #ref: unknown[] = [];
+  #aux: unknown[] = [];
+  #expand: (Expander | undefined)[] = [];
+  #a = new Int32Array(INITIAL_ROWS);
+  #b = new Int32Array(INITIAL_ROWS);
+  #c = new Int32Array(INITIAL_ROWS);
+  #d = new Int32Array(INITIAL_ROWS);
+  /** The seq of the call an event happened in, 0 for none. */
+  #during = new Int32Array(INITIAL_ROWS);
+  /** Rows the columns hold; once it reaches the limit (plus one), row seq lives at (seq - 1) % rows. */
+  #rows = INITIAL_ROWS;
+  /** Events logged in all (the seq of the last one). */
+  #count = 0;
   /** Events dropped from the front to stay within `limit`; seq numbers keep counting. */
   #dropped = 0;
   readonly #listeners = new Map<number, (event: SandboxEvent) => unknown>();
@@ -173,33 +202,82 @@ export class EventLog {
   readonly #deliveries = new Set<Promise<unknown>>();
   /** The first listener failure since the last settle(): the running call fails with it. */
   #listenerFault: SandboxError | undefined;
-  /** Events raised while a call runs, waiting for the call's own event. */
-  #inCall: NewEvent[] | undefined;
-
-  /** Logs `event`, a new object made for the log: it is numbered in place. */
-  add(event: NewEvent): void {
-    if (this.#inCall) {
-      this.#inCall.push(event);
-      return;
-    }
-    this.#push(event);
-  }
+  /** While a call runs, the rows it caused, seven values each (ref, aux, expander, a, b, c, d), waiting for the call's own event. */
+  #inCall: unknown[] | undefined;
 
   /** Keeps at most `limit` events, so that a long run (a classroom tab, a soak test) stays bounded. */
   constructor(private readonly limit = 100_000) {}
 
-  #push(event: NewEvent): SandboxEvent {
-    // Numbered in place: the event was made for the log, and a copy of each costs time and garbage.
-    const full = event as SandboxEvent;
-    full.seq = this.#dropped + this.#events.length + 1;
-    this.#events.push(full);
-    if (this.#events.length > this.limit) {
-      const drop = this.#events.length - Math.floor(this.limit * 0.9);
-      this.#events.splice(0, drop);
-      this.#dropped += drop;
+  /** Logs `event`, a new object made for the log: it is numbered in place. */
+  add(event: NewEvent): void {
+    this.addRow(event, undefined, undefined, 0, 0, 0, 0);
+  }
+
+  /**
+   * Logs an event as a compact row: `expand(ref, aux, a, b, c, d)` makes the event when it is read.
+   * `ref` and `aux` must not change afterwards (they are shared, not copied).
+   */
+  addRow(ref: unknown, aux: unknown, expand: Expander | undefined, a: number, b: number, c: number, d: number): void {
+    if (this.#inCall) this.#inCall.push(ref, aux, expand, a, b, c, d);
+    else this.#push(ref, aux, expand, a, b, c, d, 0);
+  }
+
+  #push(ref: unknown, aux: unknown, expand: Expander | undefined, a: number, b: number, c: number, d: number, during: number): number {
+    const seq = ++this.#count;
+    if (seq > this.#rows && this.#rows <= this.limit) this.#grow();
+    const row = (seq - 1) % this.#rows;
+    this.#ref[row] = ref;
+    this.#aux[row] = aux;
+    this.#expand[row] = expand;
+    this.#a[row] = a;
+    this.#b[row] = b;
+    this.#c[row] = c;
+    this.#d[row] = d;
+    this.#during[row] = during;
+    if (!expand) {
+      // Numbered in place: the event was made for the log, and a copy of each costs time and garbage.
+      const full = ref as SandboxEvent;
+      if (during) full.during = during;
+      full.seq = seq;
     }
-    for (const listener of this.#listeners.values()) this.#deliver(listener, full);
-    return full;
+    if (this.#count - this.#dropped > this.limit) this.#dropTo(Math.floor(this.limit * 0.9));
+    if (this.#listeners.size) {
+      const event = this.#event(seq);
+      for (const listener of this.#listeners.values()) this.#deliver(listener, event);
+    }
+    return seq;
+  }
+
+  /** Doubles the columns (up to the limit plus one row, after which they are a ring). */
+  #grow() {
+    const rows = Math.min(this.#rows * 2, this.limit + 1);
+    const wider = (column: Int32Array) => {
+      const grown = new Int32Array(rows);
+      grown.set(column);
+      return grown;
+    };
+    [this.#a, this.#b, this.#c, this.#d, this.#during] = [wider(this.#a), wider(this.#b), wider(this.#c), wider(this.#d), wider(this.#during)];
+    this.#rows = rows;
+  }
+
+  /** Forgets the oldest events but the last `keep`, letting go of what their rows referenced. */
+  #dropTo(keep: number) {
+    for (let seq = this.#dropped + 1; seq <= this.#count - keep; seq++) {
+      const row = (seq - 1) % this.#rows;
+      this.#ref[row] = this.#aux[row] = this.#expand[row] = undefined;
+    }
+    this.#dropped = this.#count - keep;
+  }
+
+  /** The event numbered `seq` (kept): the logged object, or a compact row made into its event. */
+  #event(seq: number): SandboxEvent {
+    const row = (seq - 1) % this.#rows;
+    const expand = this.#expand[row];
+    if (!expand) return this.#ref[row] as SandboxEvent;
+    const event = expand(this.#ref[row], this.#aux[row], this.#a[row], this.#b[row], this.#c[row], this.#d[row]) as SandboxEvent;
+    if (this.#during[row]) event.during = this.#during[row];
+    event.seq = seq;
+    return event;
   }
 
   /** Gives `event` to a listener; whatever it throws (now, or later across a worker) stops here, short of OpenSSL's frames. */
@@ -242,17 +320,17 @@ export class EventLog {
   /** Runs `work` and logs the call event `describe` makes of its result, followed by the events `work` caused. */
   around<R>(work: () => R, describe: (result: R) => NewEvent): R {
     if (this.#inCall) return work(); // nested: the outer call collects everything
-    const caused: NewEvent[] = (this.#inCall = []);
+    const caused: unknown[] = (this.#inCall = []);
     let result: R;
     try {
       result = work();
     } finally {
       this.#inCall = undefined;
     }
-    const call = this.#push(describe(result));
-    for (const event of caused) {
-      (event as SandboxEvent).during = call.seq;
-      this.#push(event);
+    const call = this.#push(describe(result), undefined, undefined, 0, 0, 0, 0, 0);
+    for (let i = 0; i < caused.length; i += 7) {
+      const n = caused as number[];
+      this.#push(caused[i], caused[i + 1], caused[i + 2] as Expander | undefined, n[i + 3], n[i + 4], n[i + 5], n[i + 6], call);
     }
     return result;
   }
@@ -282,12 +360,14 @@ export class EventLog {
 
   /** Events after position `since` (0: all that are still kept). */
   since(since = 0): SandboxEvent[] {
-    return this.#events.slice(Math.max(0, since - this.#dropped));
+    const events: SandboxEvent[] = [];
+    for (let seq = Math.max(Math.trunc(since) || 0, this.#dropped) + 1; seq <= this.#count; seq++) events.push(this.#event(seq));
+    return events;
   }
 
   /** How many events were logged in all (the seq of the last one). */
   get count(): number {
-    return this.#dropped + this.#events.length;
+    return this.#count;
   }
 
   subscribe(listener: (event: SandboxEvent) => unknown): number {

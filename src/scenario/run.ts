@@ -313,7 +313,7 @@ async function perform(
       return undefined;
     }
     if (expected === undefined) return undefined;
-    return match(expected, asExpected(cFunction(step.call)!.returns, expected, result), path, fail);
+    return match(expected, await asExpected(sb, cFunction(step.call)!.returns, expected, result), path, fail);
   }
 
   if ('handshake' in step) {
@@ -429,9 +429,11 @@ const isExpectStep = (step: Step) => !('call' in step) && !('handshake' in step)
 const isErrorExpectation = (expected: unknown): expected is { error: string } =>
   expected !== null && typeof expected === 'object' && typeof (expected as { error?: unknown }).error === 'string';
 
-/** A result as the expectation writes it: masks as flag names, versions as names, where it uses names. */
-function asExpected(returns: ReturnKind, expected: unknown, result: unknown): unknown {
-  if ((returns === 'cache_mode' || returns === 'options' || returns === 'verify_mode' || returns === 'conf_flags') && Array.isArray(expected) && typeof result === 'number') return flagNames(returns, result);
+/** A result as the expectation writes it: masks as the variant's flag names, versions as names, where it uses names. */
+async function asExpected(sb: Sandbox, returns: ReturnKind, expected: unknown, result: unknown): Promise<unknown> {
+  if ((returns === 'cache_mode' || returns === 'options' || returns === 'verify_mode' || returns === 'conf_flags') && Array.isArray(expected) && typeof result === 'number') {
+    return flagNames(returns, result, await sb.constants());
+  }
   if (returns === 'version' && typeof expected === 'string' && typeof result === 'number') return protocolName(result);
   return plain(result);
 }

@@ -16,22 +16,31 @@ export interface TlsRecord {
   bytes: Uint8Array;
 }
 
-/** Splits a flight into records; a trailing partial record is returned with `type` "partial". */
-export function parseRecords(flight: Uint8Array): TlsRecord[] {
-  const records: TlsRecord[] = [];
+/**
+ * Walks a flight's records without copying them: `visit` gets each one's offset and end, its
+ * content type (-1: a trailing partial record), its legacy_record_version (-1: cut before it)
+ * and its length.
+ */
+export function walkRecords(flight: Uint8Array, visit: (offset: number, end: number, type: number, version: number, length: number) => void): void {
   for (let at = 0; at < flight.length;) {
     const length = at + 5 <= flight.length ? (flight[at + 3] << 8) | flight[at + 4] : Infinity;
     const end = Math.min(flight.length, at + 5 + length);
     const complete = at + 5 + length <= flight.length;
-    records.push({
-      type: complete ? name(CONTENT_TYPES, flight[at]) : 'partial',
-      version: at + 3 <= flight.length ? name(VERSIONS, (flight[at + 1] << 8) | flight[at + 2]) : '',
-      length: complete ? length : end - at,
-      offset: at,
-      bytes: flight.slice(at, end),
-    });
+    visit(at, end, complete ? flight[at] : -1, at + 3 <= flight.length ? (flight[at + 1] << 8) | flight[at + 2] : -1, complete ? length : end - at);
     at = end;
   }
+}
+
+/** A record's content type and version by name, as walkRecords gives their codes. */
+export const recordType = (code: number) => (code < 0 ? 'partial' : name(CONTENT_TYPES, code));
+export const recordVersion = (code: number) => (code < 0 ? '' : name(VERSIONS, code));
+
+/** Splits a flight into records; a trailing partial record is returned with `type` "partial". */
+export function parseRecords(flight: Uint8Array): TlsRecord[] {
+  const records: TlsRecord[] = [];
+  walkRecords(flight, (offset, end, type, version, length) => records.push({
+    type: recordType(type), version: recordVersion(version), length, offset, bytes: flight.slice(offset, end),
+  }));
   return records;
 }
 

@@ -1,4 +1,4 @@
-import { CallError, HandleError, OPTIONS, SESSION_CACHE_MODES, Session, Ssl, VERIFY_MODES } from '../../src/index.js';
+import { CallError, ConstantError, HandleError, OPTIONS, SESSION_CACHE_MODES, Session, Ssl, VERIFY_MODES } from '../../src/index.js';
 import * as check from './check.js';
 import { tls12SessionIdPair, type ApiSuite } from './suite.js';
 
@@ -146,6 +146,47 @@ export const cApiSuite: ApiSuite = {
       check.equal(await sb.call('SSL_CTX_sess_get_new_cb', server), null);
     } },
 
+    { name: 'SSL objects step by step show the record events, the transcript and the key log of the one-step handshake', run: async (sb) => {
+      const server = await sb.context({ role: 'server' });
+      const client = await sb.context({ role: 'client' });
+      const records = async (run: () => Promise<unknown>) => {
+        const mark = await sb.eventCount();
+        await run();
+        return (await sb.events(mark)).flatMap((e) => (e.kind === 'record' ? [`${e.from} ${e.type} ${e.version} #${e.flight}.${e.index}`] : []));
+      };
+      const oneStep = await records(() => sb.handshake({ client, server }));
+      check.ok(oneStep.length >= 4, oneStep.join(', '));
+      // As Connection.close() ends the one-step handshake's connection: each side's close_notify.
+      const shutdown = async (c: Ssl, s: Ssl) => {
+        await sb.call('SSL_shutdown', c);
+        await sb.call('SSL_shutdown', s);
+      };
+      const pair = async () => {
+        const [c, s] = [await sb.call('SSL_new', client), await sb.call('SSL_new', server)];
+        await sb.call('sandbox_join', c, s);
+        return [c, s] as const;
+      };
+      // By hand: each side's SSL_do_handshake in turn, then the client reads what follows Finished (TLS 1.3 tickets).
+      let joined: readonly [Ssl, Ssl] | undefined;
+      const byHand = await records(async () => {
+        const [c, s] = joined = await pair();
+        const done = { c: false, s: false };
+        for (let i = 0; i < 8 && !(done.c && done.s); i++) done[i % 2 ? 's' : 'c'] ||= await sb.call('SSL_do_handshake', i % 2 ? s : c) === 1;
+        await sb.call('SSL_read', c);
+        await shutdown(c, s);
+      });
+      check.deepEqual(byHand, oneStep);
+      check.deepEqual(await records(async () => {
+        const [c, s] = await pair();
+        await sb.call('sandbox_handshake', c, s);
+        await shutdown(c, s);
+      }), oneStep);
+      // The pair is a connection named after its client SSL: its transcript holds the flights, its key log the secrets.
+      const transcript = await sb.transcript(joined![0].name);
+      check.deepEqual(transcript.map((chunk) => chunk.from), (await sb.transcript('conn_1')).map((chunk) => chunk.from));
+      check.match(await sb.keylog(joined![0].name), /^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64,96}$/m);
+    } },
+
     { name: 'SSL objects step by step: SSL_new, the wire, SSL_do_handshake flight by flight, each side\'s session, SSL_free', run: async (sb) => {
       const { server, client } = await tls12SessionIdPair(sb);
       const c = await sb.call('SSL_new', client);
@@ -190,12 +231,10 @@ export const cApiSuite: ApiSuite = {
       const constants = await sb.constants();
       check.equal(constants.SSL_MAX_SSL_SESSION_ID_LENGTH, 32);
       check.equal(constants.SSL_SESS_CACHE_NO_INTERNAL, constants.SSL_SESS_CACHE_NO_INTERNAL_LOOKUP + constants.SSL_SESS_CACHE_NO_INTERNAL_STORE);
-      // The sandbox's named flag tables (types, the schema) hold the headers' values, where the variant
-      // defines the name: 1.1.1's headers lack those 3.0 added.
-      const tables = Object.entries({ ...SESSION_CACHE_MODES, ...OPTIONS, ...VERIFY_MODES });
-      const lacking = tables.filter(([name]) => constants[name] === undefined).map(([name]) => name);
-      for (const name of lacking) check.ok(variant === '1.1' && ['SSL_SESS_CACHE_UPDATE_TIME', 'SSL_OP_NO_EXTENDED_MASTER_SECRET'].includes(name), `${name} missing on ${variant}`);
-      for (const [name, value] of tables) if (!lacking.includes(name)) check.equal(constants[name], value, name);
+      // The friendly API's flag names (its types, the schema) are the headers' names: every variant
+      // defines them, but for those 3.0 added, which 1.1.1's headers lack.
+      const lacking = [...SESSION_CACHE_MODES, ...OPTIONS, ...VERIFY_MODES].filter((name) => constants[name] === undefined);
+      check.deepEqual(lacking, variant === '1.1' ? ['SSL_SESS_CACHE_UPDATE_TIME', 'SSL_OP_NO_EXTENDED_MASTER_SECRET'] : []);
       const server = await sb.context({ role: 'server' });
       const untyped = sb.call.bind(sb) as (name: string, ...args: unknown[]) => Promise<unknown>;
       const before = await sb.call('SSL_CTX_get_options', server);
@@ -206,6 +245,53 @@ export const cApiSuite: ApiSuite = {
       const unknown = await check.rejects(untyped('SSL_CTX_set_options', server, ['SSL_OP_NO_SUCH_THING']));
       check.ok(unknown instanceof CallError && unknown.argument === 2, unknown.message);
       check.match(unknown.message, /flag names this OpenSSL defines \(.*SSL_OP_NO_TICKET/);
+    } },
+
+    { name: 'context settings refuse a flag name the variant\'s headers lack, naming the setting, the name and the OpenSSL', run: async (sb, { variant }) => {
+      const constants = await sb.constants();
+      for (const [setting, name] of [['cacheMode', 'SSL_SESS_CACHE_UPDATE_TIME'], ['options', 'SSL_OP_NO_EXTENDED_MASTER_SECRET']] as const) {
+        const config = { role: 'server', [setting]: [name] } as const;
+        if (constants[name] !== undefined) {
+          const server = await sb.context(config);
+          const state = await server.settings();
+          check.ok((state[setting] as string[]).includes(name), `${name} set on ${variant}`);
+          await server.dispose();
+          continue;
+        }
+        const before = await sb.eventCount();
+        const refused = await check.rejects(sb.context(config));
+        check.ok(refused instanceof ConstantError && refused.code === 'NOT_IN_THIS_OPENSSL', refused.message);
+        check.equal(refused.setting, setting);
+        check.equal(refused.constant, name);
+        check.match(refused.message, new RegExp(`^${setting}: ${name} is not defined by this OpenSSL's headers \\(OpenSSL 1\\.1\\.1`));
+        // No SSL_CTX_set_* ran: the only C the refused context made is its creation and its free.
+        const made = (await sb.events(before)).filter((e) => e.kind === 'call').map((e) => (e as { call: string }).call);
+        check.ok(!made.some((call) => call.startsWith('SSL_CTX_set_options') || call.startsWith('SSL_CTX_set_session_cache_mode')), made.join(', '));
+      }
+    } },
+
+    { name: 'a context setting is its row of the table: it logs the C line the same call by name logs', run: async (sb) => {
+      const untyped = sb.call.bind(sb) as (name: string, ...args: unknown[]) => Promise<unknown>;
+      const [configured, called] = [await sb.context({ role: 'server' }), await sb.context({ role: 'server' })];
+      const lastLine = async () => (await sb.events(await sb.eventCount() - 1))[0].c.replace(/server_ctx_\d+/, 'ctx');
+      for (const [setting, call, value] of [
+        ['minProtocol', 'SSL_CTX_set_min_proto_version', 'TLSv1.2'], ['maxProtocol', 'SSL_CTX_set_max_proto_version', 'TLSv1.3'],
+        ['options', 'SSL_CTX_set_options', ['SSL_OP_NO_TICKET', 'SSL_OP_CIPHER_SERVER_PREFERENCE']],
+        ['cacheMode', 'SSL_CTX_set_session_cache_mode', ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_AUTO_CLEAR']],
+        ['cacheMode', 'SSL_CTX_set_session_cache_mode', []], ['cacheSize', 'SSL_CTX_sess_set_cache_size', 5],
+        ['timeout', 'SSL_CTX_set_timeout', 300], ['sessionIdContext', 'SSL_CTX_set_session_id_context', 'app'],
+        ['numTickets', 'SSL_CTX_set_num_tickets', 1], ['ciphersuites', 'SSL_CTX_set_ciphersuites', 'TLS_AES_128_GCM_SHA256'],
+        ['cipherList', 'SSL_CTX_set_cipher_list', 'ECDHE-ECDSA-AES128-GCM-SHA256'], ['groups', 'SSL_CTX_set1_groups_list', 'P-256'],
+      ] as const) {
+        await configured.configure({ [setting]: value });
+        const line = await lastLine();
+        await untyped(call, called, value);
+        check.equal(line, await lastLine(), setting);
+        check.ok(line.startsWith(`${call}(ctx, `), line);
+      }
+      // A setter that fails throws OpenSSL's reasons, taken from the error queue the call reported.
+      const failed = await check.rejects(configured.configure({ ciphersuites: 'NO_SUCH_SUITE' }));
+      check.match(failed.message, /^SSL_CTX_set_ciphersuites failed \("NO_SUCH_SUITE"\): .*no cipher match/);
     } },
 
     { name: 'd2i_SSL_SESSION of i2d_SSL_SESSION\'s bytes is a new session with the same id', run: async (sb) => {

@@ -1,15 +1,15 @@
 // The controls of one SSL_CTX, each labelled with the OpenSSL setting it drives. Empty fields
 // and unchecked boxes leave OpenSSL's defaults, so the C log shows only what the user chose.
-import { OPTIONS, SESSION_CACHE_MODES, type ContextConfig, type ContextState, type ProtocolVersion, type SessionCacheMode, type SslOption } from 'openssl-wasm-sandbox';
+import { OPTIONS, SESSION_CACHE_MODES, type ContextConfig, type ContextState, type ProtocolVersion, type SslOption } from 'openssl-wasm-sandbox';
 import { DEFAULT_CACHE_MODE, PROTOCOLS, type Role } from '../context-settings.js';
 import { h } from '../dom.js';
 
 /** The flags one can combine; SSL_SESS_CACHE_OFF (0) is none of them, BOTH and NO_INTERNAL are unions. */
-const MODE_FLAGS = (Object.keys(SESSION_CACHE_MODES) as SessionCacheMode[])
+const MODE_FLAGS = SESSION_CACHE_MODES
   .filter((f) => !['SSL_SESS_CACHE_OFF', 'SSL_SESS_CACHE_BOTH', 'SSL_SESS_CACHE_NO_INTERNAL'].includes(f));
 /** The option that matters most for sessions is shown first; the rest fold away. */
 const MAIN_OPTION: SslOption = 'SSL_OP_NO_TICKET';
-const OTHER_OPTIONS = (Object.keys(OPTIONS) as SslOption[]).filter((o) => o !== MAIN_OPTION);
+const OTHER_OPTIONS = OPTIONS.filter((o) => o !== MAIN_OPTION);
 
 export interface ContextForm {
   element: HTMLFieldSetElement;
@@ -73,7 +73,7 @@ export function contextForm(context: string, role: Role): ContextForm {
 
   function read(): ContextConfig {
     const cacheMode = MODE_FLAGS.filter((f) => box(`mode-${f}`).checked);
-    const options = (Object.keys(OPTIONS) as SslOption[]).filter((o) => box(`opt-${o}`).checked);
+    const options = OPTIONS.filter((o) => box(`opt-${o}`).checked);
     const callbacks = {
       ...(newCb.value ? { newSession: newCb.value as 'keep' | 'decline' } : {}),
       ...(box('cb-remove').checked ? { removeSession: true } : {}),
@@ -99,7 +99,7 @@ export function contextForm(context: string, role: Role): ContextForm {
     max.value = config.maxProtocol ?? '';
     const mode = config.cacheMode ?? DEFAULT_CACHE_MODE;
     for (const f of MODE_FLAGS) box(`mode-${f}`).checked = mode.includes(f);
-    for (const o of Object.keys(OPTIONS) as SslOption[]) box(`opt-${o}`).checked = config.options?.includes(o) ?? false;
+    for (const o of OPTIONS) box(`opt-${o}`).checked = config.options?.includes(o) ?? false;
     size.value = config.cacheSize?.toString() ?? '';
     timeout.value = config.timeout?.toString() ?? '';
     tickets.value = config.numTickets?.toString() ?? '';
