@@ -1,7 +1,9 @@
 // The conformance catalog (test/conformance/*.json) on both variants, and the runner's own behaviour.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -129,6 +131,30 @@ describe('the scenario runner', () => {
       }
     });
   }
+
+  it('compiles openssl.wasm as it streams when it is served as application/wasm (what lets a browser keep the compiled code), from its bytes otherwise', async () => {
+    const wasm = await readFile(new URL('../wasm/dist/3.5/openssl.wasm', import.meta.url));
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': req.url === '/typed.wasm' ? 'application/wasm' : 'application/octet-stream' }).end(wasm);
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    const streaming = WebAssembly.compileStreaming;
+    let streamed = 0;
+    WebAssembly.compileStreaming = (source) => { streamed++; return streaming(source); };
+    try {
+      for (const [path, expected] of [['/typed.wasm', 1], ['/untyped.wasm', 0]] as const) {
+        streamed = 0;
+        const locateFile: LocateFile = (file, standard) => (file === 'openssl.wasm' ? `http://127.0.0.1:${port}${path}` : standard);
+        const report = await runScenario(validateScenario(valid), { openssl: '3.5', locateFile });
+        assert.ok(report.ok, explain(report));
+        assert.equal(streamed, expected, `${path}: compileStreaming calls`);
+      }
+    } finally {
+      WebAssembly.compileStreaming = streaming;
+      server.close();
+    }
+  });
 
   it('states what differs between variants with byVariant, naming every variant the scenario runs on', async () => {
     const byVariant = { '1.1': 0, '3.0': 1, '3.5': 0, '3.6': 0, '4.0': 0 };

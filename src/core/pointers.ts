@@ -48,4 +48,6 @@ export interface GlueHooks {
   info(ssl: number, where: number, ret: number): void;
   /** SSL_CTX_set_keylog_callback: one line of the NSS key log format, at `line`. */
   keylog(ssl: number, line: number): void;
+  /** The wire between two SSL objects (wasm/glue/ssl.c) moved `length` bytes at `buf` that `ssl` wrote to its peer. */
+  wire(ssl: number, buf: number, length: number): void;
 }

@@ -68,6 +68,8 @@ interface ContextCallbacks {
 /** Prefetched answers of an asynchronous get handler, for one server SSL. */
 interface Lookup {
   done: Promise<void>;
+  /** The handler has answered every id (or failed). */
+  settled?: true;
   answers: Map<string, HandleRef<'SSL_SESSION'> | null>;
   error?: SandboxError;
 }
@@ -144,6 +146,15 @@ export class SessionCallbacks {
 
   forgetContext(ctx: Ptr<'SSL_CTX'>): void {
     this.#contexts.delete(ctx);
+  }
+
+  /**
+   * The wait for a server SSL's lookup that the handler has not answered yet, if any: C code calls
+   * SSL_do_handshake again once its lookup is done, so the sandbox waits for it before that call.
+   */
+  unanswered(ssl: number): Promise<void> | undefined {
+    const lookup = this.#lookups.get(ssl);
+    return lookup && !lookup.settled ? this.awaitLookup(ssl) : undefined;
   }
 
   /** The lookup a server SSL waits for (SSL_ERROR_WANT_CLIENT_HELLO_CB), settled when the handler answered. */
@@ -381,7 +392,7 @@ export class SessionCallbacks {
           clearTimeout(timer);
         }
       }
-    })();
+    })().finally(() => { lookup.settled = true; });
     return lookup;
   }
 }

@@ -67,6 +67,8 @@ export interface SessionFields {
 }
 
 export type ContextRef = HandleRef<'SSL_CTX'>;
+/** A call of the table as made: its result, what OpenSSL's error queue held after it, its arguments as C shows them. */
+type Called = { result: unknown; queue: OpenSSLErrorEntry[]; shown: string[] };
 export type SessionRef = HandleRef<'SSL_SESSION'>;
 export type ConnectionRef = HandleRef<'osb_conn'>;
 export type ConfContextRef = HandleRef<'SSL_CONF_CTX'>;
@@ -135,8 +137,12 @@ export class Engine {
   constructor(readonly openssl: OpenSSL, private readonly options: EngineOptions = {}) {
     this.#callbacks = new SessionCallbacks(openssl, this.handles, this.log, this.#ssls, this.#stores);
     this.#tracer = new Tracer(openssl, this.log, this.#ssls);
-    this.ssl = new SslObjects(openssl, this.handles, this.log, this.#ssls, this.#callbacks, options.trace ?? true);
-    openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks() });
+    const traced = options.trace ?? true;
+    this.ssl = new SslObjects(openssl, this.handles, this.log, this.#ssls, this.#callbacks, traced, {
+      joined: (connection, transcript) => this.#remember(connection, transcript),
+      ...(traced ? { flight: (connection, chunk, index) => this.#tracer.flight(connection, chunk, index) } : {}),
+    });
+    openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks(), ...this.ssl.hooks() });
     openssl.setMemoryLimits(options.memoryLimit && count(options.memoryLimit, 'memoryLimit'),
       options.heapLimit && count(options.heapLimit, 'heapLimit'));
     if (options.seed !== undefined) openssl.seedRandomness(finite(options.seed, 'seed'));
@@ -722,7 +728,8 @@ export class Engine {
    * reference twice is refused at once (a double free).
    */
   call(name: string, args: unknown[] = []): unknown {
-    return this.#call(name, args).result;
+    const called = this.#call(name, args);
+    return called instanceof Promise ? called.then((c) => c.result) : called.result;
   }
 
   /**
@@ -730,17 +737,20 @@ export class Engine {
    * friendly settings: another result throws an OpenSSLError with what OpenSSL's error queue held.
    */
   callSetter(name: string, args: unknown[]): void {
-    const { result, queue, shown } = this.#call(name, args);
+    const { result, queue, shown } = this.#call(name, args) as Called;
     if (result !== 1) throw this.openssl.failure(name, shown.slice(1).join(', '), queue);
   }
 
-  #call(name: string, args: unknown[]): { result: unknown; queue: OpenSSLErrorEntry[]; shown: string[] } {
+  #call(name: string, args: unknown[]): Called | Promise<Called> {
     const fn = this.#cFunction(name);
     const checked = checkArguments(name, fn, Array.isArray(args) ? args : [args], (ref, kind, freeing) => this.handles.object(ref, kind, freeing), this.openssl.constants());
     let queue: OpenSSLErrorEntry[] = [];
     if (fn.engine) return { result: fn.engine(this, checked.given as never[]), queue, shown: checked.shown };
     this.#glue.osb_err_clear();
     const ssl = fn.wire ? checked.given[0] as SslRef : undefined;
+    // A server SSL whose asynchronous get-session lookup is out goes on once it is answered, as C code would call again then.
+    const waiting = ssl && this.#callbacks.unanswered(checked.values[0] as number);
+    if (waiting) return waiting.then(() => this.#call(name, args));
     const result = this.log.call(name, checked.shown, () => {
       const r = fn.glue!(this.openssl, checked.values);
       if (ssl) this.ssl.settled(checked.values[0] as Ptr<'SSL'>, ssl, r as number);

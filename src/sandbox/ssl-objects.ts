@@ -5,30 +5,55 @@
 import { protocolName } from '../core/constants.js';
 import type { HandleRef, HandleRegistry } from '../core/handles.js';
 import type { OpenSSL } from '../core/openssl.js';
-import type { Ptr } from '../core/pointers.js';
+import type { GlueHooks, Ptr } from '../core/pointers.js';
 import type { SessionCallbacks } from './callbacks.js';
 import type { EventLog } from './events.js';
 import type { SslNames } from './ssl-names.js';
+import type { WireChunk } from './wire.js';
 
 export type SslRef = HandleRef<'SSL'>;
 type SessionRef = HandleRef<'SSL_SESSION'>;
 
-/** Two SSL objects joined by the wire. */
+/** Two SSL objects joined by the wire: a connection, named after its client SSL, and what crossed it. */
 interface Pair {
   client: SslRef;
   server: SslRef;
+  transcript: WireChunk[];
+}
+
+/** What the engine does with a joined pair's wire, as with a connection's: keep its transcript, trace each flight. */
+export interface WireWatch {
+  joined(connection: string, transcript: WireChunk[]): void;
+  /** Only where the sandbox traces. */
+  flight?(connection: string, chunk: WireChunk, index: number): void;
 }
 
 export class SslObjects {
   /** The pair each joined SSL belongs to, by handle id. */
   readonly #pairs = new Map<number, Pair>();
+  /** The same pairs by each SSL's pointer, for the wire hook. */
+  readonly #wires = new Map<number, Pair>();
   /** What SSL_get_error said right after each SSL's latest I/O call, before the engine read the error queue. */
   readonly #lastError = new Map<number, { ret: number; error: number }>();
 
   constructor(
     private readonly openssl: OpenSSL, private readonly handles: HandleRegistry, private readonly log: EventLog,
     private readonly ssls: SslNames, private readonly callbacks: SessionCallbacks, private readonly traced: boolean,
+    private readonly watch: WireWatch,
   ) {}
+
+  hooks(): Pick<GlueHooks, 'wire'> {
+    return {
+      wire: (ssl, buf, length) => {
+        const pair = this.#wires.get(ssl);
+        const who = this.ssls.get(ssl);
+        if (!pair || !who) return;
+        const chunk = { from: who.side, bytes: this.openssl.copyOut(buf, length) };
+        pair.transcript.push(chunk);
+        this.watch.flight?.(pair.client.name, chunk, pair.transcript.length - 1);
+      },
+    };
+  }
 
   get #glue() {
     this.openssl.assertUsable();
@@ -53,9 +78,8 @@ export class SslObjects {
 
   /** SSL_free; its peer stays, no longer joined. */
   free(ref: SslRef): void {
+    this.#unjoin(ref);
     const ssl = this.handles.release(ref, 'SSL');
-    const pair = this.#pairs.get(ref.id);
-    if (pair) for (const side of [pair.client, pair.server]) this.#pairs.delete(side.id);
     this.#lastError.delete(ref.id);
     this.log.call('SSL_free', [ref.name], () => this.#glue.osb_ssl_free(ssl));
     this.ssls.delete(ssl);
@@ -67,22 +91,32 @@ export class SslObjects {
     const [c, s] = [this.handles.pointer(client, 'SSL'), this.handles.pointer(server, 'SSL')];
     for (const ref of [client, server]) this.#unjoin(ref);
     this.log.call('sandbox_join', [client.name, server.name], () => this.#glue.osb_wire_join(c, s));
-    const pair = { client, server };
-    this.#pairs.set(client.id, pair);
-    this.#pairs.set(server.id, pair);
+    const pair = { client, server, transcript: [] };
+    for (const [ref, ptr, side] of [[client, c, 'client'], [server, s, 'server']] as const) {
+      this.#pairs.set(ref.id, pair);
+      this.#wires.set(ptr, pair);
+      // Its messages, states and secrets are the connection's from now on.
+      this.ssls.set(ptr, client.name, side, ref.name);
+    }
+    this.watch.joined(client.name, pair.transcript);
   }
 
   #unjoin(ref: SslRef) {
     const pair = this.#pairs.get(ref.id);
-    if (pair) for (const side of [pair.client, pair.server]) this.#pairs.delete(side.id);
+    if (!pair) return;
+    for (const side of [pair.client, pair.server]) {
+      this.#pairs.delete(side.id);
+      if (this.handles.isAlive(side, 'SSL')) this.#wires.delete(this.handles.pointer(side, 'SSL'));
+    }
   }
 
   /**
    * sandbox_handshake: SSL_do_handshake on both sides in turn until both are done (1) or one fails
    * (0), then a client SSL_read for what follows Finished (TLS 1.3 tickets). Logged as a handshake
-   * event, or on failure as the call with OpenSSL's reasons.
+   * event, or on failure as the call with OpenSSL's reasons. Where the server waits for an
+   * asynchronous get-session handler (-1), logged so, it goes on once the handler answered.
    */
-  handshake(client: SslRef, server: SslRef): number {
+  handshake(client: SslRef, server: SslRef): number | Promise<number> {
     const [c, s] = [this.handles.pointer(client, 'SSL'), this.handles.pointer(server, 'SSL')];
     const glue = this.#glue;
     glue.osb_err_clear();
@@ -90,7 +124,7 @@ export class SslObjects {
     let reasons: string[] = [];
     const done = this.log.around(() => {
       const r = glue.osb_wire_handshake(c, s);
-      if (r !== 1) reasons = this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`);
+      if (r === 0) reasons = this.openssl.errorQueue().map((e) => e.reason || `error ${e.code}`);
       return r;
     }, (r) => (r === 1 ? {
       kind: 'handshake', connection: client.name, client: client.name, server: server.name,
@@ -98,10 +132,10 @@ export class SslObjects {
       c: `sandbox_handshake(${args.join(', ')}) = 1`,
     } : {
       kind: 'call', call: 'sandbox_handshake', args, result: r, ...(reasons.length ? { errors: reasons } : {}),
-      c: `sandbox_handshake(${args.join(', ')}) = ${r}`,
+      c: `sandbox_handshake(${args.join(', ')}) = ${r}${r === -1 ? ' /* SSL_ERROR_WANT_CLIENT_HELLO_CB: called again once the get-session handler answered */' : ''}`,
     }));
     glue.osb_err_clear();
-    return done;
+    return done === -1 ? this.callbacks.awaitLookup(s).then(() => this.handshake(client, server)) : done;
   }
 
   /** Right after an I/O call (SSL_do_handshake, SSL_read, SSL_shutdown): SSL_get_error for its result, while the error queue is as the call left it. */

@@ -146,6 +146,47 @@ export const cApiSuite: ApiSuite = {
       check.equal(await sb.call('SSL_CTX_sess_get_new_cb', server), null);
     } },
 
+    { name: 'SSL objects step by step show the record events, the transcript and the key log of the one-step handshake', run: async (sb) => {
+      const server = await sb.context({ role: 'server' });
+      const client = await sb.context({ role: 'client' });
+      const records = async (run: () => Promise<unknown>) => {
+        const mark = await sb.eventCount();
+        await run();
+        return (await sb.events(mark)).flatMap((e) => (e.kind === 'record' ? [`${e.from} ${e.type} ${e.version} #${e.flight}.${e.index}`] : []));
+      };
+      const oneStep = await records(() => sb.handshake({ client, server }));
+      check.ok(oneStep.length >= 4, oneStep.join(', '));
+      // As Connection.close() ends the one-step handshake's connection: each side's close_notify.
+      const shutdown = async (c: Ssl, s: Ssl) => {
+        await sb.call('SSL_shutdown', c);
+        await sb.call('SSL_shutdown', s);
+      };
+      const pair = async () => {
+        const [c, s] = [await sb.call('SSL_new', client), await sb.call('SSL_new', server)];
+        await sb.call('sandbox_join', c, s);
+        return [c, s] as const;
+      };
+      // By hand: each side's SSL_do_handshake in turn, then the client reads what follows Finished (TLS 1.3 tickets).
+      let joined: readonly [Ssl, Ssl] | undefined;
+      const byHand = await records(async () => {
+        const [c, s] = joined = await pair();
+        const done = { c: false, s: false };
+        for (let i = 0; i < 8 && !(done.c && done.s); i++) done[i % 2 ? 's' : 'c'] ||= await sb.call('SSL_do_handshake', i % 2 ? s : c) === 1;
+        await sb.call('SSL_read', c);
+        await shutdown(c, s);
+      });
+      check.deepEqual(byHand, oneStep);
+      check.deepEqual(await records(async () => {
+        const [c, s] = await pair();
+        await sb.call('sandbox_handshake', c, s);
+        await shutdown(c, s);
+      }), oneStep);
+      // The pair is a connection named after its client SSL: its transcript holds the flights, its key log the secrets.
+      const transcript = await sb.transcript(joined![0].name);
+      check.deepEqual(transcript.map((chunk) => chunk.from), (await sb.transcript('conn_1')).map((chunk) => chunk.from));
+      check.match(await sb.keylog(joined![0].name), /^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64,96}$/m);
+    } },
+
     { name: 'SSL objects step by step: SSL_new, the wire, SSL_do_handshake flight by flight, each side\'s session, SSL_free', run: async (sb) => {
       const { server, client } = await tls12SessionIdPair(sb);
       const c = await sb.call('SSL_new', client);

@@ -1,4 +1,4 @@
-import { CallError, SandboxError, type CallbackEvent, type Sandbox, type SandboxEvent } from '../../src/index.js';
+import { CallError, SandboxError, type CallbackEvent, type Sandbox, type Ssl, type SandboxEvent } from '../../src/index.js';
 import * as check from './check.js';
 import type { ApiSuite } from './suite.js';
 
@@ -148,6 +148,38 @@ export const callbackSuite: ApiSuite = {
       check.deepEqual(callbacks(await sb.events(from)).map((e) => [e.callback, e.result]),
         [['client_hello', 0], ['get_session', external.get(first.sessionId.server)!.name]]);
       check.equal((await server.counters()).cb_hits, 1);
+    } },
+
+    { name: 'the asynchronous get handler answers SSL objects driven step by step: SSL_do_handshake wants the ClientHello callback, the next call goes on once it answered', run: async (sb) => {
+      const { server, client } = await keepingServer(sb, ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_INTERNAL_STORE']);
+      const first = await sb.handshake({ client, server });
+      const external = new Map((await Promise.all((await server.keptSessions()).map(async (s) => [(await s.info()).id, s] as const))));
+      let answered = 0;
+      await server.setGetSessionHandler(async (id) => {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // a slow external store
+        answered++;
+        return external.get(id) ?? null;
+      });
+      const resume = async (drive: (c: Ssl, s: Ssl) => Promise<void>) => {
+        const [c, s] = [await sb.call('SSL_new', client), await sb.call('SSL_new', server)];
+        await sb.call('SSL_set_session', c, first.session);
+        await sb.call('sandbox_join', c, s);
+        await drive(c, s);
+        return [await sb.call('SSL_session_reused', c), await sb.call('SSL_session_reused', s)];
+      };
+      const byHand = await resume(async (c, s) => {
+        check.equal(await sb.call('SSL_do_handshake', c), -1);
+        check.equal(await sb.call('SSL_do_handshake', s), -1);
+        check.equal(await sb.call('SSL_get_error', s, -1), (await sb.constants()).SSL_ERROR_WANT_CLIENT_HELLO_CB);
+        check.equal(answered, 0, 'the lookup is out');
+        const done = { c: false, s: false };
+        for (let i = 0; i < 8 && !(done.c && done.s); i++) done[i % 2 ? 'c' : 's'] ||= await sb.call('SSL_do_handshake', i % 2 ? c : s) === 1;
+        check.equal(answered, 1, 'the server went on once the handler answered');
+      });
+      check.deepEqual(byHand, [1, 1]);
+      check.deepEqual(await resume(async (c, s) => check.equal(await sb.call('sandbox_handshake', c, s), 1)), [1, 1]);
+      check.equal(answered, 2);
+      check.equal((await server.counters()).cb_hits, 2);
     } },
 
     { name: 'a get handler that never answers fails the handshake after its timeout, and the sandbox goes on', run: async (sb) => {

@@ -22,16 +22,29 @@ OSB_EXPORT void osb_wire_join(SSL *client, SSL *server) {
   SSL_set_accept_state(server);
 }
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+/* Each chunk the wire moves, for the trace's record events and the transcript (Module.osbHooks.wire). */
+EM_JS(void, js_wire, (const SSL *from, const char *buf, int length), {
+  Module.osbHooks.wire(from, buf, length);
+});
+#else
+/* Natively nobody watches the wire. */
+#define js_wire(from, buf, length) ((void)0)
+#endif
+
+/* A flight at once (a memory BIO hands over all it holds, up to this), so that its records arrive whole. */
+static char wire_buffer[65536];
+
 static int move(SSL *from, SSL *to) {
-  char buf[16384];
   int moved = 0, n;
-  while ((n = BIO_read(SSL_get_wbio(from), buf, sizeof buf)) > 0) {
-    BIO_write(SSL_get_rbio(to), buf, n);
+  while ((n = BIO_read(SSL_get_wbio(from), wire_buffer, sizeof wire_buffer)) > 0) {
+    js_wire(from, wire_buffer, n);
+    BIO_write(SSL_get_rbio(to), wire_buffer, n);
     moved += n;
   }
   return moved;
 }
-
 /** Moves what each side of a joined pair wrote (BIO_read of its write BIO) to the other (BIO_write); returns the bytes moved. */
 OSB_EXPORT int osb_wire_transfer(SSL *client, SSL *server) {
   return move(client, server) + move(server, client);
@@ -40,6 +53,8 @@ OSB_EXPORT int osb_wire_transfer(SSL *client, SSL *server) {
 /**
  * SSL_do_handshake on both sides in turn, moving each flight, until both are done (1) or one
  * fails (0); then one SSL_read of the client, for what follows Finished (TLS 1.3 tickets).
+ * -1: a side waits for its ClientHello callback (SSL_ERROR_WANT_CLIENT_HELLO_CB, an asynchronous
+ * session lookup): call again once it can go on.
  */
 OSB_EXPORT int osb_wire_handshake(SSL *client, SSL *server) {
   int done[2] = { 0, 0 };
@@ -52,6 +67,7 @@ OSB_EXPORT int osb_wire_handshake(SSL *client, SSL *server) {
         done[i] = 1;
       } else {
         int e = SSL_get_error(side[i], r);
+        if (e == SSL_ERROR_WANT_CLIENT_HELLO_CB) return -1;
         if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
           move(side[i], side[1 - i]);
           return 0;
