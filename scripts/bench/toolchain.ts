@@ -67,8 +67,14 @@ export function toolchainCases(variants: Variant[]): { cases: Case[]; modules: T
       const ask = (message: object) => new Promise<number>((resolve, reject) => {
         child ??= fork(join(root, 'scripts', 'bench', 'toolchain-peer.ts'), [dir, variant], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
         if (!children.includes(child)) children.push(child);
-        child.once('message', (answer: { perSecond?: number; error?: string }) =>
-          (answer.error ? reject(new Error(`${peer}: ${answer.error}`)) : resolve(answer.perSecond!)));
+        // A peer process that dies fails the bench instead of leaving it waiting.
+        const died = (code: number | null) => reject(new Error(`${peer}: its process exited (${code}) before answering`));
+        child.once('exit', died);
+        child.once('message', (answer: { perSecond?: number; error?: string }) => {
+          child!.off('exit', died);
+          if (answer.error) reject(new Error(`${peer}: ${answer.error}`));
+          else resolve(answer.perSecond!);
+        });
         child.send(message);
       });
       for (const h of HANDSHAKES) {
