@@ -26,10 +26,13 @@ const LINK_FLAGS = [
   '-Wl,--wrap=time', '-Wl,--wrap=gettimeofday', '-Wl,--wrap=clock_gettime',
 ];
 
-/** Links, with `emscripten` (toolchain.mjs), `sources` with the OpenSSL libraries into `out`/openssl.{mjs,wasm}, exporting `exports` (the glue's and any extra). */
-export function linkModule(emscripten, openssl, sources, exports, out, includes = []) {
+/**
+ * Links, with `emscripten` (toolchain.mjs), `sources` with the OpenSSL libraries into `out`/openssl.{mjs,wasm},
+ * exporting `exports` (the glue's and any extra), with more include folders and preprocessor `defines`.
+ */
+export function linkModule(emscripten, openssl, sources, exports, out, includes = [], defines = []) {
   return emscripten.run('emcc', [
-    ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...includes.map((dir) => `-I${dir}`), ...sources, ...openssl.libs,
+    ...LINK_FLAGS, `-I${openssl.include}`, `-I${glueDir}`, ...includes.map((dir) => `-I${dir}`), ...defines.map((d) => `-D${d}`), ...sources, ...openssl.libs,
     `-sEXPORTED_FUNCTIONS=${exports.join(',')}`, '-o', join(out, 'openssl.mjs'),
   ]);
 }
