@@ -77,6 +77,11 @@ const n = (v: CValue) => v as number;
 const bytes = (v: CValue) => v as Uint8Array;
 /** An id-like field an out-parameter fills (at most 32 bytes), as hex. */
 const readHex = (o: OpenSSL, fill: (out: Ptr<'u8'>) => number) => hex(o.readBytes(32, fill));
+/** Bytes of a length only C knows, as hex: the glue gives the length for size 0, then copies `size` bytes. */
+const readSized = (o: OpenSSL, fill: (out: Ptr<'u8'>, size: number) => number) => {
+  const size = fill(0 as Ptr<'u8'>, 0);
+  return hex(o.readBytes(Math.max(1, size), (out) => Math.min(size, fill(out, size))));
+};
 
 const counter = (name: Counter, i: number) => [`SSL_CTX_sess_${name}`, {
   c: `long SSL_CTX_sess_${name}(SSL_CTX *ctx)`, args: ['SSL_CTX'], returns: 'long',
@@ -314,6 +319,23 @@ const SESSION_CALLS = {
   SSL_SESSION_set1_ticket_appdata: {
     c: 'int SSL_SESSION_set1_ticket_appdata(SSL_SESSION *ss, const void *data, size_t len)', args: ['SSL_SESSION', 'hex'], returns: 'int',
     glue: (o, [s, data]) => o.withBytes(bytes(data), (ptr, length) => o.glue.osb_session_set1_ticket_appdata(p(s), ptr, length)),
+  },
+  SSL_SESSION_get0_alpn_selected: {
+    c: 'void SSL_SESSION_get0_alpn_selected(const SSL_SESSION *s, const unsigned char **alpn, size_t *len)', args: ['SSL_SESSION'], returns: 'hex',
+    glue: (o, [s]) => readSized(o, (out, size) => o.glue.osb_session_get0_alpn_selected(p(s), out, size)),
+  },
+  SSL_SESSION_get0_ticket_appdata: {
+    // C returns 1 whatever the session holds, and the bytes through data and len: the sandbox returns the bytes.
+    c: 'int SSL_SESSION_get0_ticket_appdata(SSL_SESSION *ss, void **data, size_t *len)', args: ['SSL_SESSION'], returns: 'hex',
+    glue: (o, [s]) => readSized(o, (out, size) => o.glue.osb_session_get0_ticket_appdata(p(s), out, size)),
+  },
+  SSL_SESSION_get0_ticket: {
+    c: 'void SSL_SESSION_get0_ticket(const SSL_SESSION *s, const unsigned char **tick, size_t *len)', args: ['SSL_SESSION'], returns: 'hex',
+    glue: (o, [s]) => readSized(o, (out, size) => o.glue.osb_session_get0_ticket(p(s), out, size)),
+  },
+  SSL_SESSION_get_master_key: {
+    c: 'size_t SSL_SESSION_get_master_key(const SSL_SESSION *session, unsigned char *out, size_t outlen)', args: ['SSL_SESSION'], returns: 'hex',
+    glue: (o, [s]) => readSized(o, (out, size) => o.glue.osb_session_get_master_key(p(s), out, size)),
   },
   SSL_SESSION_get_max_early_data: {
     c: 'uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION *s)', args: ['SSL_SESSION'], returns: 'uint32_t',
@@ -735,7 +757,8 @@ const WHY_NOT: [RegExp, string][] = [
   [/print/, 'writes text to a BIO or a FILE: Session.print() gives SSL_SESSION_print\'s text'],
   [/_get0_peer/, 'returns the peer\'s certificate or raw public key (X509, EVP_PKEY): the sandbox\'s clients present none, and scenarios have no such values'],
   [/_cipher$/, 'an SSL_CIPHER (a pointer into OpenSSL\'s cipher table), which scenarios cannot name: Session.info().cipher gives its name'],
-  [/^SSL_SESSION_get(0_\w+|_master_key)$|_get_tlsext_ticket_keys$/, 'returns bytes or text of a length only C knows through out-parameters: the table\'s results have no such kind yet (only ids, 32 bytes at most)'],
+  [/^SSL_SESSION_get0_hostname$/, 'returns a C string or NULL: the table\'s results have no kind for text that may be NULL yet'],
+  [/_get_tlsext_ticket_keys$/, 'copies the context\'s ticket keys (name, HMAC and AES keys) into a buffer whose length the caller must pass exactly: secret keys, and no row yet'],
 ];
 
 /** Whether a session function of a variant's headers can be called (it has a row of the table), or why not. */

@@ -1,7 +1,7 @@
 // Turns a sandbox's event log into a standalone C program that makes the same OpenSSL calls
 // natively (with wasm/native/sandbox.c for the wire, the certificates and the callbacks), and
 // into the lines that program must print if native OpenSSL behaves as the WASM one did.
-import { CALL_NAMES, C_API, cFunction, type CFunction } from '../sandbox/c-api.js';
+import { CALL_NAMES, C_API, cFunction, type CallName, type CFunction } from '../sandbox/c-api.js';
 import type { CallEvent, SandboxEvent } from '../sandbox/events.js';
 
 /** A log with something the native runtime cannot replay (an asynchronous get handler, say). */
@@ -123,11 +123,15 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
     '  const unsigned char *cursor;',
     '  int der_len = 0;',
     '  unsigned int len = 0;',
+    '  const void *out = NULL;',
+    '  size_t out_len = 0;',
     '  char scratch[512];',
     '  sandbox_start();',
     ...body.map((line) => `  ${line}`),
     '  (void)cursor;',
     '  (void)len;',
+    '  (void)out;',
+    '  (void)out_len;',
     '  (void)scratch;',
     '  OPENSSL_free(der);',
     '  return 0;',
@@ -135,6 +139,18 @@ export function toC(events: SandboxEvent[], title: string): CProgram {
     '',
   ].join('\n');
   return { source, expected };
+}
+
+/**
+ * The C expression for the length of the bytes a getter hands out, by how its prototype hands them:
+ * a pointer result and `unsigned int *len`, a pointer out-parameter and `size_t *len`, or a copy into
+ * `out` whose outlen 0 asks for the length.
+ */
+function bytesLength(call: string, object: string): string {
+  const out = C_API[call as CallName].c;
+  if (/\*\*\w+, size_t \*len\)$/.test(out)) return `(${call}(${object}, (void *)&out, &out_len), out_len)`;
+  if (/size_t outlen\)$/.test(out)) return `${call}(${object}, NULL, 0)`;
+  return `(${call}(${object}, &len), len)`;
 }
 
 function statement(event: CallEvent, use: (arg: string) => string, declared: Set<string>, generated: Set<string>): string[] {
@@ -182,7 +198,7 @@ function statement(event: CallEvent, use: (arg: string) => string, declared: Set
     case 'SSL_CTX_set_client_hello_cb':
       throw new NotExportable('SSL_CTX_set_client_hello_cb (an asynchronous get handler) has no native counterpart');
   }
-  if (BYTES_OUT.has(call)) return report(`(${call}(${args[0]}, &len), len)`);
+  if (BYTES_OUT.has(call)) return report(bytesLength(call, args[0]));
   if (CALLBACK_OUT.has(call)) return report(`${call}(${args[0]}) != NULL`);
   // A get callback answering with a named session reads it (and *copy) from the runtime.
   if (event.answer) return [`sandbox_answer(${use(event.answer.session)}, ${event.answer.copy});`, `${call}(${args.join(', ')});`];

@@ -294,6 +294,18 @@ export const cApiSuite: ApiSuite = {
       check.match(failed.message, /^SSL_CTX_set_ciphersuites failed \("NO_SUCH_SUITE"\): .*no cipher match/);
     } },
 
+    { name: 'bytes of a length only C knows come back whole: both sides\' master keys are the same 48 bytes, and only the client holds a ticket', run: async (sb) => {
+      const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2' });
+      const client = await sb.context({ role: 'client' });
+      const { session, serverSession } = await sb.handshake({ client, server, serverSession: true });
+      check.ok(serverSession, 'serverSession was asked for');
+      const key = await sb.call('SSL_SESSION_get_master_key', session);
+      check.equal(key.length, 96, 'SSL_MAX_MASTER_KEY_LENGTH (48) bytes as hex');
+      check.equal(await sb.call('SSL_SESSION_get_master_key', serverSession), key);
+      check.ok((await sb.call('SSL_SESSION_get0_ticket', session)).length > 64, 'a ticket longer than the 32 bytes ids have');
+      check.equal(await sb.call('SSL_SESSION_get0_ticket', serverSession), '');
+    } },
+
     { name: 'd2i_SSL_SESSION of i2d_SSL_SESSION\'s bytes is a new session with the same id', run: async (sb) => {
       const { server, client } = await tls12SessionIdPair(sb);
       const { session } = await sb.handshake({ client, server });

@@ -152,6 +152,47 @@ OSB_EXPORT int osb_session_set1_alpn_selected(SSL_SESSION *s, const unsigned cha
   return SSL_SESSION_set1_alpn_selected(s, alpn, (size_t)length);
 }
 
+/**
+ * Bytes an SSL_SESSION getter hands out through out-parameters, of a length only C knows: the
+ * getters below copy at most `size` of them to `out` and return their length, so that JavaScript
+ * asks once with size 0 for the length and once more for the bytes.
+ */
+static int copy_out(const void *bytes, size_t length, unsigned char *out, int size) {
+  if (bytes && size > 0) memcpy(out, bytes, length < (size_t)size ? length : (size_t)size);
+  return (int)length;
+}
+
+/** A getter of the shape SSL_SESSION_get0_alpn_selected and SSL_SESSION_get0_ticket share, through copy_out. */
+static int copy_out_of(void (*get)(const SSL_SESSION *, const unsigned char **, size_t *), SSL_SESSION *s, unsigned char *out, int size) {
+  const unsigned char *bytes = NULL;
+  size_t length = 0;
+  get(s, &bytes, &length);
+  return copy_out(bytes, length, out, size);
+}
+
+/** SSL_SESSION_get0_alpn_selected */
+OSB_EXPORT int osb_session_get0_alpn_selected(SSL_SESSION *s, unsigned char *out, int size) {
+  return copy_out_of(SSL_SESSION_get0_alpn_selected, s, out, size);
+}
+
+/** SSL_SESSION_get0_ticket_appdata (which returns 1 whatever the session holds) */
+OSB_EXPORT int osb_session_get0_ticket_appdata(SSL_SESSION *s, unsigned char *out, int size) {
+  void *data = NULL;
+  size_t length = 0;
+  SSL_SESSION_get0_ticket_appdata(s, &data, &length);
+  return copy_out(data, length, out, size);
+}
+
+/** SSL_SESSION_get0_ticket */
+OSB_EXPORT int osb_session_get0_ticket(SSL_SESSION *s, unsigned char *out, int size) {
+  return copy_out_of(SSL_SESSION_get0_ticket, s, out, size);
+}
+
+/** SSL_SESSION_get_master_key: with size 0 it returns the key's length, as C's outlen 0 does. */
+OSB_EXPORT int osb_session_get_master_key(SSL_SESSION *s, unsigned char *out, int size) {
+  return (int)SSL_SESSION_get_master_key(s, out, (size_t)size);
+}
+
 /** SSL_SESSION_set1_ticket_appdata */
 OSB_EXPORT int osb_session_set1_ticket_appdata(SSL_SESSION *s, const unsigned char *data, int length) {
   return SSL_SESSION_set1_ticket_appdata(s, data, (size_t)length);
