@@ -3,12 +3,14 @@
 // scenario has a time budget, and bad command lines are usage errors before anything runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { format } from '../src/scenario/report.js';
-import type { ScenarioReport } from '../src/scenario/types.js';
+import { runScenario } from '../src/scenario/run.js';
+import type { Scenario, ScenarioReport } from '../src/scenario/types.js';
+import { WorkerPool } from '../src/worker/host.js';
 import { HOSTILE_TITLE, hostileFolder } from './fuzz/hostile-folder.js';
 
 const CLI = new URL('../src/cli/openssl-sandbox.ts', import.meta.url).pathname;
@@ -70,5 +72,38 @@ describe('the CLI with a hostile folder', () => {
       assert.match(run.stderr, new RegExp(`openssl-sandbox: ${args[0].split('=')[0]} must be a whole number`));
       assert.equal(run.stdout, '', 'nothing ran');
     }
+  });
+});
+
+describe("the CLI's worker threads (WorkerPool)", () => {
+  it('runs scenario after scenario in one thread, each in a fresh module; one past its time budget takes only its own thread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'osb-pool-'));
+    const workers = new WorkerPool();
+    try {
+      await hostileFolder(dir);
+      const load = async (name: string) => JSON.parse(await readFile(join(dir, name), 'utf8')) as Scenario;
+      const [good, slow] = [await load('good.json'), await load('slow.json')];
+      const run = (scenario: Scenario, timeoutMs?: number) => runScenario(scenario, { openssl: '3.5', worker: workers, timeoutMs });
+      const same = ({ durationMs: _, ...report }: ScenarioReport) => report;
+
+      const first = await run(good);
+      const again = await run(good);
+      assert.equal(first.ok, true, JSON.stringify(first.failures));
+      assert.deepEqual(same(again), same(first), 'the second run sees a fresh module: nothing of the first is left');
+      assert.equal(workers.started, 1, 'one thread ran both');
+
+      const [late, ...others] = await Promise.all([run(slow, 1500), run(good), run(good)]);
+      assert.match(String(late.failures[0]?.observed), /time budget of 1500 ms/);
+      for (const other of others) assert.deepEqual(same(other), same(first), 'the others run on, unharmed');
+      assert.equal(workers.running, workers.started - 1, 'the late scenario\'s thread is gone, the others are kept');
+
+      const after = await run(good);
+      assert.deepEqual(same(after), same(first));
+      assert.equal(workers.started, 3, 'a kept thread runs the next scenario');
+    } finally {
+      workers.close();
+      await rm(dir, { recursive: true });
+    }
+    assert.equal(workers.running, 0, 'close() ends every thread');
   });
 });

@@ -538,6 +538,7 @@ describe('playground [Chromium, OpenSSL 3.5 in a Web Worker]', () => {
     await press(page.getByRole('button', { name: 'Apply' }));
     await press(share);
     assert.equal(await share.isDisabled(), true, 'both servers share it now');
+    assert.match(await text('server2-callbacks-set'), /steps installed: SSL_CTX_sess_set_new_cb\(server2, \{"store":"shared"\}\)/, 'the settings say which callbacks the steps installed');
     assert.match(await text('c-code'), /sandbox_use_store\(server_ctx_2, "shared"\);\s+SSL_CTX_sess_set_get_cb\(server_ctx_2, get_session_shared_cb\)/);
     await page.getByLabel('Server', { exact: true }).selectOption('server');
     await handshake();

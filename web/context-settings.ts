@@ -57,3 +57,21 @@ export function afterStep(context: string, config: ContextConfig, step: Step): C
 }
 
 export const PROTOCOLS: readonly ProtocolVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** The calls that install, change or remove a session callback (SSL_CTX_sess_set_new_cb(3)). */
+const CALLBACK_SETTERS = ['SSL_CTX_sess_set_new_cb', 'SSL_CTX_sess_set_remove_cb', 'SSL_CTX_sess_set_get_cb'];
+
+/**
+ * The callbacks steps installed on `context` since it was made, the last call of each kind, as
+ * their C lines' arguments say them: a context's settings cannot say all of them (a shared store,
+ * a lookup answered with a named session), so the settings form lists them beside its own.
+ */
+export function callbacksSetBySteps(context: string, steps: readonly Step[]): string[] {
+  const last = new Map<string, string>();
+  for (const step of steps) {
+    if ('call' in step && CALLBACK_SETTERS.includes(step.call) && step.args?.[0] === context) {
+      last.set(step.call, `${step.call}(${context}, ${step.args[1] === null ? 'NULL' : JSON.stringify(step.args[1])})`);
+    }
+  }
+  return [...last.values()];
+}

@@ -2,7 +2,7 @@
 // step. Steps run one at a time, in order (a queue), while OpenSSL works in its Web Worker.
 import { VARIANTS, dissect, parseRecords, type Flight, type Variant } from 'openssl-wasm-sandbox';
 import { compareReports, runScenario, toC, type Scenario, type Step } from 'openssl-wasm-sandbox/conformance';
-import type { Role } from './context-settings.js';
+import { callbacksSetBySteps, type Role } from './context-settings.js';
 import { byId, download, fill, h } from './dom.js';
 import { Playground, SEED, contextRoles, newScenario, shareStoreSteps, withContext, withoutContext } from './playground.js';
 import { Timeline, type State } from './timeline.js';
@@ -212,7 +212,10 @@ async function draw(next: Snapshot): Promise<void> {
   snapshot = next;
   byId('version').textContent = `${next.opensslVersion}.`;
   syncContexts();
-  for (const [name, form] of forms) form.showState(next.contexts[name].settings);
+  for (const [name, form] of forms) {
+    form.showState(next.contexts[name].settings);
+    form.showCallbacksSet(callbacksSetBySteps(name, playground.scenario.steps));
+  }
 
   const chosen = offer.value;
   fill(offer, h('option', { value: '' }, 'none: a full handshake'),

@@ -18,6 +18,7 @@ import { callability } from '../sandbox/c-api.js';
 import { loadScenario, scenarioFiles } from '../scenario/files.js';
 import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
 import { DEFAULT_TIMEOUT_MS, runScenario } from '../scenario/run.js';
+import { WorkerPool } from '../worker/host.js';
 import { scenarioSchema } from '../scenario/schema.js';
 import { runSslTests } from '../scenario/ssl-tests.js';
 import type { Scenario, ScenarioReport } from '../scenario/types.js';
@@ -102,16 +103,18 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
   const progress = reporter === 'pretty' && process.stderr.isTTY && jobs.length > 10;
   let done = 0;
   const started = performance.now();
-  // Scenarios run in parallel, each in its own worker thread (one OpenSSL module each).
+  // Scenarios run in parallel in jobCount worker threads, one after another in each thread, each
+  // in a fresh OpenSSL module of its own.
+  const workers = new WorkerPool();
   const reports = await pool(jobs, jobCount, async ({ file, scenario, openssl }) => {
     // Whatever one scenario does, it gets its own result and the others theirs.
-    const report = await runScenario(scenario, { openssl, file, worker: true, timeoutMs }).catch((error: unknown): ScenarioReport => ({
+    const report = await runScenario(scenario, { openssl, file, worker: workers, timeoutMs }).catch((error: unknown): ScenarioReport => ({
       file, title: scenario.title, variant: openssl, ok: false, observations: [], durationMs: 0,
       failures: [{ step: -1, path: 'scenario', expected: 'to run', observed: error instanceof Error ? error.message : String(error) }],
     }));
     if (progress) process.stderr.write(`\r${++done}/${jobs.length} scenarios`);
     return report;
-  });
+  }).finally(() => workers.close());
   if (progress) process.stderr.write('\n');
   const timings = [throughput('', jobs.length, started, jobCount)];
   const all = [...invalid, ...reports];
@@ -141,7 +144,9 @@ async function compare(paths: string[], variants: Variant[], reporter: 'pretty' 
   for (const { file, error } of invalid) console.error(`${file}: ${error.message}`);
   const valid = loaded.filter((l): l is { file: string; scenario: Scenario } => 'scenario' in l);
   const runs = valid.flatMap(({ file, scenario }) => variants.map((openssl) => ({ file, scenario, openssl })));
-  const reports = await pool(runs, jobs, ({ file, scenario, openssl }) => runScenario(scenario, { openssl, file, worker: true, record: true, timeoutMs }));
+  const workers = new WorkerPool();
+  const reports = await pool(runs, jobs, ({ file, scenario, openssl }) => runScenario(scenario, { openssl, file, worker: workers, record: true, timeoutMs }))
+    .finally(() => workers.close());
   const comparisons = valid.map(({ file }) => compareReports(reports.filter((r) => r.file === file)));
   console.log(reporter === 'json' ? JSON.stringify({ variants, comparisons }, null, 2) : formatComparisons(comparisons));
   return invalid.length === 0 ? 0 : 1;

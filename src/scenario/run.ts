@@ -5,6 +5,7 @@ import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
 import type { LocateFile, Variant } from '../core/module.js';
 import { ConfContext, Context, Session, Ssl, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
 import { createSandbox } from '../worker/create-sandbox.js';
+import type { WorkerPool } from '../worker/host.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
 import { recordStep, type StepRecord } from './record.js';
@@ -12,8 +13,8 @@ import type { EventsExpectation, Expected, Failure, Scenario, ScenarioReport, St
 
 export interface RunOptions {
   openssl: Variant;
-  /** Run OpenSSL in a worker (default false: in this thread). */
-  worker?: boolean;
+  /** Run OpenSSL in a worker (default false: in this thread); given a WorkerPool, in one of its threads. */
+  worker?: boolean | WorkerPool;
   file?: string;
   /** Receives the whole event log, the final frees included (for a C export of the run). */
   events?: (events: SandboxEvent[]) => void;
@@ -154,7 +155,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const record: StepRecord[] = [];
   let sb: Sandbox;
   try {
-    sb = await createSandbox({ openssl: options.openssl, worker: options.worker ?? false, seed: scenario.seed, clock: scenario.clock, locateFile: options.locateFile });
+    const { worker = false } = options;
+    sb = await createSandbox({ openssl: options.openssl, worker: worker !== false, seed: scenario.seed, clock: scenario.clock, locateFile: options.locateFile },
+      typeof worker === 'object' ? worker : undefined);
   } catch (error) {
     failures.push({ step: -1, path: 'sandbox', expected: 'to start', observed: describe(error) });
     return { ...base, ok: false, failures, observations, durationMs: Date.now() - started };

@@ -1,4 +1,5 @@
-// The worker side: loads OpenSSL and exposes an Engine through comlink. One worker per sandbox.
+// The worker side: loads OpenSSL and exposes an Engine through comlink. One sandbox at a time:
+// create() starts a fresh engine (a new module instance) in place of the last one (host.ts's WorkerPool).
 import { expose, transfer, wrap, type Endpoint } from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { ArgumentError, SandboxError } from '../core/errors.js';

@@ -1,9 +1,9 @@
 // The caller's side of a sandbox worker: starts it (Web Worker in browsers, worker_threads
 // in Node), wraps the engine it exposes, and makes every call fail cleanly once it dies.
-import { expose, transfer, wrap, type Endpoint } from 'comlink/dist/esm/comlink.mjs';
+import { expose, transfer, wrap, type Endpoint, type Remote } from 'comlink/dist/esm/comlink.mjs';
 import { compiledModule, locate, type LocateFile, type Variant } from '../core/module.js';
 import type { EngineOptions } from '../sandbox/engine.js';
-import { Lifetime, type Transport } from '../sandbox/transport.js';
+import { Lifetime, type StartWorker, type Transport } from '../sandbox/transport.js';
 import type { WorkerApi } from './entry.js';
 import { unwrap } from './errors.js';
 
@@ -99,32 +99,55 @@ function spawnBrowser(script: URL): Spawned {
   };
 }
 
-/** Starts a worker running OpenSSL `variant` and returns the engine behind it. */
-export async function startWorker(variant: Variant, options: EngineOptions, locateFile?: LocateFile): Promise<Transport> {
-  // Compiled here once and posted to each worker, which then only instantiates it; the worker's
-  // code loads meanwhile.
-  const spawn = async () => {
-    // From the TypeScript sources (tests, tsx) the entry is entry.ts beside this file.
-    const standard = isNode && import.meta.url.endsWith('.ts') ? new URL(import.meta.url.replace(/host\.ts$/, 'entry.ts')) : standardWorkerScript();
-    const script = locate('worker.js', standard, variant, locateFile);
-    return isNode ? spawnNode(script) : spawnBrowser(script);
-  };
+/** A worker thread and the comlink proxy of its API; `life` is the lifetime of the sandbox it runs now. */
+interface Thread {
+  spawned: Spawned;
+  api: Remote<WorkerApi>;
+  script: string;
+  life?: Lifetime;
+  dead?: boolean;
+}
+
+function workerScript(variant: Variant, locateFile?: LocateFile): URL {
+  // From the TypeScript sources (tests, tsx) the entry is entry.ts beside this file.
+  const standard = isNode && import.meta.url.endsWith('.ts') ? new URL(import.meta.url.replace(/host\.ts$/, 'entry.ts')) : standardWorkerScript();
+  return locate('worker.js', standard, variant, locateFile);
+}
+
+/** Starts a worker thread running `script` while `variant`'s module compiles (it is posted to the worker, which only instantiates it). */
+async function startThread(script: URL, variant: Variant, locateFile?: LocateFile): Promise<{ thread: Thread; compiled: WebAssembly.Module }> {
+  const spawn = async () => (isNode ? spawnNode(script) : spawnBrowser(script));
   const [compiling, spawning] = await Promise.allSettled([compiledModule(variant, locateFile), spawn()]);
   if (compiling.status === 'rejected') {
     if (spawning.status === 'fulfilled') spawning.value.terminate();
     throw compiling.reason;
   }
   if (spawning.status === 'rejected') throw spawning.reason;
-  const [compiled, spawned] = [compiling.value, spawning.value];
-  const life = new Lifetime();
-  spawned.watch((reason) => life.end('WORKER_DEAD', reason));
+  const spawned = spawning.value;
+  const thread: Thread = { spawned, script: script.href, api: wrap<WorkerApi>(spawned.endpoint) };
+  spawned.watch((reason) => {
+    thread.dead = true;
+    thread.life?.end('WORKER_DEAD', reason);
+  });
+  return { thread, compiled: compiling.value };
+}
 
-  const api = wrap<WorkerApi>(spawned.endpoint);
+/**
+ * A fresh engine (its own module instance, seeded by `options`) in `thread`. `end(thread, busy)`
+ * runs once, when the transport is terminated, `busy` when a call was still running then.
+ */
+async function startEngineIn(thread: Thread, compiled: WebAssembly.Module, variant: Variant, options: EngineOptions,
+  end: (thread: Thread, busy: boolean) => void): Promise<Transport> {
+  const { spawned, api } = thread;
+  const life = new Lifetime();
+  thread.life = life;
+  spawned.hold(true); // a kept thread is unref'd, and the engine's start is a pending call
   await life.guard(async () => unwrap(await api.create(variant, options, compiled))).catch((error: unknown) => {
-    spawned.terminate(); // an engine that could not start (a refused option, say) leaves no worker behind
+    end(thread, true); // an engine that could not start (a refused option, say) leaves no worker behind
     throw error;
   });
   let pending = 0;
+  let ended = false;
   spawned.hold(false);
   return {
     engine: life.api(async (name, args) => {
@@ -150,7 +173,71 @@ export async function startWorker(variant: Variant, options: EngineOptions, loca
     },
     terminate: () => {
       life.end('TERMINATED', 'terminated');
-      spawned.terminate();
+      if (ended) return;
+      ended = true;
+      if (thread.life === life) thread.life = undefined;
+      end(thread, pending > 0);
     },
   };
+}
+
+/** Starts a worker running OpenSSL `variant` and returns the engine behind it; terminating it ends the worker. */
+export async function startWorker(variant: Variant, options: EngineOptions, locateFile?: LocateFile): Promise<Transport> {
+  const { thread, compiled } = await startThread(workerScript(variant, locateFile), variant, locateFile);
+  return startEngineIn(thread, compiled, variant, options, () => thread.spawned.terminate());
+}
+
+/**
+ * Worker threads kept for one sandbox after another (the CLI's scenarios): starting a thread
+ * costs more than running a scenario. Each sandbox still gets a fresh module instance of its
+ * own; only the thread and the compiled module are reused. A sandbox terminated while a call
+ * runs in it (a scenario past its time budget) takes its thread with it: the next sandbox gets
+ * a new one. There are as many threads as sandboxes ever alive at once; close() ends them.
+ */
+export class WorkerPool {
+  readonly #idle: Thread[] = [];
+  readonly #threads = new Set<Thread>();
+  /** How many threads it has started, and how many run now. */
+  started = 0;
+  get running(): number {
+    return this.#threads.size;
+  }
+
+  /** A StartWorker (createSandbox's second argument) whose sandboxes run in the pool's threads. */
+  readonly start: StartWorker = async (variant, options, locateFile) => {
+    const script = workerScript(variant, locateFile);
+    let thread = this.#take(script.href);
+    let compiled: WebAssembly.Module;
+    if (thread) compiled = await compiledModule(variant, locateFile);
+    else {
+      ({ thread, compiled } = await startThread(script, variant, locateFile));
+      this.started++;
+      this.#threads.add(thread);
+    }
+    return startEngineIn(thread, compiled, variant, options, (done, busy) => {
+      if (busy || done.dead) this.#end(done);
+      else this.#idle.push(done);
+    });
+  };
+
+  /** Ends every thread (a sandbox still running in one fails as terminate() makes it). */
+  close(): void {
+    for (const thread of this.#threads) {
+      thread.life?.end('TERMINATED', 'terminated');
+      this.#end(thread);
+    }
+  }
+
+  #take(script: string): Thread | undefined {
+    for (const dead of this.#idle.filter((t) => t.dead)) this.#end(dead);
+    const at = this.#idle.findIndex((t) => t.script === script);
+    return at < 0 ? undefined : this.#idle.splice(at, 1)[0];
+  }
+
+  #end(thread: Thread): void {
+    this.#threads.delete(thread);
+    const at = this.#idle.indexOf(thread);
+    if (at >= 0) this.#idle.splice(at, 1);
+    thread.spawned.terminate();
+  }
 }

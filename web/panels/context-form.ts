@@ -2,7 +2,7 @@
 // and unchecked boxes leave OpenSSL's defaults, so the C log shows only what the user chose.
 import { OPTIONS, SESSION_CACHE_MODES, type ContextConfig, type ContextState, type ProtocolVersion, type SslOption } from 'openssl-wasm-sandbox';
 import { DEFAULT_CACHE_MODE, PROTOCOLS, type Role } from '../context-settings.js';
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 
 /** The flags one can combine; SSL_SESS_CACHE_OFF (0) is none of them, BOTH and NO_INTERNAL are unions. */
 const MODE_FLAGS = SESSION_CACHE_MODES
@@ -17,6 +17,8 @@ export interface ContextForm {
   write(config: ContextConfig): void;
   /** Shows what OpenSSL reports now (SSL_CTX_get_*), as the placeholders of empty fields. */
   showState(state: ContextState): void;
+  /** The callbacks later steps installed (callbacksSetBySteps), which the fields above do not show. */
+  showCallbacksSet(calls: string[]): void;
 }
 
 /** The name people read for a context: `Server` for the first server, its own name for others (`server2`). */
@@ -49,6 +51,7 @@ export function contextForm(context: string, role: Role): ContextForm {
   const others = OTHER_OPTIONS.map((o) => check(`opt-${o}`, o));
   const removeCb = check('cb-remove', 'SSL_CTX_sess_set_remove_cb');
   const getCb = check('cb-get', 'SSL_CTX_sess_set_get_cb');
+  const callbacksSet = h('p', { class: 'muted', 'data-testid': `${context}-callbacks-set` });
 
   const element = h('fieldset', { class: `context ${role}`, 'data-testid': `${context}-config` },
     h('legend', {}, `${contextLabel(context, role)} SSL_CTX${context === role ? '' : ` (${role})`}`),
@@ -65,7 +68,7 @@ export function contextForm(context: string, role: Role): ContextForm {
       h('details', {}, h('summary', {}, 'more options'), ...others)),
     h('fieldset', { class: 'flags' }, h('legend', {}, 'Callbacks'),
       h('div', { class: 'field' }, h('label', { for: id('cb-new') }, 'New session ', h('code', { class: 'call' }, 'SSL_CTX_sess_set_new_cb')), newCb),
-      removeCb, getCb),
+      removeCb, getCb, callbacksSet),
   );
 
   const box = (name: string) => element.querySelector<HTMLInputElement>(`#${CSS.escape(id(name))}`)!;
@@ -109,6 +112,11 @@ export function contextForm(context: string, role: Role): ContextForm {
     box('cb-get').checked = config.callbacks?.getSession ?? false;
   }
 
+  function showCallbacksSet(calls: string[]): void {
+    fill(callbacksSet, ...(calls.length ? ['Since it was made, steps installed: ', ...calls.flatMap((c, i) => [i ? '; ' : '', h('code', {}, c)]),
+      '. The fields above are the callbacks it was made with.'] : []));
+  }
+
   function showState(state: ContextState): void {
     size.placeholder = `${state.cacheSize}`;
     timeout.placeholder = `${state.timeout}`;
@@ -119,5 +127,5 @@ export function contextForm(context: string, role: Role): ContextForm {
     }
   }
 
-  return { element, read, write, showState };
+  return { element, read, write, showState, showCallbacksSet };
 }
