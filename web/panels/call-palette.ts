@@ -130,7 +130,7 @@ function argumentField(kind: ArgKind, i: number, snapshot: Snapshot): Field {
     case 'int': case 'long': case 'size_t': case 'uint32_t': case 'time_t': return typed('-1, 300, 0x7fffffff', integer);
     case 'time_t?': return typed('now', integer, true);
     case 'cache_mode': case 'options': case 'verify_mode': case 'conf_flags': return typed('NAME | NAME, or a number', flags);
-    case 'version': return typed('TLSv1.2 or 0x0303', (t) => (/^(0x[0-9a-f]+|\d+)$/i.test(t) ? Number(t) : t));
+    case 'version': return typed('TLSv1.2 or 0x0303', (t) => cNumber(t) ?? t);
     case 'hex': return typed('hex digits', (t) => t);
     case 'text': case 'string': return typed('text', (t) => t);
     case 'new_cb': return choice([['keep (return 1: the store keeps it)', 'keep'], ['decline (return 0)', 'decline'], ['free (SSL_SESSION_free at once)', 'free'],
@@ -156,14 +156,19 @@ function getCallback(id: string, snapshot: Snapshot): Field {
   };
 }
 
+/** An unsigned number as C source writes one (300, 0x0303), or undefined. */
+function cNumber(text: string): number | undefined {
+  return /^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : undefined;
+}
+
 /** A whole number as C source writes one (-1, 300, 0x7fffffff); anything else goes on as typed, for the engine to refuse by name. */
 function integer(text: string): unknown {
-  const match = /^(-?)(0x[0-9a-f]+|\d+)$/i.exec(text);
-  return match ? (match[1] ? -1 : 1) * Number(match[2]) : text;
+  const negative = text.startsWith('-');
+  const n = cNumber(negative ? text.slice(1) : text);
+  return n === undefined ? text : negative ? -n : n;
 }
 
 /** A flag mask: a number (bits without a name included) or names joined by | as in C. */
 function flags(text: string): unknown {
-  if (/^(0x[0-9a-f]+|\d+)$/i.test(text)) return Number(text);
-  return text.split(/[\s|,]+/).filter(Boolean);
+  return cNumber(text) ?? text.split(/[\s|,]+/).filter(Boolean);
 }
