@@ -40,6 +40,7 @@ describe('the CLI with a hostile folder', () => {
       }
       assert.match(observed('slow.json'), /time budget of 3000 ms/);
       assert.equal(byName('escapes.json').title, HOSTILE_TITLE, 'JSON keeps the title as it is');
+      assert.match(run.stderr, /^\d+ scenario runs in [\d.]+ s \([\d.]+ per second, 2 at once\)$/m, 'the wall time and runs per second, on stderr');
 
       for (const reporter of ['tap', 'pretty', 'junit'] as const) {
         const text = format(reports, reporter);
