@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runQueue } from '../src/cli/queue.js';
 import { format } from '../src/scenario/report.js';
 import { runScenario } from '../src/scenario/run.js';
 import type { Scenario, ScenarioReport } from '../src/scenario/types.js';
@@ -39,6 +40,7 @@ describe('the CLI with a hostile folder', () => {
       }
       assert.match(observed('slow.json'), /time budget of 3000 ms/);
       assert.equal(byName('escapes.json').title, HOSTILE_TITLE, 'JSON keeps the title as it is');
+      assert.match(run.stderr, /^\d+ scenario runs in [\d.]+ s \([\d.]+ per second, 2 at once\)$/m, 'the wall time and runs per second, on stderr');
 
       for (const reporter of ['tap', 'pretty', 'junit'] as const) {
         const text = format(reports, reporter);
@@ -71,6 +73,27 @@ describe('the CLI with a hostile folder', () => {
       assert.equal(run.status, 2);
       assert.match(run.stderr, new RegExp(`openssl-sandbox: ${args[0].split('=')[0]} must be a whole number`));
       assert.equal(run.stdout, '', 'nothing ran');
+    }
+  });
+});
+
+describe("the CLI's queue (runQueue)", () => {
+  it('starts the costliest runs first and returns the results in the items\' order', async () => {
+    const items = [{ name: 'a', cost: 1 }, { name: 'b', cost: 256 }, { name: 'c', cost: 3 }, { name: 'd', cost: 3 }, { name: 'e', cost: 40 }];
+    for (const size of [1, 2]) {
+      const started: string[] = [];
+      let running = 0;
+      let most = 0;
+      const results = await runQueue(items, size, async ({ name }) => {
+        started.push(name);
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+        return name.toUpperCase();
+      }, ({ cost }) => cost);
+      assert.deepEqual(started, ['b', 'e', 'c', 'd', 'a'], 'costliest first, equal costs in their own order');
+      assert.deepEqual(results, ['A', 'B', 'C', 'D', 'E']);
+      assert.equal(most, size, `${size} at once`);
     }
   });
 });

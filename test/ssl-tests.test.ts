@@ -11,6 +11,8 @@ import { describe, it } from 'node:test';
 import { DEFAULT_VARIANT, SslTestError, type LocateFile } from '../src/index.js';
 import { SSL_TESTS_DEFAULT } from '../src/cli/openssl-sandbox.js';
 import { readSslTests, runSslTests } from '../src/scenario/ssl-tests.js';
+import type { ScenarioReport } from '../src/scenario/types.js';
+import { WorkerPool } from '../src/worker/host.js';
 import { sslTestTree } from '../scripts/checkout/ssl-tests.js';
 
 const tree = await sslTestTree(DEFAULT_VARIANT);
@@ -45,6 +47,25 @@ describe(`OpenSSL ${DEFAULT_VARIANT}'s own test/ssl-tests`, () => {
     const reports = await run(text);
     const appData = reports.flatMap((r) => r.failures.filter((f) => f.path === 'ExpectedSessionTicketAppData').map((f) => f.observed));
     assert.ok(appData.length > 0 && appData.every((observed) => observed === 'HelloWorld'), JSON.stringify(reports.map((r) => r.failures)));
+  });
+});
+
+describe('ssl-tests in kept worker threads (WorkerPool)', () => {
+  it('runs file after file in one thread, each in a fresh module: a file reports the same after another as alone', async () => {
+    const workers = new WorkerPool();
+    const same = (reports: ScenarioReport[]) => reports.map(({ durationMs: _, ...report }) => report);
+    try {
+      const [first, second] = await Promise.all(['30-extended-master-secret.cnf', '27-ticket-appdata.cnf'].map(cnf));
+      const pooled = (text: string, file: string) => runSslTests(text, { openssl: DEFAULT_VARIANT, file, certificate, worker: workers });
+      const alone = await runSslTests(second, { openssl: DEFAULT_VARIANT, file: 'second.cnf', certificate, worker: true });
+      assert.ok(alone.length > 0 && alone.every((r) => r.ok), JSON.stringify(alone.map((r) => r.failures)));
+      assert.ok((await pooled(first, 'first.cnf')).every((r) => r.ok));
+      assert.deepEqual(same(await pooled(second, 'second.cnf')), same(alone), 'nothing of the first file is left for the second');
+      assert.equal(workers.started, 1, 'one thread ran both files');
+    } finally {
+      workers.close();
+    }
+    assert.equal(workers.running, 0);
   });
 });
 
@@ -119,6 +140,7 @@ describe('bad ssl-tests input', () => {
     assert.equal(good.status, 0, good.stderr);
     assert.match(good.stderr, new RegExp(`OpenSSL ${DEFAULT_VARIANT.replace('.', '\\.')}: 4 of 4 pass`));
     assert.equal(good.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, 4);
+    assert.match(good.stderr, /^4 ssl-tests runs in [\d.]+ s \([\d.]+ per second, \d+ at once\)$/m, 'the wall time and runs per second');
     const bare = cli('27-ticket-appdata.cnf', '--openssl', DEFAULT_VARIANT);
     assert.equal(bare.status, 2);
     assert.match(bare.stderr, /only a checkout has/);

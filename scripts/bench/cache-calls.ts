@@ -1,14 +1,14 @@
 // Cache calls through the worker boundary: one by one, and in batches, against the same calls
 // in-process (the peer: no boundary at all).
-import { createSandbox, type PublicBatchCall } from '../../src/index.js';
+import { createSandbox, type PublicBatchCall, type Variant } from '../../src/index.js';
 
 export interface CacheCallFigures {
   mode: string;
   callsPerSecond: number;
 }
 
-async function measure(worker: boolean, batchSize: number, budgetMs: number): Promise<number> {
-  const sb = await createSandbox({ worker });
+async function measure(openssl: Variant, worker: boolean, batchSize: number, budgetMs: number): Promise<number> {
+  const sb = await createSandbox({ openssl, worker });
   try {
     const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'] });
     const client = await sb.context({ role: 'client', maxProtocol: 'TLSv1.2' });
@@ -35,8 +35,8 @@ async function measure(worker: boolean, batchSize: number, budgetMs: number): Pr
 }
 
 /** Single-call round trip through the worker, in microseconds (median of `n`). */
-export async function roundTripMicros(n = 2000): Promise<number> {
-  const sb = await createSandbox({ worker: true });
+export async function roundTripMicros(openssl: Variant, n = 2000): Promise<number> {
+  const sb = await createSandbox({ openssl, worker: true });
   try {
     const server = await sb.context({ role: 'server' });
     const times: number[] = [];
@@ -51,11 +51,11 @@ export async function roundTripMicros(n = 2000): Promise<number> {
   }
 }
 
-export async function cacheCallFigures(budgetMs: number): Promise<CacheCallFigures[]> {
+export async function cacheCallFigures(openssl: Variant, budgetMs: number): Promise<CacheCallFigures[]> {
   const modes: [string, boolean, number][] = [
     ['in-process, one by one', false, 1], ['worker, one by one', true, 1], ['worker, batches of 1000', true, 1000],
   ];
   const figures: CacheCallFigures[] = [];
-  for (const [mode, worker, size] of modes) figures.push({ mode, callsPerSecond: Math.round(await measure(worker, size, budgetMs)) });
+  for (const [mode, worker, size] of modes) figures.push({ mode, callsPerSecond: Math.round(await measure(openssl, worker, size, budgetMs)) });
   return figures;
 }

@@ -1,6 +1,6 @@
 // The WASM heap over a long run: thousands of handshakes with cache calls must not grow it
 // past a bounded amount, and reset() must give back what the run took.
-import { createSandbox } from '../../src/index.js';
+import { createSandbox, type Variant } from '../../src/index.js';
 
 export interface MemoryFigures {
   iterations: number;
@@ -9,8 +9,8 @@ export interface MemoryFigures {
   heapSize: number;
 }
 
-export async function memoryFigures(iterations: number): Promise<MemoryFigures> {
-  const sb = await createSandbox({ worker: false });
+export async function memoryFigures(openssl: Variant, iterations: number): Promise<MemoryFigures> {
+  const sb = await createSandbox({ openssl, worker: false });
   const start = (await sb.memory()).inUse;
   const server = await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'], cacheSize: 100 });
   const client = await sb.context({ role: 'client' });

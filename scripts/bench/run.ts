@@ -4,12 +4,14 @@
 // interleaved rounds (so that machine noise hits all alike), reported as medians and as ratios;
 // then cache calls through the worker, the heap over a long run, a large cache, start-up and sizes.
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { root } from '../../scripts/lib/util.mjs';
-import { VARIANTS, createSandbox, type Variant } from '../../src/index.js';
+import { DEFAULT_VARIANT, VARIANTS, createSandbox, type Variant } from '../../src/index.js';
 import { cacheCallFigures, roundTripMicros } from './cache-calls.js';
 import { HANDSHAKES, type Case, type Sampler } from './cases.js';
+import { conformanceFigures } from './conformance.js';
 import { memoryFigures } from './memory.js';
 import { nativeCases, nativePeer } from './native.js';
 import { nodeTlsCases } from './node-tls.js';
@@ -35,6 +37,12 @@ const { values: args } = parseArgs({
   },
 });
 const variants = (args.openssl === 'all' ? VARIANTS : [args.openssl]) as Variant[];
+// The variant of the figures measured on one variant only (the traced peer, start-up, the cache calls, the
+// heap, the large cache): the default one where it is measured, so that runs with and without --openssl all agree.
+const focus = variants.includes(DEFAULT_VARIANT) ? DEFAULT_VARIANT : variants[0];
+// With --json, stdout is the JSON alone: whatever else would print there (a build's steps) goes to stderr.
+const print = console.log;
+if (args.json) console.log = console.error;
 const rounds = Number(args.rounds);
 const budget = Number(args.ms);
 const progress = (text: string) => { if (!args.json) process.stderr.write(text); };
@@ -44,17 +52,25 @@ const peerWords = args.peers?.split(',');
 const wanted = (peer: string) => !peerWords || peerWords.some((w) => peer.includes(w));
 const measured = (c: Case) => handshakes.some((h) => h.name === c.name) && wanted(c.peer);
 const full = !args['handshakes-only'];
+// The machine's load average (1, 5, 15 minutes) when the run starts and ends: others' work moves every figure.
+const load = () => loadavg().map((l) => Number(l.toFixed(2)));
+const started = { at: new Date().toISOString(), load: load() };
 
 // Start-up first, in processes and browsers of their own, before this process holds anything (its
 // Vite server serves the playground: a large heap here would slow the page's start).
 if (full) progress('start-up\n');
-const startup = full ? await startupFigures(variants[0]) : undefined;
+const startup = full ? await startupFigures(focus) : undefined;
 const browserStart = full ? await browserStartFigures() : undefined;
+// The conformance catalog on the measured variants, as `openssl-sandbox run` runs it (all the cores).
+if (full) progress('conformance catalog\n');
+const conformance = full ? await conformanceFigures(variants) : undefined;
 
 // WASM in this thread (the worker's cost is measured on its own below), without and with the trace.
 const plain = await Promise.all(variants.map((openssl) => createSandbox({ openssl, worker: false, trace: false })));
-const traced = await createSandbox({ openssl: variants[0], worker: false });
-const natives = await Promise.all(variants.map((v) => nativeCases(v, wanted)));
+const traced = await createSandbox({ openssl: focus, worker: false });
+// One variant after another: a native OpenSSL not yet built is built here, and two builds at once would take the machine from everyone else.
+const natives: Awaited<ReturnType<typeof nativeCases>>[] = [];
+for (const v of variants) natives.push(await nativeCases(v, wanted));
 // The same module's C loop, in this thread: what the sandbox's TypeScript layer costs.
 // Linked one variant after another: five links at once would take the machine from everyone else.
 const loops: Awaited<ReturnType<typeof sameModuleCases>>[] = [];
@@ -122,12 +138,12 @@ const ratios = variants.flatMap((v) => handshakes.map(({ name }) => ({
 })));
 
 if (full) progress('cache calls ');
-const cacheCalls = full ? await cacheCallFigures(budget * 2) : undefined;
-const roundTrip = full ? await roundTripMicros() : undefined;
+const cacheCalls = full ? await cacheCallFigures(focus, budget * 2) : undefined;
+const roundTrip = full ? await roundTripMicros(focus) : undefined;
 if (full) progress('\nsoak ');
-const memory = full ? await memoryFigures(Number(args.soak)) : undefined;
+const memory = full ? await memoryFigures(focus, Number(args.soak)) : undefined;
 if (full) progress('\nlarge cache ');
-const scale = full ? await scaleFigures(Number(args.scale), budget * 2) : undefined;
+const scale = full ? await scaleFigures(focus, Number(args.scale), budget * 2) : undefined;
 if (full) progress('\n');
 // Every module built here (npm run bench builds the variants it measures).
 const sizes = Object.fromEntries(VARIANTS.filter((v) => existsSync(`${root}/wasm/dist/${v}/versions.json`)).map((v) => {
@@ -147,9 +163,14 @@ const emscriptens = await Promise.all(toolchains.modules.map(async (other) => {
 }));
 
 if (args.json) {
-  console.log(JSON.stringify({
-    node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget, skipped,
-    results, ratios, cacheCalls, workerRoundTripMicros: roundTrip && Number(roundTrip.toFixed(1)), memory, scale, startup, browserStart, sizes, emscriptens,
+  // Each figure of one variant says which (`variant`); the playground starts on the default variant.
+  const of = <T extends object>(variant: Variant, figures?: T) => figures && { variant, ...figures };
+  print(JSON.stringify({
+    started, ended: { at: new Date().toISOString(), load: load() },
+    node: process.versions.node, nodeOpenSSL: process.versions.openssl, rounds, msPerSample: budget, variants, skipped,
+    results, ratios, cacheCalls: of(focus, cacheCalls && { modes: cacheCalls, workerRoundTripMicros: Number(roundTrip!.toFixed(1)) }),
+    memory: of(focus, memory), scale: of(focus, scale), startup: of(focus, startup), browserStart: of(DEFAULT_VARIANT, browserStart),
+    conformance, sizes, emscriptens,
   }, null, 2));
 } else {
   const n = (x?: number) => (x === undefined ? '–' : x.toLocaleString('en'));
@@ -185,13 +206,17 @@ if (args.json) {
     console.log(`\nA cache of ${n(scale.sessions)} sessions: ${n(scale.bytesPerSession)} bytes each (${kb(scale.bytesPerSession * scale.sessions)}), `
       + `filled in ${scale.fillSeconds} s; remove + add at that size ${n(scale.callsPerSecondFull)} calls/s, with 1,000 cached ${n(scale.callsPerSecondSmall)} `
       + `(${x(scale.callsPerSecondFull / scale.callsPerSecondSmall)})`);
-    console.log(`\nStart-up (OpenSSL ${variants[0]}, compiled library, median of ${startup.runs}): a new Node process to its first completed handshake `
+    console.log(`\nStart-up (OpenSSL ${focus}, compiled library, median of ${startup.runs}): a new Node process to its first completed handshake `
       + `${startup.processToHandshakeMs} ms (Node itself ${startup.nodeMs} ms; the library, from import to first handshake, `
       + `${startup.importToHandshakeMs} ms in the same thread, ${startup.importToHandshakeWorkerMs} ms with a worker)`);
     console.log(`\nIn Chromium, navigation to the playground's first possible handshake: ${'skipped' in browserStart
       ? `not measured (${browserStart.skipped})`
       : `(median of ${browserStart.runs}) cold ${browserStart.coldMs} ms (${browserStart.coldRequests} requests), repeat visit ${browserStart.repeatMs} ms `
         + `(${browserStart.repeatRequests} requests; compiled WebAssembly cached for ${browserStart.repeatsWithCompiledWasm} of ${browserStart.runs})`}`);
+    if (conformance) {
+      console.log(`\nThe conformance catalog (openssl-sandbox run test/conformance --openssl ${variants.join(',')}): ${n(conformance.runs)} runs `
+        + `(${conformance.failed} failed) in ${conformance.wallSeconds} s of wall time, ${conformance.cpuSeconds} s of CPU, ${conformance.runsPerSecond} runs per second`);
+    }
     console.log('\nModule sizes\n');
     table(['', '.wasm', 'gzipped'], Object.entries(sizes).map(([v, s]) => [v, kb(s.wasmBytes), kb(s.wasmGzipBytes)]));
   }

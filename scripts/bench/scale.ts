@@ -1,7 +1,7 @@
 // A server cache of many sessions: the memory they take, and whether SSL_CTX_remove_session and
 // SSL_CTX_add_session stay as fast with the cache that full as with a small one (O(1)).
 import { createHash } from 'node:crypto';
-import { createSandbox, type Sandbox, type Session } from '../../src/index.js';
+import { createSandbox, type Sandbox, type Session, type Variant } from '../../src/index.js';
 
 export interface ScaleFigures {
   sessions: number;
@@ -45,8 +45,8 @@ async function churn(sb: Sandbox, size: number, budgetMs: number): Promise<numbe
   return calls / ((performance.now() - start) / 1000);
 }
 
-export async function scaleFigures(size: number, budgetMs: number): Promise<ScaleFigures> {
-  const sb = await createSandbox({ worker: false, trace: false, clock: TIME });
+export async function scaleFigures(openssl: Variant, size: number, budgetMs: number): Promise<ScaleFigures> {
+  const sb = await createSandbox({ openssl, worker: false, trace: false, clock: TIME });
   try {
     const before = (await sb.memory()).inUse;
     const t = performance.now();

@@ -17,6 +17,7 @@ import { compareReports, formatComparisons } from '../scenario/compare.js';
 import { callability } from '../sandbox/c-api.js';
 import { loadScenario, scenarioFiles } from '../scenario/files.js';
 import { REPORTERS, format, summary, type ReporterName } from '../scenario/report.js';
+import { runQueue } from './queue.js';
 import { DEFAULT_TIMEOUT_MS, runScenario } from '../scenario/run.js';
 import { WorkerPool } from '../worker/host.js';
 import { scenarioSchema } from '../scenario/schema.js';
@@ -106,7 +107,7 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
   // Scenarios run in parallel in jobCount worker threads, one after another in each thread, each
   // in a fresh OpenSSL module of its own.
   const workers = new WorkerPool();
-  const reports = await pool(jobs, jobCount, async ({ file, scenario, openssl }) => {
+  const reports = await runQueue(jobs, jobCount, async ({ file, scenario, openssl }) => {
     // Whatever one scenario does, it gets its own result and the others theirs.
     const report = await runScenario(scenario, { openssl, file, worker: workers, timeoutMs }).catch((error: unknown): ScenarioReport => ({
       file, title: scenario.title, variant: openssl, ok: false, observations: [], durationMs: 0,
@@ -114,15 +115,15 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
     }));
     if (progress) process.stderr.write(`\r${++done}/${jobs.length} scenarios`);
     return report;
-  }).finally(() => workers.close());
+  }, scenarioCost).finally(() => workers.close());
   if (progress) process.stderr.write('\n');
-  const timings = [throughput('', jobs.length, started, jobCount)];
+  const timings = [throughput('scenario runs', jobs.length, started, jobCount)];
   const all = [...invalid, ...reports];
   if (values.browser) all.push(...await tools!.compareInBrowser(jobs, reports));
   if (values.native) {
     const nativeStarted = performance.now();
-    all.push(...await pool(jobs, jobCount, ({ file, scenario, openssl }) => tools!.runNative(scenario, openssl, file)));
-    timings.push(throughput('natively (each run again in WASM, its C export built once and run)', jobs.length, nativeStarted, jobCount));
+    all.push(...await runQueue(jobs, jobCount, ({ file, scenario, openssl }) => tools!.runNative(scenario, openssl, file), scenarioCost));
+    timings.push(throughput('scenario runs natively (each run again in WASM, its C export built once and run)', jobs.length, nativeStarted, jobCount));
   }
   console.log(format(all, reporter));
   // The wall time: after the report in pretty, on stderr for the machine-read reporters.
@@ -130,10 +131,13 @@ export async function main(argv: string[], tools?: CheckoutTools): Promise<numbe
   return summary(all).failed === 0 ? 0 : 1;
 }
 
-/** "620 scenarios in 24.1 s (25.7 per second, 2 at once)", of the runs since `started`. */
-function throughput(how: string, count: number, started: number, jobs: number): string {
+/** What a scenario costs as far as can be told before it runs: its steps (a handshake each, at most). */
+const scenarioCost = ({ scenario }: { scenario: Scenario }) => scenario.steps.length;
+
+/** "620 scenario runs in 24.1 s (25.7 per second, 2 at once)", of the `runs` since `started`. */
+function throughput(runs: string, count: number, started: number, jobs: number): string {
   const seconds = (performance.now() - started) / 1000;
-  return `${count} scenario runs${how ? ` ${how}` : ''} in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} per second, ${jobs} at once)`;
+  return `${count} ${runs} in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} per second, ${jobs} at once)`;
 }
 
 /** `compare`: each scenario on every variant, recorded step by step; prints where the variants differ. Exit 1 when a file is invalid. */
@@ -145,7 +149,7 @@ async function compare(paths: string[], variants: Variant[], reporter: 'pretty' 
   const valid = loaded.filter((l): l is { file: string; scenario: Scenario } => 'scenario' in l);
   const runs = valid.flatMap(({ file, scenario }) => variants.map((openssl) => ({ file, scenario, openssl })));
   const workers = new WorkerPool();
-  const reports = await pool(runs, jobs, ({ file, scenario, openssl }) => runScenario(scenario, { openssl, file, worker: workers, record: true, timeoutMs }))
+  const reports = await runQueue(runs, jobs, ({ file, scenario, openssl }) => runScenario(scenario, { openssl, file, worker: workers, record: true, timeoutMs }), scenarioCost)
     .finally(() => workers.close());
   const comparisons = valid.map(({ file }) => compareReports(reports.filter((r) => r.file === file)));
   console.log(reporter === 'json' ? JSON.stringify({ variants, comparisons }, null, 2) : formatComparisons(comparisons));
@@ -170,24 +174,39 @@ async function sslTests(names: string[], values: ReturnType<typeof options>['val
   if (bare.length && !tools) {
     return fail(`${bare.join(', ')}: no such file; bare names are taken from each variant's OpenSSL source, which only a checkout has: run \`node scripts/checkout/bin.mjs ssl-tests\` there, or give paths`);
   }
-  const jobs = variants.flatMap((openssl) => files.map((file) => ({ openssl, file })));
-  const reports = (await pool(jobs, jobCount, async ({ openssl, file }): Promise<ScenarioReport[]> => {
-    try {
-      const path = existsSync(file) ? file : ownFile(join(await tools!.sslTestTree(openssl), 'ssl-tests'), file);
-      if (!path) {
-        return [{ file, title: file, variant: openssl, ok: true, skipped: true, note: `OpenSSL ${openssl}'s test/ssl-tests has no ${file}`,
-          observations: [], failures: [], durationMs: 0 }];
+  const failed = (openssl: Variant, file: string, error: unknown): ScenarioReport[] => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`openssl-sandbox ssl-tests: OpenSSL ${openssl}: ${message}`);
+    return [{ file, title: file, variant: openssl, ok: false, observations: [], durationMs: 0,
+      failures: [{ step: -1, path: 'file', expected: 'an ssl-tests file the sandbox can run', observed: message }] }];
+  };
+  // Every file is found and read first, one after another (a variant's source is unpacked once):
+  // its length is what its tests cost, as far as can be told before they run.
+  const jobs: { openssl: Variant; file: string; path?: string; text?: string; error?: unknown }[] = [];
+  for (const openssl of variants) {
+    for (const file of files) {
+      try {
+        const path = existsSync(file) ? file : ownFile(join(await tools!.sslTestTree(openssl), 'ssl-tests'), file);
+        jobs.push({ openssl, file, path, text: path && await readFile(path, 'utf8') });
+      } catch (error) {
+        jobs.push({ openssl, file, error });
       }
-      const certs = values.certs ?? join(dirname(path), '..', 'certs');
-      const text = await readFile(path, 'utf8');
-      return await runSslTests(text, { openssl, file, worker: true, certificate: (name) => readFile(join(certs, name)) });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      console.error(`openssl-sandbox ssl-tests: OpenSSL ${openssl}: ${message}`);
-      return [{ file, title: file, variant: openssl, ok: false, observations: [], durationMs: 0,
-        failures: [{ step: -1, path: 'file', expected: 'an ssl-tests file the sandbox can run', observed: message }] }];
     }
-  })).flat();
+  }
+  const started = performance.now();
+  // Each file's tests run in one fresh module, the files one after another in jobCount kept worker threads.
+  const workers = new WorkerPool();
+  const reports = (await runQueue(jobs, jobCount, async ({ openssl, file, path, text, error }): Promise<ScenarioReport[]> => {
+    if (error !== undefined) return failed(openssl, file, error);
+    if (!path || text === undefined) {
+      return [{ file, title: file, variant: openssl, ok: true, skipped: true, note: `OpenSSL ${openssl}'s test/ssl-tests has no ${file}`,
+        observations: [], failures: [], durationMs: 0 }];
+    }
+    const certs = values.certs ?? join(dirname(path), '..', 'certs');
+    return runSslTests(text, { openssl, file, worker: workers, certificate: (name) => readFile(join(certs, name)) })
+      .catch((error: unknown) => failed(openssl, file, error));
+  }, ({ text }) => text?.length ?? 0).finally(() => workers.close())).flat();
+  const timing = throughput('ssl-tests runs', reports.length, started, jobCount);
   console.log(format(reports, reporter));
   for (const openssl of variants) {
     const mine = reports.filter((r) => r.variant === openssl);
@@ -196,24 +215,13 @@ async function sslTests(names: string[], values: ReturnType<typeof options>['val
     if (reporter === 'pretty') console.log(line);
     else console.error(line);
   }
+  (reporter === 'pretty' ? console.log : console.error)(timing);
   return summary(reports).failed === 0 ? 0 : 1;
 }
 
 /** A file of a variant's test/ssl-tests by name; 1.1.1 names them .conf (3.0 renamed them .cnf). Undefined when it has none. */
 function ownFile(dir: string, name: string): string | undefined {
   return [name, name.replace(/\.cnf$/, '.conf')].map((n) => join(dir, n)).find((path) => existsSync(path));
-}
-
-async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  }));
-  return results;
 }
 
 function options(argv: string[]) {

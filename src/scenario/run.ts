@@ -4,7 +4,7 @@ import { CallError, HandleError, OpenSSLError, SandboxError } from '../core/erro
 import { cFunction, flagNames, type ReturnKind } from '../sandbox/c-api.js';
 import type { LocateFile, Variant } from '../core/module.js';
 import { ConfContext, Context, Session, Ssl, type HandshakeResult, type Sandbox } from '../sandbox/sandbox.js';
-import { createSandbox } from '../worker/create-sandbox.js';
+import { createSandboxIn } from '../worker/create-sandbox.js';
 import type { WorkerPool } from '../worker/host.js';
 import type { CallEvent, SandboxEvent, SessionObject } from '../sandbox/events.js';
 import { CALLS } from './calls.js';
@@ -155,9 +155,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const record: StepRecord[] = [];
   let sb: Sandbox;
   try {
-    const { worker = false } = options;
-    sb = await createSandbox({ openssl: options.openssl, worker: worker !== false, seed: scenario.seed, clock: scenario.clock, locateFile: options.locateFile },
-      typeof worker === 'object' ? worker : undefined);
+    sb = await createSandboxIn(options.worker ?? false, { openssl: options.openssl, seed: scenario.seed, clock: scenario.clock, locateFile: options.locateFile });
   } catch (error) {
     failures.push({ step: -1, path: 'sandbox', expected: 'to start', observed: describe(error) });
     return { ...base, ok: false, failures, observations, durationMs: Date.now() - started };

@@ -9,7 +9,8 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import {
   SSL_TEST_ROLES, type SslTestContextConf, type SslTestExtra, type SslTestOutcome, type SslTestResult, type SslTestRole, type SslTestSpec,
 } from '../sandbox/ssl-test.js';
-import { createSandbox } from '../worker/create-sandbox.js';
+import { createSandboxIn } from '../worker/create-sandbox.js';
+import type { WorkerPool } from '../worker/host.js';
 import type { Failure, ScenarioReport } from './types.js';
 
 /** Where a test's ${ENV::TEST_CERTS_DIR} points, in the module's in-memory file system. */
@@ -297,8 +298,8 @@ export interface SslTestRunOptions {
   file: string;
   /** The bytes of a file of OpenSSL's test/certs, by name. */
   certificate: (name: string) => Promise<Uint8Array>;
-  /** Run OpenSSL in a worker (default false: in this thread). */
-  worker?: boolean;
+  /** Run OpenSSL in a worker (default false: in this thread); given a WorkerPool, in one of its threads. */
+  worker?: boolean | WorkerPool;
   /** Where the sandbox loads the `.wasm` and the worker script from (SandboxOptions.locateFile). */
   locateFile?: LocateFile;
 }
@@ -313,7 +314,7 @@ export async function runSslTests(text: string, options: SslTestRunOptions): Pro
   const tests = readSslTests(text, file);
   const names = [...new Set(tests.filter((t) => !t.unsupported.length).flatMap((t) => t.files))];
   const files = Object.fromEntries(await Promise.all(names.map(async (name) => [`${TEST_CERTS_DIR}/${name}`, await options.certificate(name)] as const)));
-  const sb: Sandbox = await createSandbox({ openssl, worker: options.worker ?? false, locateFile: options.locateFile });
+  const sb: Sandbox = await createSandboxIn(options.worker ?? false, { openssl, locateFile: options.locateFile });
   const reports: ScenarioReport[] = [];
   try {
     for (const test of tests) {

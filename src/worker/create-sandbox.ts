@@ -11,3 +11,8 @@ export function createSandbox(options: SandboxOptions = {}, pool?: WorkerPool): 
   // The worker's code loads only when a worker is asked for.
   return Sandbox.create(options, pool?.start ?? (async (...start) => (await import('./host.js')).startWorker(...start)));
 }
+
+/** A sandbox in this thread (`worker` false), in a worker of its own (true), or in one of a WorkerPool's threads. */
+export function createSandboxIn(worker: boolean | WorkerPool, options: Omit<SandboxOptions, 'worker'>): Promise<Sandbox> {
+  return createSandbox({ ...options, worker: worker !== false }, typeof worker === 'object' ? worker : undefined);
+}

@@ -188,7 +188,7 @@ export async function startWorker(variant: Variant, options: EngineOptions, loca
 }
 
 /**
- * Worker threads kept for one sandbox after another (the CLI's scenarios): starting a thread
+ * Worker threads kept for one sandbox after another (the CLI's scenarios and ssl-tests files): starting a thread
  * costs more than running a scenario. Each sandbox still gets a fresh module instance of its
  * own; only the thread and the compiled module are reused. A sandbox terminated while a call
  * runs in it (a scenario past its time budget) takes its thread with it: the next sandbox gets
