@@ -140,7 +140,8 @@ export class Driver {
       return s ? hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out))) : '';
     };
     const chunks = this.wire.transcript;
-    const sent = (side: Side) => chunks.filter((c) => c.from === side).reduce((n, c) => n + c.bytes.length, 0);
+    const bytes = { client: 0, server: 0 };
+    for (const c of chunks) bytes[c.from] += c.bytes.length;
     const reused = (side: Side) => this.log.call('SSL_session_reused', [`${this.name}_${side}`],
       () => glue.osb_conn_session_reused(conn, SIDES[side])) === 1;
     return {
@@ -150,7 +151,7 @@ export class Driver {
       reused: { client: reused('client'), server: reused('server') },
       sessionId: { client: sessionId('client'), server: sessionId('server') },
       flights: chunks.length,
-      bytes: { client: sent('client'), server: sent('server') },
+      bytes,
     };
   }
 
