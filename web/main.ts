@@ -707,10 +707,10 @@ byId('copy-code').addEventListener('click', async () => {
 
 // ---- start: a shared link, or the defaults ----------------------------------------------
 
-function openHash(): void {
+async function openHash(): Promise<void> {
   if (hasScenarioHash(location.hash)) {
     try {
-      const scenario = scenarioFromHash(location.hash);
+      const scenario = await scenarioFromHash(location.hash);
       load('Replaying the shared session', { ...scenario, seed: scenario.seed ?? SEED }, 'open a shared link');
       return;
     } catch (error) {
@@ -721,6 +721,6 @@ function openHash(): void {
 }
 
 window.addEventListener('hashchange', () => {
-  if (location.hash !== writtenHash) openHash();
+  if (location.hash !== writtenHash) void openHash();
 });
-openHash();
+void openHash();
