@@ -764,9 +764,19 @@ describe('playground static build [vite build, any static host]', () => {
     const { port } = server.address() as { port: number };
     const built = await page.context().browser()!.newPage();
     const violations = watchCsp(built);
+    const requested: string[] = [];
+    built.on('request', (r) => requested.push(r.url()));
     try {
       await built.goto(`http://127.0.0.1:${port}/sub/index.html`);
       await idle(built);
+      // Opened without a link, the page starts without the scenario validator (a link or a file loads it).
+      const validator: string[] = [];
+      for (const file of await readdir(join(out, 'assets'))) {
+        if (file.endsWith('.js') && (await readFile(join(out, 'assets', file), 'utf8')).includes('must have required property')) validator.push(file);
+      }
+      assert.equal(validator.length, 1, 'the scenario validator is a chunk of its own');
+      assert.deepEqual(requested.filter((url) => url.endsWith(`/assets/${validator[0]}`)), []);
+      assert.ok(requested.some((url) => url.endsWith('.wasm')), 'the requests were recorded');
       await press(built.getByRole('button', { name: 'Run handshake' }));
       await built.getByLabel('Offer a session').selectOption('hs1.session');
       await press(built.getByRole('button', { name: 'Run handshake' }));

@@ -708,16 +708,25 @@ byId('copy-code').addEventListener('click', async () => {
 // ---- start: a shared link, or the defaults ----------------------------------------------
 
 function openHash(): void {
-  if (hasScenarioHash(location.hash)) {
+  const hash = location.hash;
+  if (!hasScenarioHash(hash)) {
+    load('Loading OpenSSL', defaults(), 'start');
+    return;
+  }
+  // Queued at once: the page is busy while the scenario validator loads and checks the link.
+  perform('Replaying the shared session', async () => {
+    let shared: Scenario | undefined;
     try {
-      const scenario = scenarioFromHash(location.hash);
-      load('Replaying the shared session', { ...scenario, seed: scenario.seed ?? SEED }, 'open a shared link');
-      return;
+      const scenario = await scenarioFromHash(hash);
+      shared = { ...scenario, seed: scenario.seed ?? SEED };
     } catch (error) {
       showError((error as Error).message);
     }
-  }
-  load('Loading OpenSSL', defaults(), 'start');
+    const opened = shared ?? defaults();
+    const next = await loadNow(opened);
+    reached({ scenario: opened, cursor: opened.steps.length, label: shared ? 'open a shared link' : 'start' });
+    return next;
+  });
 }
 
 window.addEventListener('hashchange', () => {

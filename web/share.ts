@@ -1,6 +1,7 @@
 // Sessions as links and files: the scenario (contexts and steps) in the URL's hash, or as a
-// scenario JSON file. Everything is validated before anything runs.
-import { refuseOversized, validateScenario, type Scenario } from 'openssl-wasm-sandbox/conformance';
+// scenario JSON file. Everything is validated before anything runs. The validator (about 300 kB of
+// generated code) loads when a link or file is opened: a page opened without one never parses it.
+import type { Scenario } from 'openssl-wasm-sandbox/conformance';
 import { VARIANTS } from 'openssl-wasm-sandbox';
 
 /** Links longer than this are refused: browsers, chat tools and servers cut long URLs. */
@@ -34,7 +35,7 @@ export function hasScenarioHash(hash: string): boolean {
 }
 
 /** The scenario in a shared link, checked; throws with a message for people when it is not one. */
-export function scenarioFromHash(hash: string): Scenario {
+export async function scenarioFromHash(hash: string): Promise<Scenario> {
   if (hash.length > MAX_LINK) throw new Error(`The link is too long (${Math.round(hash.length / 1000)} kB, the limit is ${MAX_LINK / 1000} kB): nothing was run.`);
   let text: string;
   try {
@@ -47,6 +48,7 @@ export function scenarioFromHash(hash: string): Scenario {
 
 /** The scenario in an imported file, checked; an oversized file is refused before it is read. */
 export async function scenarioFromFile(file: File): Promise<Scenario> {
+  const { refuseOversized } = await import('openssl-wasm-sandbox/conformance');
   refused(() => refuseOversized(file.size, file.name));
   return checkScenario(await file.text(), file.name);
 }
@@ -64,7 +66,8 @@ function refused<T>(check: () => T): T {
  * Parses and checks a scenario (the conformance format) and that the playground can show it:
  * a server context named `server`, a client named `client` (and any others), one OpenSSL variant.
  */
-export function checkScenario(text: string, source: string): Scenario {
+export async function checkScenario(text: string, source: string): Promise<Scenario> {
+  const { validateScenario } = await import('openssl-wasm-sandbox/conformance');
   const scenario = refused(() => validateScenario(text, source));
   const problems: string[] = [];
   for (const role of ['server', 'client'] as const) {

@@ -37,7 +37,11 @@ function recordReady(): void {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-busy'] });
 }
 
-/** How long the first visit stays open: Chromium writes compiled WebAssembly to its cache once V8 has optimised enough of it. */
+/**
+ * How long the first visit stays open: V8 hands Chromium the compiled WebAssembly to cache once it has
+ * optimised 1 kB of code and then optimised nothing more for 2 s (in Chromium 150 here, it has not
+ * within 15 s: docs/performance.md, Round 3).
+ */
 const STAY_MS = 3000;
 
 export async function browserStartFigures(runs = 7): Promise<BrowserStartFigures | { skipped: string }> {

@@ -125,6 +125,12 @@ export class OpenSSL {
     return this.module.UTF8ToString(ptr);
   }
 
+  /** A copy of the bytes of the NUL-terminated string at `ptr`, to decode later (text() decodes it now). */
+  textBytes(ptr: number): Uint8Array {
+    const heap = this.module.HEAPU8;
+    return heap.slice(ptr, heap.indexOf(0, ptr));
+  }
+
   /** A copy of `length` heap bytes at `ptr`. */
   copyOut(ptr: number, length: number): Uint8Array {
     return this.module.HEAPU8.slice(ptr, ptr + length);

@@ -50,4 +50,6 @@ export interface GlueHooks {
   keylog(ssl: number, line: number): void;
   /** The wire between two SSL objects (wasm/glue/ssl.c) moved `length` bytes at `buf` that `ssl` wrote to its peer. */
   wire(ssl: number, buf: number, length: number): void;
+  /** A connection's wire (wasm/glue/connections.c) moved `length` bytes at `buf` that `side` (0 client, 1 server) wrote to its peer. */
+  flight(conn: number, side: number, buf: number, length: number): void;
 }

@@ -1,5 +1,6 @@
-// One connection's handshake driver: runs each side's SSL_do_handshake in turn and holds
-// what it wrote until delivered (as it is, or changed), so a handshake can go flight by flight.
+// One connection's handshake driver: runs each side's SSL_do_handshake in turn (osb_conn_step) and
+// holds what it wrote until delivered (as it is, or changed), so a handshake can go flight by flight;
+// a whole handshake runs the same steps in the glue (osb_conn_run), each flight delivered as it is.
 import { SIDES, protocolName, type Side } from '../core/constants.js';
 import { concat, hex } from '../core/bytes.js';
 import { ArgumentError, SandboxError, type OpenSSLError, type OpenSSLErrorEntry } from '../core/errors.js';
@@ -8,7 +9,7 @@ import type { Ptr } from '../core/pointers.js';
 import { parseRecords } from '../trace/decode.js';
 import type { SessionCallbacks } from './callbacks.js';
 import type { EventLog } from './events.js';
-import { peer, type Wire, type WireChunk } from './wire.js';
+import type { Wire, WireChunk } from './wire.js';
 
 const MAX_STEPS = 64;
 
@@ -30,20 +31,17 @@ export interface Flight {
   error?: { message: string; queue: OpenSSLErrorEntry[] };
 }
 
-/** A flight before its records are decoded. */
-interface RawFlight {
-  from: Side;
-  bytes: Uint8Array;
-  outcome: Flight['outcome'];
-}
-
 interface StepState {
-  turn: Side;
-  done: Record<Side, boolean>;
   held?: WireChunk;
   failed?: OpenSSLError;
-  /** Steps in a row in which a side wrote nothing. */
-  idle: number;
+}
+
+/** What a step of the handshake came to: osb_conn_step's outcomes (wasm/glue/connections.c). */
+const STEP = { continue: 0, stalled: 1, done: 2, failed: 3, readFailed: 4, wait: 5 } as const;
+
+/** osb_conn_step's answer (osb_conn_run's in its low 16 bits): the outcome, the side that ran, SSL_get_error's answer. */
+function stepped(s: number): { outcome: number; side: Side; error: number } {
+  return { outcome: s & 15, side: s & 16 ? 'server' : 'client', error: (s >> 8) & 0xff };
 }
 
 export interface HandshakeResult {
@@ -62,7 +60,9 @@ export interface HandshakeResult {
 }
 
 export class Driver {
-  readonly #state: StepState = { turn: 'client', done: { client: false, server: false }, idle: 0 };
+  // The turn, the sides done and the idle steps are the connection's, in C (osb_conn_step): a
+  // whole handshake runs there, and step by step runs the same steps.
+  readonly #state: StepState = {};
 
   constructor(
     private readonly openssl: OpenSSL, private readonly log: EventLog, private readonly callbacks: SessionCallbacks,
@@ -73,38 +73,20 @@ export class Driver {
 
   /** Runs the next side and holds its flight. Waits where an asynchronous get-session handler is answering. */
   async step(): Promise<Flight> {
-    const { from, bytes, outcome } = await this.#advance();
-    return this.#flight(from, bytes, outcome);
-  }
-
-  /** step() without decoding the flight's records, which handshake() does not need (the trace decodes them once). */
-  async #advance(): Promise<RawFlight> {
     const state = this.#state;
-    if (state.held) throw new SandboxError('FLIGHT_HELD', `${this.name}: deliver() the held ${state.held.from} flight first`);
-    if (state.failed) return { from: state.turn, bytes: new Uint8Array(0), outcome: 'failed' };
+    this.#checkHeld();
+    if (state.failed) return this.#flight(this.#progress().turn, new Uint8Array(0), 'failed');
     const { glue } = this.openssl;
-    const { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_CLIENT_HELLO_CB } = this.openssl.constants();
-    if (state.done.client && state.done.server) {
-      // After the handshake the client reads once more: TLS 1.3 tickets come after Finished.
-      const r = glue.osb_conn_read(this.conn(), SIDES.client);
-      if (r < 0 && -r !== SSL_ERROR_WANT_READ) return this.#fail('client', 'SSL_read', r);
-      this.#finish();
-      return { from: 'client', bytes: new Uint8Array(0), outcome: 'done' };
+    let s = stepped(glue.osb_conn_step(this.conn(), 0));
+    while (s.outcome === STEP.wait) {
+      await this.#lookup(s.side);
+      s = stepped(glue.osb_conn_step(this.conn(), 1));
     }
-    const side = state.done[state.turn] ? peer(state.turn) : state.turn;
-    glue.osb_err_clear();
-    let r = glue.osb_conn_handshake(this.conn(), SIDES[side]);
-    while (-r === SSL_ERROR_WANT_CLIENT_HELLO_CB) {
-      await this.callbacks.awaitLookup(glue.osb_conn_ssl(this.conn(), SIDES[side]));
-      r = glue.osb_conn_handshake(this.conn(), SIDES[side]);
-    }
-    state.turn = peer(side);
-    if (r === 1) state.done[side] = true;
-    else if (-r !== SSL_ERROR_WANT_READ && -r !== SSL_ERROR_WANT_WRITE) return this.#fail(side, 'SSL_do_handshake', r);
-    const bytes = this.wire.take(side);
-    state.idle = bytes.length === 0 && !state.done[side] ? state.idle + 1 : 0;
-    if (bytes.length) state.held = { from: side, bytes };
-    return { from: side, bytes, outcome: state.idle >= 2 ? 'stalled' : 'continue' };
+    if (s.outcome === STEP.done) return this.#flight('client', new Uint8Array(0), this.#finish());
+    if (s.outcome === STEP.failed || s.outcome === STEP.readFailed) return this.#flight(s.side, this.#fail(s), 'failed');
+    const bytes = this.wire.take(s.side);
+    if (bytes.length) state.held = { from: s.side, bytes };
+    return this.#flight(s.side, bytes, s.outcome === STEP.stalled ? 'stalled' : 'continue');
   }
 
   /** Delivers the held flight to the other side: as it was, or the records given instead. */
@@ -118,16 +100,35 @@ export class Driver {
     this.wire.deliver(held.from, records === undefined ? held.bytes : concat(records));
   }
 
-  /** Steps and delivers every flight as it is until the handshake is done; a failure throws OpenSSL's error. */
+  /**
+   * Steps and delivers every flight as it is until the handshake is done; a failure throws OpenSSL's
+   * error. The same steps as step() and deliver(), run in C (osb_conn_run): JavaScript runs only when
+   * the handshake ends or waits for an asynchronous get-session handler.
+   */
   async handshake(): Promise<HandshakeResult> {
-    for (let steps = 0; ; steps++) {
-      const { outcome, bytes } = await this.#advance();
-      if (outcome === 'done') return this.result();
-      if (outcome === 'failed') throw this.#state.failed!;
-      if (outcome === 'stalled' || steps > MAX_STEPS) {
-        throw new SandboxError('STALLED', `the handshake of ${this.name} stopped making progress after ${steps + 1} steps`);
+    this.#checkHeld();
+    if (this.#state.failed) throw this.#state.failed;
+    const { glue } = this.openssl;
+    for (let steps = 0, again = 0; ; again = 1) {
+      const r = glue.osb_conn_run(this.conn(), again, MAX_STEPS - steps);
+      const s = stepped(r);
+      steps += r >>> 16;
+      if (s.outcome === STEP.wait) {
+        await this.#lookup(s.side);
+        continue;
       }
-      if (bytes.length) this.deliver();
+      if (s.outcome === STEP.done) {
+        this.#finish();
+        return this.result();
+      }
+      if (s.outcome === STEP.failed || s.outcome === STEP.readFailed) {
+        this.#fail(s);
+        throw this.#state.failed!;
+      }
+      // Stalled, or one step too many: what that step wrote is held, as step() would have left it.
+      const bytes = this.wire.take(s.side);
+      if (bytes.length) this.#state.held = { from: s.side, bytes };
+      throw new SandboxError('STALLED', `the handshake of ${this.name} stopped making progress after ${steps + 1} steps`);
     }
   }
 
@@ -139,7 +140,8 @@ export class Driver {
       return s ? hex(this.openssl.readBytes(32, (out) => glue.osb_session_get_id(s, out))) : '';
     };
     const chunks = this.wire.transcript;
-    const sent = (side: Side) => chunks.filter((c) => c.from === side).reduce((n, c) => n + c.bytes.length, 0);
+    const bytes = { client: 0, server: 0 };
+    for (const c of chunks) bytes[c.from] += c.bytes.length;
     const reused = (side: Side) => this.log.call('SSL_session_reused', [`${this.name}_${side}`],
       () => glue.osb_conn_session_reused(conn, SIDES[side])) === 1;
     return {
@@ -149,11 +151,26 @@ export class Driver {
       reused: { client: reused('client'), server: reused('server') },
       sessionId: { client: sessionId('client'), server: sessionId('server') },
       flights: chunks.length,
-      bytes: { client: sent('client'), server: sent('server') },
+      bytes,
     };
   }
 
-  #finish() {
+  #checkHeld() {
+    const held = this.#state.held;
+    if (held) throw new SandboxError('FLIGHT_HELD', `${this.name}: deliver() the held ${held.from} flight first`);
+  }
+
+  /** Waits for the asynchronous get-session handler the side's ClientHello callback asked. */
+  #lookup(side: Side): Promise<void> {
+    return this.callbacks.awaitLookup(this.openssl.glue.osb_conn_ssl(this.conn(), SIDES[side]));
+  }
+
+  #progress(): { turn: Side; done: Record<Side, boolean> } {
+    const p = this.openssl.glue.osb_conn_progress(this.conn());
+    return { turn: p & 1 ? 'server' : 'client', done: { client: (p & 2) !== 0, server: (p & 4) !== 0 } };
+  }
+
+  #finish(): 'done' {
     const conn = this.conn();
     const { glue } = this.openssl;
     this.log.add({
@@ -161,24 +178,25 @@ export class Driver {
       reused: glue.osb_conn_session_reused(conn, SIDES.client) === 1,
       c: `SSL_do_handshake(${this.name}_client) = 1; SSL_do_handshake(${this.name}_server) = 1`,
     });
+    return 'done';
   }
 
-  #fail(side: Side, call: string, r: number): RawFlight {
-    const error = this.openssl.failure(call, `${this.name}_${side}, SSL_get_error = ${-r}`);
+  /** A side failed (SSL_do_handshake, or the client's SSL_read after it): the error, logged; what the side wrote (its alert) is held like any flight. */
+  #fail({ outcome, side, error }: ReturnType<typeof stepped>): Uint8Array {
+    const call = outcome === STEP.readFailed ? 'SSL_read' : 'SSL_do_handshake';
+    this.#state.failed = this.openssl.failure(call, `${this.name}_${side}, SSL_get_error = ${error}`);
     this.log.call(call, [`${this.name}_${side}`], () => -1);
-    this.#state.failed = error;
-    // What the failing side wrote (its alert) is held like any flight.
     const bytes = this.wire.take(side);
     if (bytes.length) this.#state.held = { from: side, bytes };
-    return { from: side, bytes, outcome: 'failed' };
+    return bytes;
   }
 
   #flight(from: Side, bytes: Uint8Array, outcome: Flight['outcome']): Flight {
-    const { done, failed } = this.#state;
+    const { failed } = this.#state;
     return {
       connection: this.name, from, outcome,
       records: parseRecords(bytes).map(({ type, version, length, bytes: record }) => ({ type, version, length, bytes: record })),
-      done: { ...done },
+      done: this.#progress().done,
       ...(failed ? { error: { message: failed.message, queue: failed.queue } } : {}),
     };
   }

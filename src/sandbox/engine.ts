@@ -119,6 +119,8 @@ export class Engine {
   readonly handles = new HandleRegistry();
   readonly log = new EventLog();
   readonly #drivers = new Map<number, Driver>();
+  /** The open connections' wires, by the connection's pointer: the glue reports the flights it moves to them. */
+  readonly #wires = new Map<number, Wire>();
   readonly #ssls = new SslNames();
   readonly #callbacks: SessionCallbacks;
   /** The named external stores the shared session callbacks of several contexts use. */
@@ -142,7 +144,10 @@ export class Engine {
       joined: (connection, transcript) => this.#remember(connection, transcript),
       ...(traced ? { flight: (connection, chunk, index) => this.#tracer.flight(connection, chunk, index) } : {}),
     });
-    openssl.setHooks({ ...this.#callbacks.hooks(), ...this.#tracer.hooks(), ...this.ssl.hooks() });
+    openssl.setHooks({
+      ...this.#callbacks.hooks(), ...this.#tracer.hooks(), ...this.ssl.hooks(),
+      flight: (conn, side, buf, length) => this.#wires.get(conn)?.crossed(side ? 'server' : 'client', openssl.copyOut(buf, length)),
+    });
     openssl.setMemoryLimits(options.memoryLimit && count(options.memoryLimit, 'memoryLimit'),
       options.heapLimit && count(options.heapLimit, 'heapLimit'));
     if (options.seed !== undefined) openssl.seedRandomness(finite(options.seed, 'seed'));
@@ -609,6 +614,7 @@ export class Engine {
     const wire = new Wire(this.openssl, conn, traced ? (chunk, flight) => this.#tracer.flight(ref.name, chunk, flight) : undefined);
     // The driver re-checks the handle after waiting: close() or freeAll() may have run meanwhile.
     this.#drivers.set(ref.id, new Driver(this.openssl, this.log, this.#callbacks, wire, ref.name, () => this.handles.pointer(ref, 'osb_conn')));
+    this.#wires.set(conn, wire);
     this.#remember(ref.name, wire.transcript);
     for (const side of ['client', 'server'] as const) {
       this.#ssls.set(glue.osb_conn_ssl(conn, SIDES[side]), ref.name, side);
@@ -624,6 +630,23 @@ export class Engine {
       }
     }
     return ref;
+  }
+
+  /**
+   * A whole connection in one call, as connect(), handshake(), getSession() of the client (and of
+   * the server, with `serverSession`) and close() called one after the other would make it: each
+   * step settled as a call of its own (asCall), close() also after a failure.
+   */
+  async wholeHandshake(client: ContextRef, server: ContextRef, session: SessionRef | undefined, shutdown: 'clean' | 'unclean',
+    serverSession?: boolean): Promise<HandshakeResult & { session: SessionRef; serverSession?: SessionRef }> {
+    const ref = await asCall(this, () => this.connect(client, server, session));
+    try {
+      const result = await asCall(this, () => this.handshake(ref));
+      const own = await asCall(this, () => this.getSession(ref, 'client'));
+      return { ...result, session: own, ...(serverSession ? { serverSession: await asCall(this, () => this.getSession(ref, 'server')) } : {}) };
+    } finally {
+      await asCall(this, () => this.close(ref, shutdown));
+    }
   }
 
   /**
@@ -680,6 +703,7 @@ export class Engine {
     }
     this.handles.release(connection, 'osb_conn');
     this.#drivers.delete(connection.id);
+    this.#wires.delete(conn);
     const ssls = (['client', 'server'] as const).map((side) => glue.osb_conn_ssl(conn, SIDES[side]));
     const [client, server] = [`${connection.name}_client`, `${connection.name}_server`];
     this.log.around(() => glue.osb_conn_free(conn), () => ({
@@ -856,6 +880,27 @@ export class Engine {
     for (const ref of this.handles.live('SSL_SESSION')) this.freeSession(ref);
     for (const ref of this.handles.live('SSL_CTX')) this.freeContext(ref);
   }
+}
+
+/**
+ * Runs `work`, a call of the engine, as the API makes each call. When the module aborts during it
+ * (out of memory, a trap), emscripten throws a bare RuntimeError: the caller gets the typed ABORTED
+ * error instead. When an onEvent listener or a hook failed during it (caught before it reached
+ * OpenSSL), the call fails with that error once the listeners have answered.
+ */
+export async function asCall<T>(engine: Engine, work: () => T): Promise<Awaited<T>> {
+  let result: Awaited<T>;
+  try {
+    result = await work();
+  } catch (error) {
+    engine.openssl.assertUsable();
+    await engine.log.settle();
+    engine.openssl.takeHookFault();
+    throw error;
+  }
+  const fault = (await engine.log.settle()) ?? engine.openssl.takeHookFault();
+  if (fault) throw fault;
+  return result;
 }
 
 function bytesOf(value: string, field: string): Uint8Array {

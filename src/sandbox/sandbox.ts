@@ -507,14 +507,10 @@ export class Sandbox {
    * `serverSession: true`, `serverSession` is a reference to the server's (SSL_get1_session).
    */
   async handshake({ client, server, session, shutdown = 'clean', serverSession }: HandshakeOptions): Promise<HandshakeResult & { session: Session; serverSession?: Session }> {
-    const connection = await this.connect(client, server, session);
-    try {
-      const result = await connection.handshake();
-      const own = await connection.session('client');
-      return { ...result, session: own, ...(serverSession ? { serverSession: await connection.session('server') } : {}) };
-    } finally {
-      await connection.close(shutdown);
-    }
+    // One call of the engine (one round trip to a worker) for what connect(), handshake(), session() and close() would do.
+    const { session: own, serverSession: theirs, ...result } = await this.#engine.wholeHandshake(
+      refOf(client), refOf(server), session === undefined ? undefined : refOf(session), shutdown, serverSession);
+    return { ...result, session: new Session(this.#link, own), ...(theirs ? { serverSession: new Session(this.#link, theirs) } : {}) };
   }
 
   /**

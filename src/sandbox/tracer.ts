@@ -46,9 +46,11 @@ const record: Expander = (connection, index, flight, number, length, d) => {
   };
 };
 
+const UTF8 = new TextDecoder();
+
 export class Tracer {
-  /** NSS key log lines, by connection name; both sides report the same secrets, kept once. */
-  readonly #keylogs = new Map<string, Set<string>>();
+  /** NSS key log lines as OpenSSL wrote them, by connection name: decoded (and each secret kept once: both sides report it) when read. */
+  readonly #keylogs = new Map<string, Uint8Array[]>();
   /** SSL_state_string_long's words, one string each however often they are logged. */
   readonly #states = new Map<string, string>();
   /** Records logged so far, by connection: each record's number is the next. */
@@ -81,9 +83,9 @@ export class Tracer {
       keylog: (ssl, line) => {
         const who = this.ssls.get(ssl);
         if (!who) return;
-        const lines = this.#keylogs.get(who.connection) ?? new Set();
-        lines.add(this.openssl.text(line));
-        this.#keylogs.set(who.connection, lines);
+        const lines = this.#keylogs.get(who.connection);
+        if (lines) lines.push(this.openssl.textBytes(line));
+        else this.#keylogs.set(who.connection, [this.openssl.textBytes(line)]);
       },
     };
   }
@@ -106,7 +108,8 @@ export class Tracer {
 
   /** The connection's secrets in the NSS key log format (SSLKEYLOGFILE), for Wireshark. */
   keylog(connection: string): string {
-    return [...(this.#keylogs.get(connection) ?? [])].map((l) => `${l}\n`).join('');
+    const lines = new Set((this.#keylogs.get(connection) ?? []).map((bytes) => UTF8.decode(bytes)));
+    return [...lines].map((l) => `${l}\n`).join('');
   }
 
   forget(connection: string): void {

@@ -1,6 +1,6 @@
 import { SandboxError } from '../core/errors.js';
 import type { LocateFile, Variant } from '../core/module.js';
-import { Engine, type EngineOptions } from './engine.js';
+import { Engine, asCall, type EngineOptions } from './engine.js';
 
 /** The engine as the public API sees it: every method asynchronous, whether it runs here or in a worker. */
 export type EngineApi = { [K in keyof Engine]: Engine[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
@@ -60,25 +60,9 @@ export class Lifetime {
 const ENGINE_METHODS = new Set(Object.getOwnPropertyNames(Engine.prototype).filter((n) => n !== 'constructor'));
 export const isEngineMethod = (name: string | symbol): name is keyof Engine => typeof name === 'string' && ENGINE_METHODS.has(name);
 
-/**
- * Calls an engine method. When the module aborts during the call (out of memory, a trap),
- * emscripten throws a bare RuntimeError: the caller gets the typed ABORTED error instead. When
- * an onEvent listener failed during the call (the log caught it before it reached OpenSSL),
- * the call fails with that LISTENER error once the listeners have answered.
- */
-export async function callEngine(engine: Engine, name: keyof Engine, args: unknown[]): Promise<unknown> {
-  let result: unknown;
-  try {
-    result = await (engine[name] as (...a: unknown[]) => unknown).apply(engine, args);
-  } catch (error) {
-    engine.openssl.assertUsable();
-    await engine.log.settle();
-    engine.openssl.takeHookFault();
-    throw error;
-  }
-  const fault = (await engine.log.settle()) ?? engine.openssl.takeHookFault();
-  if (fault) throw fault;
-  return result;
+/** Calls an engine method, as asCall() makes each call of the API. */
+export function callEngine(engine: Engine, name: keyof Engine, args: unknown[]): Promise<unknown> {
+  return asCall(engine, () => (engine[name] as (...a: unknown[]) => unknown).apply(engine, args));
 }
 
 /** Runs `engine` in this thread behind the same asynchronous interface a worker offers. */

@@ -10,7 +10,8 @@ export const peer = (side: Side): Side => (side === 'client' ? 'server' : 'clien
 /**
  * The in-memory network between a connection's two sides: it takes what one side wrote to
  * its memory BIO and delivers it (or whatever the caller makes of it) to the other,
- * keeping a transcript of what crossed.
+ * keeping a transcript of what crossed. What the glue moves itself (a whole handshake,
+ * osb_conn_run; transfer()) it reports here as it crosses (crossed()).
  */
 export class Wire {
   readonly transcript: WireChunk[] = [];
@@ -31,16 +32,19 @@ export class Wire {
   /** Gives `bytes` to the peer of `from`, as if they had crossed a network. */
   deliver(from: Side, bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    const chunk = { from, bytes };
-    this.transcript.push(chunk);
-    this.onFlight(chunk, this.transcript.length - 1);
+    this.crossed(from, bytes);
     this.openssl.withBytes(bytes, (ptr, length) => this.openssl.glue.osb_conn_feed(this.conn, SIDES[peer(from)], ptr, length));
   }
 
-  /** Moves everything `from` has written to its peer, unchanged; returns the number of bytes moved. */
+  /** Records a flight that crossed: in the transcript, and for the trace. */
+  crossed(from: Side, bytes: Uint8Array): void {
+    const chunk = { from, bytes };
+    this.transcript.push(chunk);
+    this.onFlight(chunk, this.transcript.length - 1);
+  }
+
+  /** Moves everything `from` has written to its peer, unchanged (in the glue, which reports it to crossed()); returns the number of bytes moved. */
   transfer(from: Side): number {
-    const bytes = this.take(from);
-    this.deliver(from, bytes);
-    return bytes.length;
+    return this.openssl.glue.osb_conn_transfer(this.conn, SIDES[from]);
   }
 }

@@ -8,6 +8,69 @@ const flow = (events: SandboxEvent[]) => messages(events).map((m) => `${m.from} 
 const ext = (m: MessageEvent, type: string) =>
   (m.fields.extensions as { type: string; fields?: Record<string, unknown> }[]).find((e) => e.type === type);
 
+type HandshakeOptions = Parameters<Sandbox['handshake']>[0];
+type Made = Awaited<ReturnType<Sandbox['handshake']>>;
+
+/** What sb.handshake() does, made step by step as a caller would: step() and deliver() each flight until done, then the client's session and close(). */
+async function stepwise(sb: Sandbox, { client, server, session, shutdown = 'clean' }: HandshakeOptions): Promise<Made> {
+  const conn = await sb.connect(client, server, session);
+  try {
+    for (;;) {
+      const flight = await conn.step();
+      if (flight.outcome === 'done') break;
+      if (flight.outcome !== 'continue') throw new Error(flight.error?.message ?? `the handshake ${flight.outcome}`);
+      if (flight.records.length) await conn.deliver();
+    }
+    return { ...await conn.result(), session: await conn.session('client') };
+  } finally {
+    await conn.close(shutdown);
+  }
+}
+
+/**
+ * Full handshakes and resumptions in TLS 1.2 and 1.3, one waiting for an asynchronous get-session
+ * handler, and a failure, each made by `make`: their results or errors, every event as JSON, the
+ * transcripts and the key logs.
+ */
+async function observe(sb: Sandbox, make: (sb: Sandbox, options: HandshakeOptions) => Promise<Made>) {
+  const outcomes: unknown[] = [];
+  const connections: string[] = [];
+  const made = async (options: HandshakeOptions) => {
+    const from = await sb.eventCount();
+    try {
+      const hs = await make(sb, options);
+      outcomes.push({ ...hs, session: hs.session.name });
+      return hs.session;
+    } catch (error) {
+      outcomes.push({ error: (error as Error).message });
+      return undefined;
+    } finally {
+      const created = (await sb.events(from)).find((e) => e.kind === 'call' && e.call === 'SSL_new');
+      if (created?.kind === 'call') connections.push(String(created.result).replace(/_client$/, ''));
+    }
+  };
+  const tls12 = await tls12SessionIdPair(sb);
+  await made({ ...tls12, session: await made(tls12) });
+  const tls13 = { server: await sb.context({ role: 'server' }), client: await sb.context({ role: 'client' }) };
+  await made({ ...tls13, session: await made(tls13) });
+  const waiting = {
+    server: await sb.context({ role: 'server', maxProtocol: 'TLSv1.2', options: ['SSL_OP_NO_TICKET'], cacheMode: ['SSL_SESS_CACHE_SERVER', 'SSL_SESS_CACHE_NO_INTERNAL_STORE'], callbacks: { newSession: 'keep', getSession: true } }),
+    client: tls12.client,
+  };
+  const offered = await made(waiting);
+  const [kept] = await waiting.server.keptSessions();
+  await waiting.server.setGetSessionHandler(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return kept;
+  });
+  await made({ ...waiting, session: offered });
+  const old = await sb.context({ role: 'client', maxProtocol: 'TLSv1.2' });
+  await made({ client: old, server: await sb.context({ role: 'server', minProtocol: 'TLSv1.3' }), shutdown: 'unclean' });
+  const transcripts = await Promise.all(connections.map(async (c) => (await sb.transcript(c)).map((chunk) => `${chunk.from} ${[...chunk.bytes].join(',')}`)));
+  const keylogs = await Promise.all(connections.map((c) => sb.keylog(c)));
+  return { outcomes, events: JSON.stringify(await sb.events()), transcripts, keylogs };
+}
+
 /** Runs a handshake and returns it with the messages it sent. */
 async function traced(sb: Sandbox, options: Parameters<Sandbox['handshake']>[0]) {
   const from = await sb.eventCount();
@@ -126,6 +189,17 @@ export const wireSuite: ApiSuite = {
         'client: handshake,change_cipher_spec,handshake', 'server: change_cipher_spec,handshake']);
       check.equal((await conn.result()).version, 'TLSv1.2');
       await conn.close();
+    } },
+
+    { name: 'a whole handshake (run in the glue) and the same steps made one by one give the same events, results, errors, transcripts and key logs', run: async (_, { another }) => {
+      const whole = await observe(await another({ seed: 5 }), (sb, options) => sb.handshake(options));
+      const steps = await observe(await another({ seed: 5 }), stepwise);
+      check.deepEqual((whole.outcomes as { reused?: { server: boolean }; error?: string }[]).map((o) => (o.error ? 'failed' : o.reused!.server)),
+        [false, true, false, true, false, true, 'failed']);
+      check.deepEqual(whole.outcomes, steps.outcomes);
+      check.equal(whole.events, steps.events);
+      check.deepEqual(whole.transcripts, steps.transcripts);
+      check.deepEqual(whole.keylogs, steps.keylogs);
     } },
 
     { name: 'a tampered byte in the Finished message: the receiver sends its own alert', run: async (sb) => {
